@@ -1,0 +1,43 @@
+using Bacalhau.AppHost;
+using Bacalhau.AppHost.Nats;
+using Microsoft.Extensions.Configuration;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+if (!builder.ExecutionContext.IsPublishMode && NatsServerExecutable.Find() is null)
+{
+    Console.Error.WriteLine(NatsServerExecutable.MissingMessage);
+    return 1;
+}
+
+var cluster = builder.Configuration.GetSection(ClusterOptions.SectionName).Get<ClusterOptions>() ?? new ClusterOptions();
+var dataDir = builder.ExecutionContext.IsPublishMode
+    ? null
+    : Path.GetFullPath(cluster.DataDir ?? Path.Combine(builder.AppHostDirectory, ".data"));
+
+// One token for the whole cluster: NATS requires it and every node presents it. Generated (and kept in user
+// secrets) unless Parameters:nats-token is set; a secret parameter in the deployment manifest.
+var token = builder.AddParameter("nats-token", new GenerateParameterDefault { MinLength = 32, Special = false }, secret: true, persist: true);
+
+var nats = builder.AddNats("nats", token, dataDir is null ? null : Path.Combine(dataDir, "nats"));
+
+builder.AddProject<Projects.Bacalhau_Orchestrator>("orchestrator")
+    .WithHttpEndpoint(port: cluster.ApiPort > 0 ? cluster.ApiPort : null, name: "http")
+    .WithHttpHealthCheck("/health")
+    .WithReference(nats)
+    .WaitFor(nats)
+    .WithEnvironment("Orchestrator__Auth__Token", token)
+    .WithBacalhauConfiguration(builder.Configuration, "Orchestrator", dataDir);
+
+builder.AddProject<Projects.Bacalhau_Compute>("compute")
+    .WithReplicas(cluster.ComputeReplicas)
+    .WithHttpEndpoint(name: "http")
+    .WithHttpHealthCheck("/health")
+    .WithReference(nats)
+    .WaitFor(nats)
+    .WithEnvironment("Compute__Auth__Token", token)
+    .WithEnvironment("Compute__ClaimReplicaSlot", "true")
+    .WithBacalhauConfiguration(builder.Configuration, "Compute", dataDir);
+
+builder.Build().Run();
+return 0;

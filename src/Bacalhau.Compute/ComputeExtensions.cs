@@ -1,0 +1,53 @@
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Transport;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Nodes;
+
+namespace Bacalhau.Compute;
+
+public static class ComputeExtensions
+{
+    /// <summary>Registers everything a compute node runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
+    public static IHostApplicationBuilder AddCompute(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(ComputeOptions.SectionName);
+        builder.Services.Configure<ComputeOptions>(section);
+        var options = section.Get<ComputeOptions>() ?? new ComputeOptions();
+
+        // "Compute.Orchestrators=host" arrives as a single value, a list as children: accept both.
+        var orchestrators = section["Orchestrators"] is { Length: > 0 } single ? [single] : options.Orchestrators;
+        builder.AddNatsClient("nats", settings =>
+        {
+            if (orchestrators.Count > 0)
+            {
+                settings.Url = string.Join(',', orchestrators);
+            }
+
+            settings.Token = options.Auth.Token ?? settings.Token;
+        });
+
+        var dataDir = Path.Combine(DataDirectory.Resolve(builder.Configuration["DataDir"]), "compute");
+        Directory.CreateDirectory(dataDir);
+        ReplicaSlot? slot = null;
+        if (options.ClaimReplicaSlot)
+        {
+            slot = ReplicaSlot.Claim(dataDir);
+            dataDir = slot.Directory;
+        }
+
+        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? NodeIds.NewComputeNodeId());
+        if (NodeIds.Validate(nodeId) is { } invalid)
+        {
+            throw new InvalidOperationException($"the node ID in '{Path.Combine(dataDir, SystemMetadata.FileName)}' is invalid: {invalid}");
+        }
+
+        var labels = builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
+        builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot));
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NodeInfoProvider>();
+        builder.Services.AddSingleton<OrchestratorLink>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorLink>());
+        builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
+        return builder;
+    }
+}

@@ -1,0 +1,32 @@
+namespace Bacalhau.Compute;
+
+/// <summary>The <c>Compute</c> configuration section, named as Bacalhau names its keys.</summary>
+public sealed class ComputeOptions
+{
+    public const string SectionName = "Compute";
+
+    /// <summary>NATS addresses of the orchestrators; empty means the <c>nats</c> connection string.</summary>
+    public List<string> Orchestrators { get; set; } = [];
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public HeartbeatOptions Heartbeat { get; set; } = new();
+
+    /// <summary>
+    /// When several identical replicas share one data directory (an Aspire cluster), each claims its own numbered
+    /// subdirectory so that every replica keeps a distinct, stable node ID.
+    /// </summary>
+    public bool ClaimReplicaSlot { get; set; }
+
+    public sealed class AuthOptions
+    {
+        public string? Token { get; set; }
+    }
+
+    public sealed class HeartbeatOptions
+    {
+        public TimeSpan Interval { get; set; } = TimeSpan.FromSeconds(15);
+
+        public TimeSpan InfoUpdateInterval { get; set; } = TimeSpan.FromMinutes(1);
+    }
+}

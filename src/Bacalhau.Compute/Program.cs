@@ -1,0 +1,12 @@
+using Bacalhau.Compute;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.AddServiceDefaults();
+builder.AddCompute();
+
+var app = builder.Build();
+
+app.MapDefaultEndpoints();
+
+app.Run();

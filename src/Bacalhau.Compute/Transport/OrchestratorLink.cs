@@ -1,0 +1,236 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using Bacalhau.ServiceDefaults.Nats;
+using Microsoft.Extensions.Options;
+using NATS.Client.Core;
+
+namespace Bacalhau.Compute.Transport;
+
+/// <summary>
+/// This node's membership in the cluster: connects to NATS, handshakes with the orchestrator, then heartbeats
+/// and refreshes its node info until told to handshake again; retries forever with a clear log of why it cannot join.
+/// </summary>
+public sealed partial class OrchestratorLink(
+    INatsConnection nats,
+    NatsClientSettings natsSettings,
+    ComputeIdentity identity,
+    NodeInfoProvider nodeInfo,
+    IOptions<ComputeOptions> options,
+    TimeProvider time,
+    ILogger<OrchestratorLink> logger) : BackgroundService
+{
+    internal static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.ControlPlane");
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    private readonly DateTimeOffset _startTime = time.GetUtcNow();
+
+    /// <summary>True while the orchestrator has accepted this node and answers its heartbeats.</summary>
+    public bool IsJoined { get; private set; }
+
+    public string? LastError { get; private set; }
+
+    private string ControlSubject => Subjects.ControlOut(identity.NodeId);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var retryDelay = TimeSpan.FromMilliseconds(250);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await nats.ConnectAsync();
+                if (await HandshakeAsync(stoppingToken))
+                {
+                    retryDelay = TimeSpan.FromMilliseconds(250);
+                    await HeartbeatAsync(stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (Exception ex) when (ex is NatsException or TimeoutException or EnvelopeException)
+            {
+                Fail(Describe(ex));
+            }
+
+            IsJoined = false;
+            try
+            {
+                await Task.Delay(retryDelay, time, stoppingToken);
+            }
+            catch (OperationCanceledException)
+            {
+                break;
+            }
+
+            retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        var wasJoined = IsJoined;
+        await base.StopAsync(cancellationToken);
+        if (!wasJoined)
+        {
+            return;
+        }
+
+        // Tell the orchestrator at once rather than letting it wait for the heartbeat timeout.
+        try
+        {
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(TimeSpan.FromSeconds(2));
+            await RequestAsync(
+                MessageTypes.ShutdownNoticeRequest,
+                new ShutdownNoticeRequest { NodeID = identity.NodeId, Reason = "graceful shutdown" },
+                BacalhauJsonContext.Default.ShutdownNoticeRequest,
+                BacalhauJsonContext.Default.ShutdownNoticeResponse,
+                timeout.Token);
+        }
+        catch (Exception ex) when (ex is NatsException or OperationCanceledException or EnvelopeException)
+        {
+            LogShutdownNoticeFailed(logger, ex.Message);
+        }
+    }
+
+    private async Task<bool> HandshakeAsync(CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("node handshake", ActivityKind.Client);
+        activity?.SetTag("bacalhau.node.id", identity.NodeId);
+        var response = await RequestAsync(
+            MessageTypes.HandshakeRequest,
+            new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime },
+            BacalhauJsonContext.Default.HandshakeRequest,
+            BacalhauJsonContext.Default.HandshakeResponse,
+            cancellationToken);
+        activity?.SetTag("bacalhau.handshake.accepted", response.Accepted);
+        if (!response.Accepted)
+        {
+            Fail($"the orchestrator refused this node: {response.Reason}");
+            return false;
+        }
+
+        IsJoined = true;
+        LastError = null;
+        LogJoined(logger, identity.NodeId, nats.Opts.Url, response.Reason);
+        return true;
+    }
+
+    /// <summary>Heartbeats until the orchestrator no longer knows this node as connected.</summary>
+    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    {
+        var heartbeat = options.Value.Heartbeat;
+        using var timer = new PeriodicTimer(heartbeat.Interval, time);
+        var nextInfoUpdate = time.GetUtcNow() + heartbeat.InfoUpdateInterval;
+        while (await timer.WaitForNextTickAsync(cancellationToken))
+        {
+            try
+            {
+                var response = await RequestAsync(
+                    MessageTypes.HeartbeatRequest,
+                    new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = nodeInfo.Capacity },
+                    BacalhauJsonContext.Default.HeartbeatRequest,
+                    BacalhauJsonContext.Default.HeartbeatResponse,
+                    cancellationToken);
+                if (!response.Accepted)
+                {
+                    LogRejoining(logger, response.Reason);
+                    return;
+                }
+
+                IsJoined = true;
+                if (time.GetUtcNow() >= nextInfoUpdate)
+                {
+                    nextInfoUpdate = time.GetUtcNow() + heartbeat.InfoUpdateInterval;
+                    var update = await RequestAsync(
+                        MessageTypes.UpdateNodeInfoRequest,
+                        new UpdateNodeInfoRequest { NodeInfo = nodeInfo.GetNodeInfo() },
+                        BacalhauJsonContext.Default.UpdateNodeInfoRequest,
+                        BacalhauJsonContext.Default.UpdateNodeInfoResponse,
+                        cancellationToken);
+                    if (!update.Accepted)
+                    {
+                        LogRejoining(logger, update.Reason);
+                        return;
+                    }
+                }
+            }
+            catch (Exception ex) when (ex is NatsNoReplyException or NatsNoRespondersException or TimeoutException)
+            {
+                // The link may come back by itself (NATS reconnects); keep beating, but say that we are not heard.
+                IsJoined = false;
+                Fail($"heartbeat not answered: {Describe(ex)}");
+            }
+        }
+    }
+
+    private async Task<TResponse> RequestAsync<TRequest, TResponse>(
+        string type,
+        TRequest request,
+        JsonTypeInfo<TRequest> requestType,
+        JsonTypeInfo<TResponse> responseType,
+        CancellationToken cancellationToken)
+    {
+        var (data, headers) = NclMessage.Create(type, identity.NodeId, request, requestType);
+        var reply = await nats.RequestAsync<byte[], byte[]>(
+            ControlSubject,
+            data,
+            headers,
+            replyOpts: new NatsSubOpts { Timeout = RequestTimeout },
+            cancellationToken: cancellationToken);
+        var envelope = Envelope.Decode(reply.Data);
+        if (envelope.Type == MessageTypes.Error)
+        {
+            throw new EnvelopeException($"orchestrator answered with an error: {envelope.PayloadAs(BacalhauJsonContext.Default.ErrorResponse).Error}");
+        }
+
+        return envelope.PayloadAs(responseType);
+    }
+
+    private void Fail(string error)
+    {
+        if (error != LastError)
+        {
+            LogCannotJoin(logger, identity.NodeId, natsSettings.Url ?? nats.Opts.Url, error);
+        }
+
+        LastError = error;
+    }
+
+    /// <summary>Turns the client's exceptions into one line a user can act on.</summary>
+    private static string Describe(Exception ex)
+    {
+        for (var inner = ex; inner is not null; inner = inner.InnerException)
+        {
+            if (inner.Message.Contains("authorization", StringComparison.OrdinalIgnoreCase))
+            {
+                return "NATS refused the credentials (authorization violation): the token in Compute.Auth.Token, or in token@host of Compute.Orchestrators, does not match the orchestrator's";
+            }
+        }
+
+        return ex switch
+        {
+            NatsNoRespondersException => "no orchestrator is listening on this NATS server yet",
+            NatsNoReplyException => $"the orchestrator did not answer within {RequestTimeout.TotalSeconds:F0} s",
+            _ => ex.InnerException is { } cause ? $"{ex.Message} ({cause.Message})" : ex.Message,
+        };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} joined the orchestrator at {Url} {Note}")]
+    private static partial void LogJoined(ILogger logger, string nodeId, string url, string note);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Compute node {NodeId} cannot join the orchestrator at {Url}: {Error}; retrying")]
+    private static partial void LogCannotJoin(ILogger logger, string nodeId, string url, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orchestrator asked for a new handshake: {Reason}")]
+    private static partial void LogRejoining(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown notice not delivered: {Error}")]
+    private static partial void LogShutdownNoticeFailed(ILogger logger, string error);
+}

@@ -1,0 +1,40 @@
+using System.Reflection;
+using System.Runtime.InteropServices;
+
+namespace Bacalhau.Core.Models;
+
+/// <summary>Version of a node's software, in Bacalhau's shape (GOOS/GOARCH name the OS and architecture).</summary>
+public sealed record BuildVersionInfo
+{
+    public string Major { get; init; } = "";
+    public string Minor { get; init; } = "";
+    public string GitVersion { get; init; } = "";
+    public string GitCommit { get; init; } = "";
+    public string BuildDate { get; init; } = "";
+    public string GOOS { get; init; } = "";
+    public string GOARCH { get; init; } = "";
+
+    public static BuildVersionInfo Current { get; } = FromAssembly(typeof(BuildVersionInfo).Assembly);
+
+    private static BuildVersionInfo FromAssembly(Assembly assembly)
+    {
+        var version = assembly.GetName().Version ?? new Version(0, 0);
+        var informational = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "";
+        var plus = informational.IndexOf('+', StringComparison.Ordinal);
+        return new BuildVersionInfo
+        {
+            Major = version.Major.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            Minor = version.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            GitVersion = $"v{version.Major}.{version.Minor}.{version.Build}",
+            GitCommit = plus >= 0 ? informational[(plus + 1)..] : "",
+            BuildDate = File.GetLastWriteTimeUtc(assembly.Location).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            GOOS = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : OperatingSystem.IsWindows() ? "windows" : "unknown",
+            GOARCH = RuntimeInformation.OSArchitecture switch
+            {
+                Architecture.X64 => "amd64",
+                Architecture.Arm64 => "arm64",
+                var other => other.ToString().ToLowerInvariant(),
+            },
+        };
+    }
+}

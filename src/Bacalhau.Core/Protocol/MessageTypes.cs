@@ -1,0 +1,15 @@
+namespace Bacalhau.Core.Protocol;
+
+/// <summary>Values of the <c>Bacalhau-Type</c> header, one per message record.</summary>
+public static class MessageTypes
+{
+    public const string HandshakeRequest = "HandshakeRequest";
+    public const string HandshakeResponse = "HandshakeResponse";
+    public const string HeartbeatRequest = "HeartbeatRequest";
+    public const string HeartbeatResponse = "HeartbeatResponse";
+    public const string UpdateNodeInfoRequest = "UpdateNodeInfoRequest";
+    public const string UpdateNodeInfoResponse = "UpdateNodeInfoResponse";
+    public const string ShutdownNoticeRequest = "ShutdownNoticeRequest";
+    public const string ShutdownNoticeResponse = "ShutdownNoticeResponse";
+    public const string Error = "Error";
+}

@@ -1,0 +1,28 @@
+using System.Text.Json.Serialization;
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
+
+namespace Bacalhau.Core.Serialization;
+
+/// <summary>Source-generated JSON for every wire and API type; Bacalhau's PascalCase names are kept as declared.</summary>
+[JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
+[JsonSerializable(typeof(NodeInfo))]
+[JsonSerializable(typeof(NodeState))]
+[JsonSerializable(typeof(HandshakeRequest))]
+[JsonSerializable(typeof(HandshakeResponse))]
+[JsonSerializable(typeof(HeartbeatRequest))]
+[JsonSerializable(typeof(HeartbeatResponse))]
+[JsonSerializable(typeof(UpdateNodeInfoRequest))]
+[JsonSerializable(typeof(UpdateNodeInfoResponse))]
+[JsonSerializable(typeof(ShutdownNoticeRequest))]
+[JsonSerializable(typeof(ShutdownNoticeResponse))]
+[JsonSerializable(typeof(ErrorResponse))]
+[JsonSerializable(typeof(BuildVersionInfo))]
+[JsonSerializable(typeof(ListNodesResponse))]
+[JsonSerializable(typeof(GetNodeResponse))]
+[JsonSerializable(typeof(UpdateNodeRequest))]
+[JsonSerializable(typeof(UpdateNodeResponse))]
+[JsonSerializable(typeof(IsAliveResponse))]
+[JsonSerializable(typeof(ApiError))]
+public sealed partial class BacalhauJsonContext : JsonSerializerContext;

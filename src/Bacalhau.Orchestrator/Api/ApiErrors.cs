@@ -1,0 +1,13 @@
+using Bacalhau.Core.Api;
+
+namespace Bacalhau.Orchestrator.Api;
+
+/// <summary>Error answers in Bacalhau's shape, so clients can show the message as it is.</summary>
+public static class ApiErrors
+{
+    public static IResult BadRequest(string message) => Error(message, StatusCodes.Status400BadRequest);
+
+    public static IResult NotFound(string message) => Error(message, StatusCodes.Status404NotFound);
+
+    private static IResult Error(string message, int code) => Results.Json(new ApiError { Message = message, Code = code }, statusCode: code);
+}

@@ -1,0 +1,197 @@
+using System.Collections.Concurrent;
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace Bacalhau.Orchestrator.Nodes;
+
+/// <summary>
+/// The orchestrator's view of every compute node: membership (APPROVED / PENDING / REJECTED) and
+/// connection (CONNECTED until heartbeats stop for longer than the disconnect timeout).
+/// </summary>
+public sealed partial class NodeRegistry(TimeProvider time, IOptionsMonitor<NodeManagerOptions> options, ILogger<NodeRegistry> logger)
+{
+    private const string HandshakeRequired = "node is not connected: handshake required";
+    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+
+    public IReadOnlyCollection<NodeState> List() => [.. _nodes.Values.OrderBy(n => n.Info.NodeID, StringComparer.Ordinal)];
+
+    public NodeState? Get(string nodeId) => _nodes.GetValueOrDefault(nodeId);
+
+    public HandshakeResponse Handshake(HandshakeRequest request)
+    {
+        var info = request.NodeInfo;
+        if (NodeIds.Validate(info.NodeID) is { } invalid)
+        {
+            return Refuse(info.NodeID, invalid);
+        }
+
+        if (info.NodeType != NodeType.Compute)
+        {
+            return Refuse(info.NodeID, $"only compute nodes can join, this node is of type {info.NodeType}");
+        }
+
+        var now = time.GetUtcNow();
+        var existing = _nodes.GetValueOrDefault(info.NodeID);
+        if (existing?.Membership == NodeMembership.Rejected)
+        {
+            return Refuse(info.NodeID, "the node was rejected by the orchestrator; an operator must delete it before it can join again");
+        }
+
+        var membership = existing?.Membership ?? (options.CurrentValue.ManualApproval ? NodeMembership.Pending : NodeMembership.Approved);
+        var state = new NodeState
+        {
+            Info = info,
+            Membership = membership,
+            ConnectionState = new ConnectionState
+            {
+                Status = NodeConnectionStatus.Connected,
+                ConnectedSince = now,
+                LastHeartbeat = now,
+                LastComputeSeqNum = existing?.ConnectionState.LastComputeSeqNum ?? 0,
+                LastOrchestratorSeqNum = request.LastOrchestratorSeqNum,
+            },
+        };
+        _nodes[info.NodeID] = state;
+        LogNodeConnected(logger, info.NodeID, membership, existing is null);
+        return new HandshakeResponse
+        {
+            Accepted = true,
+            Reason = membership == NodeMembership.Pending ? "node is pending approval" : "",
+            LastComputeSeqNum = state.ConnectionState.LastComputeSeqNum,
+            LastOrchestratorSeqNum = state.ConnectionState.LastOrchestratorSeqNum,
+        };
+    }
+
+    public HeartbeatResponse Heartbeat(HeartbeatRequest request)
+    {
+        var now = time.GetUtcNow();
+        var updated = Update(request.NodeID, current => current.ConnectionState.Status != NodeConnectionStatus.Connected ? null : current with
+        {
+            Info = current.Info with
+            {
+                ComputeNodeInfo = current.Info.ComputeNodeInfo is { } compute ? compute with { AvailableCapacity = request.AvailableCapacity } : null,
+            },
+            ConnectionState = current.ConnectionState with { LastHeartbeat = now, LastOrchestratorSeqNum = request.LastOrchestratorSeqNum },
+        });
+        return updated is null
+            ? new HeartbeatResponse { Accepted = false, Reason = HandshakeRequired }
+            : new HeartbeatResponse { LastComputeSeqNum = updated.ConnectionState.LastComputeSeqNum };
+    }
+
+    public UpdateNodeInfoResponse UpdateInfo(UpdateNodeInfoRequest request)
+    {
+        var updated = Update(request.NodeInfo.NodeID, current =>
+            current.ConnectionState.Status != NodeConnectionStatus.Connected ? null : current with { Info = request.NodeInfo });
+        return updated is null
+            ? new UpdateNodeInfoResponse { Accepted = false, Reason = HandshakeRequired }
+            : new UpdateNodeInfoResponse { Accepted = true };
+    }
+
+    public void ShutdownNotice(ShutdownNoticeRequest request) =>
+        MarkDisconnected(request.NodeID, $"node shut down: {request.Reason}", onlyIfStale: null);
+
+    /// <summary>Marks DISCONNECTED every connected node whose last heartbeat is older than the timeout.</summary>
+    public void DisconnectStaleNodes()
+    {
+        var deadline = time.GetUtcNow() - options.CurrentValue.DisconnectTimeout;
+        foreach (var node in _nodes.Values)
+        {
+            if (node.ConnectionState.Status == NodeConnectionStatus.Connected && node.ConnectionState.LastHeartbeat < deadline)
+            {
+                MarkDisconnected(node.Info.NodeID, $"no heartbeat for more than {options.CurrentValue.DisconnectTimeout}", onlyIfStale: deadline);
+            }
+        }
+    }
+
+    public UpdateNodeResponse ApplyAction(string nodeId, string? action, string? message)
+    {
+        switch (action?.Trim().ToLowerInvariant())
+        {
+            case "approve":
+                return SetMembership(nodeId, NodeMembership.Approved, message);
+            case "reject":
+                return SetMembership(nodeId, NodeMembership.Rejected, message);
+            case "delete":
+                return _nodes.TryRemove(nodeId, out _)
+                    ? new UpdateNodeResponse { Success = true }
+                    : new UpdateNodeResponse { Error = $"node '{nodeId}' not found" };
+            default:
+                return new UpdateNodeResponse { Error = $"Action '{action}' is not one of approve, reject, delete" };
+        }
+    }
+
+    private UpdateNodeResponse SetMembership(string nodeId, NodeMembership membership, string? message)
+    {
+        if (Get(nodeId) is null)
+        {
+            return new UpdateNodeResponse { Error = $"node '{nodeId}' not found" };
+        }
+
+        if (Update(nodeId, current => current.Membership == membership ? null : current with { Membership = membership }) is null)
+        {
+            return new UpdateNodeResponse { Error = $"node '{nodeId}' is already {membership.ToString().ToUpperInvariant()}" };
+        }
+
+        LogMembershipChanged(logger, nodeId, membership, message ?? "");
+        return new UpdateNodeResponse { Success = true };
+    }
+
+    private void MarkDisconnected(string nodeId, string reason, DateTimeOffset? onlyIfStale)
+    {
+        var updated = Update(nodeId, current =>
+            current.ConnectionState.Status != NodeConnectionStatus.Connected || current.ConnectionState.LastHeartbeat >= onlyIfStale
+                ? null
+                : current with
+                {
+                    ConnectionState = current.ConnectionState with
+                    {
+                        Status = NodeConnectionStatus.Disconnected,
+                        DisconnectedSince = time.GetUtcNow(),
+                        LastError = reason,
+                    },
+                });
+        if (updated is not null)
+        {
+            LogNodeDisconnected(logger, nodeId, reason);
+        }
+    }
+
+    /// <summary>Applies <paramref name="change"/> atomically; a null from it means "leave the node as it is".</summary>
+    private NodeState? Update(string nodeId, Func<NodeState, NodeState?> change)
+    {
+        while (_nodes.TryGetValue(nodeId, out var current))
+        {
+            if (change(current) is not { } next)
+            {
+                return null;
+            }
+
+            if (_nodes.TryUpdate(nodeId, next, current))
+            {
+                return next;
+            }
+        }
+
+        return null;
+    }
+
+    private HandshakeResponse Refuse(string nodeId, string reason)
+    {
+        LogHandshakeRefused(logger, nodeId, reason);
+        return new HandshakeResponse { Accepted = false, Reason = reason };
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} connected (membership {Membership}, first time: {IsNew})")]
+    private static partial void LogNodeConnected(ILogger logger, string nodeId, NodeMembership membership, bool isNew);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Node {NodeId} disconnected: {Reason}")]
+    private static partial void LogNodeDisconnected(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Handshake of node {NodeId} refused: {Reason}")]
+    private static partial void LogHandshakeRefused(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} membership set to {Membership}: {Message}")]
+    private static partial void LogMembershipChanged(ILogger logger, string nodeId, NodeMembership membership, string message);
+}

@@ -1,0 +1,61 @@
+using System.Text.Json.Serialization;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Nodes;
+using Bacalhau.Core.Serialization;
+using Bacalhau.Orchestrator.Api;
+using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Transport;
+
+namespace Bacalhau.Orchestrator;
+
+public static class OrchestratorExtensions
+{
+    /// <summary>Registers everything an orchestrator runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
+    public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection(OrchestratorOptions.SectionName);
+        builder.Services.Configure<OrchestratorOptions>(section);
+        builder.Services.Configure<NodeManagerOptions>(section.GetSection("NodeManager"));
+
+        builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
+
+        var dataDir = Path.Combine(DataDirectory.Resolve(builder.Configuration["DataDir"]), "orchestrator");
+        Directory.CreateDirectory(dataDir);
+        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? $"orchestrator-{Guid.NewGuid():N}"[..21]);
+        builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? []));
+
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddSingleton<NodeRegistry>();
+        builder.Services.AddHostedService<NodeHealthMonitor>();
+        builder.Services.AddHostedService<ControlPlaneResponder>();
+
+        builder.Services.ConfigureHttpJsonOptions(json =>
+        {
+            // Bacalhau's API speaks PascalCase and leaves unset fields out.
+            json.SerializerOptions.PropertyNamingPolicy = null;
+            json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
+            json.SerializerOptions.TypeInfoResolverChain.Insert(0, BacalhauJsonContext.Default);
+        });
+        builder.Services.AddProblemDetails();
+        return builder;
+    }
+
+    public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapNodeEndpoints();
+        endpoints.MapAgentEndpoints();
+        return endpoints;
+    }
+}
+
+/// <summary>Who this orchestrator is: its persisted node ID, data directory and labels.</summary>
+public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOnlyDictionary<string, string> Labels)
+{
+    public NodeInfo ToNodeInfo() => new()
+    {
+        NodeID = NodeId,
+        NodeType = NodeType.Requester,
+        Labels = Labels,
+        SupportedProtocols = [Bacalhau.Core.Protocol.Protocols.NclV1],
+    };
+}

@@ -1,0 +1,26 @@
+namespace Bacalhau.Orchestrator;
+
+/// <summary>The <c>Orchestrator</c> configuration section, named as Bacalhau names its keys.</summary>
+public sealed class OrchestratorOptions
+{
+    public const string SectionName = "Orchestrator";
+
+    public AuthOptions Auth { get; set; } = new();
+
+    public NodeManagerOptions NodeManager { get; set; } = new();
+
+    public sealed class AuthOptions
+    {
+        /// <summary>Token compute nodes present to NATS; given to the NATS client of this orchestrator too.</summary>
+        public string? Token { get; set; }
+    }
+}
+
+public sealed class NodeManagerOptions
+{
+    /// <summary>A node with no heartbeat for this long is marked DISCONNECTED (Bacalhau: 1 minute).</summary>
+    public TimeSpan DisconnectTimeout { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>New nodes start PENDING until approved, instead of APPROVED.</summary>
+    public bool ManualApproval { get; set; }
+}

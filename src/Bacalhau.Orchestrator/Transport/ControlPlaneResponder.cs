@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using Bacalhau.Orchestrator.Nodes;
+using NATS.Client.Core;
+
+namespace Bacalhau.Orchestrator.Transport;
+
+/// <summary>Answers the control requests (handshake, heartbeat, node info, shutdown) every compute node sends.</summary>
+public sealed partial class ControlPlaneResponder(
+    INatsConnection nats,
+    NodeRegistry registry,
+    OrchestratorIdentity identity,
+    ILogger<ControlPlaneResponder> logger) : BackgroundService
+{
+    internal static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.ControlPlane");
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var message in nats.SubscribeAsync<byte[]>(Subjects.AllControlOut, cancellationToken: stoppingToken))
+                {
+                    await HandleAsync(message, stoppingToken);
+                }
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NatsException ex)
+            {
+                LogSubscriptionFailed(logger, Subjects.AllControlOut, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
+            }
+        }
+    }
+
+    private async Task HandleAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
+    {
+        var nodeId = Subjects.NodeIdOf(message.Subject) ?? "";
+        try
+        {
+            var envelope = Envelope.Decode(message.Data);
+            var ctx = BacalhauJsonContext.Default;
+            switch (envelope.Type)
+            {
+                case MessageTypes.HandshakeRequest:
+                    using (var activity = ActivitySource.StartActivity("node handshake", ActivityKind.Server))
+                    {
+                        activity?.SetTag("bacalhau.node.id", nodeId);
+                        var request = envelope.PayloadAs(ctx.HandshakeRequest);
+                        var response = request.NodeInfo.NodeID == nodeId
+                            ? registry.Handshake(request)
+                            : new HandshakeResponse { Reason = $"node ID '{request.NodeInfo.NodeID}' does not match subject node '{nodeId}'" };
+                        activity?.SetTag("bacalhau.handshake.accepted", response.Accepted);
+                        await ReplyAsync(message, MessageTypes.HandshakeResponse, response, ctx.HandshakeResponse, cancellationToken);
+                    }
+
+                    break;
+                case MessageTypes.HeartbeatRequest:
+                    var heartbeat = envelope.PayloadAs(ctx.HeartbeatRequest);
+                    await ReplyAsync(message, MessageTypes.HeartbeatResponse, registry.Heartbeat(heartbeat with { NodeID = nodeId }), ctx.HeartbeatResponse, cancellationToken);
+                    break;
+                case MessageTypes.UpdateNodeInfoRequest:
+                    var update = envelope.PayloadAs(ctx.UpdateNodeInfoRequest);
+                    var updateResponse = update.NodeInfo.NodeID == nodeId
+                        ? registry.UpdateInfo(update)
+                        : new UpdateNodeInfoResponse { Reason = "node ID does not match subject" };
+                    await ReplyAsync(message, MessageTypes.UpdateNodeInfoResponse, updateResponse, ctx.UpdateNodeInfoResponse, cancellationToken);
+                    break;
+                case MessageTypes.ShutdownNoticeRequest:
+                    var notice = envelope.PayloadAs(ctx.ShutdownNoticeRequest);
+                    registry.ShutdownNotice(notice with { NodeID = nodeId });
+                    await ReplyAsync(message, MessageTypes.ShutdownNoticeResponse, new ShutdownNoticeResponse(), ctx.ShutdownNoticeResponse, cancellationToken);
+                    break;
+                default:
+                    throw new EnvelopeException($"unknown control message type '{envelope.Type}'");
+            }
+        }
+        catch (EnvelopeException ex)
+        {
+            LogBadMessage(logger, nodeId, ex.Message);
+            await ReplyAsync(message, MessageTypes.Error, new ErrorResponse { Error = ex.Message }, BacalhauJsonContext.Default.ErrorResponse, cancellationToken);
+        }
+    }
+
+    private ValueTask ReplyAsync<T>(NatsMsg<byte[]> request, string type, T payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)
+    {
+        var (data, headers) = NclMessage.Create(type, identity.NodeId, payload, typeInfo);
+        return request.ReplyAsync(data, headers, cancellationToken: cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control message from node {NodeId} rejected: {Error}")]
+    private static partial void LogBadMessage(ILogger logger, string nodeId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Subscription to {Subject} failed, retrying: {Error}")]
+    private static partial void LogSubscriptionFailed(ILogger logger, string subject, string error);
+}

@@ -1,0 +1,18 @@
+namespace Bacalhau.ServiceDefaults.Nats;
+
+/// <summary>Settings of the process-wide NATS connection, bound from the <c>Nats</c> section and the connection string.</summary>
+public sealed class NatsClientSettings
+{
+    /// <summary>Server addresses, comma-separated; see <see cref="NatsServerAddresses"/> for the accepted forms.</summary>
+    public string? Url { get; set; }
+
+    /// <summary>Auth token; a token inside <see cref="Url"/> takes precedence.</summary>
+    public string? Token { get; set; }
+
+    /// <summary>Client name shown by the server's monitoring.</summary>
+    public string? ClientName { get; set; }
+
+    public bool DisableHealthChecks { get; set; }
+
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}
