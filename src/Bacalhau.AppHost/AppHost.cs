@@ -23,21 +23,27 @@ var nats = builder.AddNats("nats", token, dataDir is null ? null : Path.Combine(
 
 builder.AddProject<Projects.Bacalhau_Orchestrator>("orchestrator")
     .WithHttpEndpoint(port: cluster.ApiPort > 0 ? cluster.ApiPort : null, name: "http")
+    .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
     .WithReference(nats)
     .WaitFor(nats)
     .WithEnvironment("Orchestrator__Auth__Token", token)
     .WithBacalhauConfiguration(builder.Configuration, "Orchestrator", dataDir);
 
-builder.AddProject<Projects.Bacalhau_Compute>("compute")
+var compute = builder.AddProject<Projects.Bacalhau_Compute>("compute")
     .WithReplicas(cluster.ComputeReplicas)
     .WithHttpEndpoint(name: "http")
     .WithHttpHealthCheck("/health")
     .WithReference(nats)
     .WaitFor(nats)
     .WithEnvironment("Compute__Auth__Token", token)
-    .WithEnvironment("Compute__ClaimReplicaSlot", "true")
     .WithBacalhauConfiguration(builder.Configuration, "Compute", dataDir);
+
+if (dataDir is not null)
+{
+    // Locally the replicas share one data directory; each takes its own slot in it to keep a distinct, stable ID.
+    compute.WithEnvironment("Compute__ClaimReplicaSlot", "true");
+}
 
 builder.Build().Run();
 return 0;

@@ -12,7 +12,7 @@ namespace Bacalhau.AppHost.Nats;
 /// </summary>
 public static class NatsResourceBuilderExtensions
 {
-    public const string ContainerImage = "nats";
+    public const string ContainerImage = "library/nats";
     public const string ContainerTag = "2.10";
 
     public static IResourceBuilder<IResourceWithConnectionString> AddNats(

@@ -10,7 +10,7 @@ namespace Bacalhau.Orchestrator.Nodes;
 /// The orchestrator's view of every compute node: membership (APPROVED / PENDING / REJECTED) and
 /// connection (CONNECTED until heartbeats stop for longer than the disconnect timeout).
 /// </summary>
-public sealed partial class NodeRegistry(TimeProvider time, IOptionsMonitor<NodeManagerOptions> options, ILogger<NodeRegistry> logger)
+public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger)
 {
     private const string HandshakeRequired = "node is not connected: handshake required";
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
@@ -39,7 +39,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptionsMonitor<Node
             return Refuse(info.NodeID, "the node was rejected by the orchestrator; an operator must delete it before it can join again");
         }
 
-        var membership = existing?.Membership ?? (options.CurrentValue.ManualApproval ? NodeMembership.Pending : NodeMembership.Approved);
+        var membership = existing?.Membership ?? (options.Value.ManualApproval ? NodeMembership.Pending : NodeMembership.Approved);
         var state = new NodeState
         {
             Info = info,
@@ -95,12 +95,12 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptionsMonitor<Node
     /// <summary>Marks DISCONNECTED every connected node whose last heartbeat is older than the timeout.</summary>
     public void DisconnectStaleNodes()
     {
-        var deadline = time.GetUtcNow() - options.CurrentValue.DisconnectTimeout;
+        var deadline = time.GetUtcNow() - options.Value.DisconnectTimeout;
         foreach (var node in _nodes.Values)
         {
             if (node.ConnectionState.Status == NodeConnectionStatus.Connected && node.ConnectionState.LastHeartbeat < deadline)
             {
-                MarkDisconnected(node.Info.NodeID, $"no heartbeat for more than {options.CurrentValue.DisconnectTimeout}", onlyIfStale: deadline);
+                MarkDisconnected(node.Info.NodeID, $"no heartbeat for more than {options.Value.DisconnectTimeout}", onlyIfStale: deadline);
             }
         }
     }

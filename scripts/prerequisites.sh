@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# Installs, with apt, the system packages the cluster and its tests need when they are missing.
+# Sourced by the other scripts; safe to run again.
+set -euo pipefail
+
+bacalhau_require_dotnet() {
+  if ! command -v dotnet >/dev/null 2>&1; then
+    echo "The .NET 10 SDK is required: https://dotnet.microsoft.com/download/dotnet/10.0" >&2
+    exit 1
+  fi
+}
+
+bacalhau_install_packages() {
+  local missing=()
+  command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  if ! command -v apt-get >/dev/null 2>&1; then
+    echo "Missing: ${missing[*]}. Install them with your package manager and run again." >&2
+    exit 1
+  fi
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  echo "Installing ${missing[*]} with apt-get..."
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}

@@ -1,0 +1,30 @@
+namespace Bacalhau.IntegrationTests.Infrastructure;
+
+/// <summary>Paths of the built projects, found from the test assembly's location.</summary>
+internal static class RepositoryPaths
+{
+#if DEBUG
+    public const string Configuration = "Debug";
+#else
+    public const string Configuration = "Release";
+#endif
+
+    public static string Root { get; } = FindRoot();
+
+    public static string AppHostProject => Path.Combine(Root, "src", "Bacalhau.AppHost", "Bacalhau.AppHost.csproj");
+
+    public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute", "bin", Configuration, "net10.0", "Bacalhau.Compute.dll");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Bacalhau.sln")))
+            {
+                return dir.FullName;
+            }
+        }
+
+        throw new InvalidOperationException($"Bacalhau.sln not found above {AppContext.BaseDirectory}");
+    }
+}

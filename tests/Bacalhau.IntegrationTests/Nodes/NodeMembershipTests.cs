@@ -1,0 +1,131 @@
+using System.Text.Json;
+using Bacalhau.Core.Models;
+using Bacalhau.IntegrationTests.Infrastructure;
+
+namespace Bacalhau.IntegrationTests.Nodes;
+
+/// <summary>Compute nodes joining, heartbeating and leaving a real cluster over real NATS.</summary>
+public sealed class NodeMembershipTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>, IDisposable
+{
+    private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
+    private readonly string _scratch = Directory.CreateTempSubdirectory("bacalhau-node-").FullName;
+
+    public void Dispose() => Directory.Delete(_scratch, recursive: true);
+
+    [Fact]
+    public async Task The_replica_count_set_by_the_test_reaches_connected()
+    {
+        var replicas = await WaitForReplicasAsync();
+
+        Assert.All(replicas, node =>
+        {
+            Assert.Equal(NodeType.Compute, node.Info.NodeType);
+            Assert.Equal(NodeMembership.Approved, node.Membership);
+            Assert.True(node.Info.ComputeNodeInfo!.MaxCapacity.CPU > 0);
+        });
+        Assert.Equal(ClusterFixture.ComputeReplicas, replicas.Select(n => n.Info.NodeID).Distinct().Count());
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_heartbeating_becomes_disconnected()
+    {
+        await using var node = cluster.StartComputeNode(_scratch);
+        var nodeId = await node.WaitForNodeIdAsync(JoinTimeout);
+        await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+
+        node.Process.Kill();
+
+        var disconnected = await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Disconnected, ClusterFixture.DisconnectTimeout * 5);
+        Assert.NotNull(disconnected.ConnectionState.DisconnectedSince);
+        Assert.Contains("no heartbeat", disconnected.ConnectionState.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_node_with_a_wrong_token_never_appears_and_says_why()
+    {
+        await using var node = cluster.StartComputeNode(_scratch, token: "not-the-cluster-token");
+        var nodeId = await node.WaitForNodeIdAsync(JoinTimeout);
+
+        await node.Process.WaitForOutputAsync("authorization violation", JoinTimeout);
+
+        // Several heartbeat periods later it is still absent, and still retrying rather than crashed.
+        await Task.Delay(ClusterFixture.HeartbeatInterval * 6);
+        Assert.Null(await cluster.FindNodeAsync(nodeId));
+        Assert.False(node.Process.HasExited);
+    }
+
+    [Fact]
+    public async Task A_restarted_node_keeps_its_id_and_a_graceful_stop_disconnects_at_once()
+    {
+        string nodeId;
+        await using (var first = cluster.StartComputeNode(_scratch))
+        {
+            nodeId = await first.WaitForNodeIdAsync(JoinTimeout);
+            await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+
+            await first.Process.StopAsync(TimeSpan.FromSeconds(20));
+        }
+
+        // The shutdown notice, not the heartbeat timeout, disconnects it.
+        var stopped = await cluster.FindNodeAsync(nodeId);
+        Assert.Equal(NodeConnectionStatus.Disconnected, stopped?.ConnectionState.Status);
+        Assert.Contains("shut down", stopped!.ConnectionState.LastError, StringComparison.Ordinal);
+
+        await using var second = cluster.StartComputeNode(_scratch);
+        Assert.Equal(nodeId, await second.WaitForNodeIdAsync(JoinTimeout));
+        await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+    }
+
+    [Fact]
+    public async Task Node_and_agent_endpoints_answer_in_bacalhau_shapes()
+    {
+        var replicaId = (await WaitForReplicasAsync())[0].Info.NodeID;
+        using var nodes = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/orchestrator/nodes"));
+        var replica = nodes.RootElement.GetProperty("Nodes").EnumerateArray().Single(n => n.GetProperty("Info").GetProperty("NodeID").GetString() == replicaId);
+        Assert.Equal("CONNECTED", replica.GetProperty("ConnectionState").GetProperty("Status").GetString());
+        Assert.Equal("APPROVED", replica.GetProperty("Membership").GetString());
+        Assert.Equal("Compute", replica.GetProperty("Info").GetProperty("NodeType").GetString());
+        var nodeId = replica.GetProperty("Info").GetProperty("NodeID");
+
+        using var one = JsonDocument.Parse(await cluster.Api.GetStringAsync($"/api/v1/orchestrator/nodes/{nodeId.GetString()}"));
+        Assert.Equal(nodeId.GetString(), one.RootElement.GetProperty("Node").GetProperty("Info").GetProperty("NodeID").GetString());
+
+        var missing = await cluster.Api.GetAsync("/api/v1/orchestrator/nodes/no-such-node");
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("no-such-node", await missing.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+
+        using var alive = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/agent/alive"));
+        Assert.Equal("OK", alive.RootElement.GetProperty("Status").GetString());
+
+        using var version = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/agent/version"));
+        Assert.StartsWith("v", version.RootElement.GetProperty("GitVersion").GetString(), StringComparison.Ordinal);
+
+        using var agent = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/agent/node"));
+        Assert.Equal("Requester", agent.RootElement.GetProperty("NodeType").GetString());
+    }
+
+    /// <summary>The AppHost's replicas (other tests add nodes of their own): those living in the cluster's data dir.</summary>
+    private Task<List<NodeState>> WaitForReplicasAsync() => Eventually.WaitAsync(
+        async () =>
+        {
+            var replicaIds = ReplicaNodeIds();
+            var nodes = (await cluster.ListNodesAsync()).Where(n => replicaIds.Contains(n.Info.NodeID)).ToList();
+            return replicaIds.Count == ClusterFixture.ComputeReplicas
+                && nodes.Count == ClusterFixture.ComputeReplicas
+                && nodes.All(n => n.ConnectionState.Status == NodeConnectionStatus.Connected)
+                ? nodes
+                : null;
+        },
+        JoinTimeout,
+        $"{ClusterFixture.ComputeReplicas} CONNECTED compute replicas");
+
+    private HashSet<string> ReplicaNodeIds()
+    {
+        var replicas = Path.Combine(cluster.DataDir, "compute", "replicas");
+        return Directory.Exists(replicas)
+            ? [.. Directory.GetDirectories(replicas)
+                .Where(dir => File.Exists(Path.Combine(dir, Core.Nodes.SystemMetadata.FileName)))
+                .Select(dir => Core.Nodes.SystemMetadata.Load(dir).NodeId!)]
+            : [];
+    }
+}

@@ -1,0 +1,123 @@
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Orchestrator.Nodes;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bacalhau.Orchestrator.Tests.Nodes;
+
+public sealed class NodeRegistryTests
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    private NodeRegistry CreateRegistry(bool manualApproval = false) =>
+        new(_time, Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout, ManualApproval = manualApproval }), NullLogger<NodeRegistry>.Instance);
+
+    private static HandshakeRequest Handshake(string nodeId, NodeType type = NodeType.Compute) =>
+        new() { NodeInfo = new NodeInfo { NodeID = nodeId, NodeType = type, ComputeNodeInfo = new ComputeNodeInfo() } };
+
+    [Fact]
+    public void Handshake_makes_a_node_connected_and_approved()
+    {
+        var registry = CreateRegistry();
+
+        var response = registry.Handshake(Handshake("n-1"));
+
+        Assert.True(response.Accepted);
+        var node = registry.Get("n-1");
+        Assert.NotNull(node);
+        Assert.Equal(NodeMembership.Approved, node.Membership);
+        Assert.Equal(NodeConnectionStatus.Connected, node.ConnectionState.Status);
+    }
+
+    [Fact]
+    public void Heartbeats_keep_a_node_connected_and_silence_disconnects_it()
+    {
+        var registry = CreateRegistry();
+        registry.Handshake(Handshake("n-1"));
+
+        for (var i = 0; i < 10; i++)
+        {
+            _time.Advance(TimeSpan.FromSeconds(15));
+            Assert.True(registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1" }).Accepted);
+            registry.DisconnectStaleNodes();
+            Assert.Equal(NodeConnectionStatus.Connected, registry.Get("n-1")!.ConnectionState.Status);
+        }
+
+        _time.Advance(Timeout + TimeSpan.FromSeconds(1));
+        registry.DisconnectStaleNodes();
+
+        var node = registry.Get("n-1")!;
+        Assert.Equal(NodeConnectionStatus.Disconnected, node.ConnectionState.Status);
+        Assert.Equal(_time.GetUtcNow(), node.ConnectionState.DisconnectedSince);
+        Assert.Contains("no heartbeat", node.ConnectionState.LastError, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_disconnected_or_unknown_node_is_told_to_handshake_again()
+    {
+        var registry = CreateRegistry();
+        Assert.False(registry.Heartbeat(new HeartbeatRequest { NodeID = "unknown" }).Accepted);
+
+        registry.Handshake(Handshake("n-1"));
+        _time.Advance(Timeout * 2);
+        registry.DisconnectStaleNodes();
+
+        var response = registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1" });
+        Assert.False(response.Accepted);
+        Assert.Contains("handshake", response.Reason, StringComparison.Ordinal);
+        Assert.True(registry.Handshake(Handshake("n-1")).Accepted);
+        Assert.Equal(NodeConnectionStatus.Connected, registry.Get("n-1")!.ConnectionState.Status);
+    }
+
+    [Fact]
+    public void Manual_approval_keeps_new_nodes_pending_until_approved()
+    {
+        var registry = CreateRegistry(manualApproval: true);
+        registry.Handshake(Handshake("n-1"));
+        Assert.Equal(NodeMembership.Pending, registry.Get("n-1")!.Membership);
+
+        Assert.True(registry.ApplyAction("n-1", "approve", "ok").Success);
+        Assert.Equal(NodeMembership.Approved, registry.Get("n-1")!.Membership);
+        Assert.False(registry.ApplyAction("n-1", "approve", null).Success);
+    }
+
+    [Fact]
+    public void A_rejected_node_cannot_join_until_deleted()
+    {
+        var registry = CreateRegistry();
+        registry.Handshake(Handshake("n-1"));
+        Assert.True(registry.ApplyAction("n-1", "reject", "not ours").Success);
+
+        var refused = registry.Handshake(Handshake("n-1"));
+        Assert.False(refused.Accepted);
+        Assert.Contains("rejected", refused.Reason, StringComparison.Ordinal);
+
+        Assert.True(registry.ApplyAction("n-1", "delete", null).Success);
+        Assert.True(registry.Handshake(Handshake("n-1")).Accepted);
+    }
+
+    [Theory]
+    [InlineData("bad.id", NodeType.Compute)]
+    [InlineData("n-1", NodeType.Requester)]
+    public void Invalid_nodes_are_refused_with_a_reason(string nodeId, NodeType type)
+    {
+        var registry = CreateRegistry();
+
+        var response = registry.Handshake(Handshake(nodeId, type));
+
+        Assert.False(response.Accepted);
+        Assert.NotEmpty(response.Reason);
+        Assert.Empty(registry.List());
+    }
+
+    [Fact]
+    public void Unknown_actions_and_nodes_are_reported()
+    {
+        var registry = CreateRegistry();
+        Assert.Contains("not one of", registry.ApplyAction("n-1", "explode", null).Error, StringComparison.Ordinal);
+        Assert.Contains("not found", registry.ApplyAction("n-1", "approve", null).Error, StringComparison.Ordinal);
+    }
+}
