@@ -12,4 +12,12 @@ public static class MessageTypes
     public const string ShutdownNoticeRequest = "ShutdownNoticeRequest";
     public const string ShutdownNoticeResponse = "ShutdownNoticeResponse";
     public const string Error = "Error";
+
+    public const string AskForBid = "AskForBidRequest";
+    public const string BidAccepted = "BidAcceptedRequest";
+    public const string BidRejected = "BidRejectedRequest";
+    public const string CancelExecution = "CancelExecutionRequest";
+    public const string BidResult = "BidResult";
+    public const string RunResult = "RunResult";
+    public const string ComputeError = "ComputeError";
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
+using Bacalhau.Core.Models.Jobs;
 using Bacalhau.Core.Protocol;
 
 namespace Bacalhau.Core.Serialization;
@@ -25,4 +26,24 @@ namespace Bacalhau.Core.Serialization;
 [JsonSerializable(typeof(UpdateNodeResponse))]
 [JsonSerializable(typeof(IsAliveResponse))]
 [JsonSerializable(typeof(ApiError))]
+[JsonSerializable(typeof(Job))]
+[JsonSerializable(typeof(Execution))]
+[JsonSerializable(typeof(Evaluation))]
+[JsonSerializable(typeof(JobHistory))]
+[JsonSerializable(typeof(PutJobRequest))]
+[JsonSerializable(typeof(PutJobResponse))]
+[JsonSerializable(typeof(ListJobsResponse))]
+[JsonSerializable(typeof(GetJobResponse))]
+[JsonSerializable(typeof(ListJobExecutionsResponse))]
+[JsonSerializable(typeof(ListJobHistoryResponse))]
+[JsonSerializable(typeof(ListJobResultsResponse))]
+[JsonSerializable(typeof(StopJobResponse))]
+[JsonSerializable(typeof(AskForBidRequest))]
+[JsonSerializable(typeof(BidAcceptedRequest))]
+[JsonSerializable(typeof(BidRejectedRequest))]
+[JsonSerializable(typeof(CancelExecutionRequest))]
+[JsonSerializable(typeof(BidResult))]
+[JsonSerializable(typeof(RunResult))]
+[JsonSerializable(typeof(ComputeError))]
+[JsonSerializable(typeof(Ack))]
 public sealed partial class BacalhauJsonContext : JsonSerializerContext;
