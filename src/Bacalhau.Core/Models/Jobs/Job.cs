@@ -42,6 +42,22 @@ public sealed record SpecConfig
 {
     public string Type { get; init; } = "";
     public Dictionary<string, JsonElement> Params { get; init; } = [];
+
+    /// <summary>Finds a parameter by name ignoring case, as Bacalhau does; the keys themselves keep the user's spelling.</summary>
+    public bool TryGetParam(string name, out JsonElement value)
+    {
+        foreach (var (key, candidate) in Params)
+        {
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
+            {
+                value = candidate;
+                return true;
+            }
+        }
+
+        value = default;
+        return false;
+    }
 }
 
 public sealed record InputSource

@@ -17,12 +17,58 @@ public static class JobTypes
     public static bool IsLongRunning(string type) => type is Service or Daemon;
 }
 
-/// <summary>Engine, publisher and source type names this product knows.</summary>
+/// <summary>Values of a task's engine type that this product supports.</summary>
 public static class EngineTypes
 {
     public const string Noop = "noop";
     public const string Docker = "docker";
     public const string Wasm = "wasm";
 
-    public static IReadOnlyList<string> All { get; } = [Noop, Docker, Wasm];
+    public static IReadOnlyList<string> All { get; } = [Docker, Noop, Wasm];
+}
+
+/// <summary>Values of a task's <see cref="JobTask.Publisher"/> type that this product supports.</summary>
+public static class PublisherTypes
+{
+    public const string Noop = "noop";
+    public const string Local = "local";
+
+    public static IReadOnlyList<string> All { get; } = [Local, Noop];
+}
+
+/// <summary>Values of an <see cref="InputSource"/>'s type that this product supports; Bacalhau spells urlDownload in camel case.</summary>
+public static class SourceTypes
+{
+    public const string Inline = "inline";
+    public const string UrlDownload = "urlDownload";
+    public const string Local = "local";
+
+    public static IReadOnlyList<string> All { get; } = [Inline, Local, UrlDownload];
+}
+
+/// <summary>Values of <see cref="NetworkConfig.Type"/>; an empty type means <see cref="None"/>.</summary>
+public static class NetworkTypes
+{
+    public const string None = "None";
+    public const string Host = "Host";
+    public const string Full = "Full";
+    public const string Http = "HTTP";
+
+    public static IReadOnlyList<string> All { get; } = [None, Host, Full, Http];
+}
+
+/// <summary>Operators of a <see cref="LabelSelectorRequirement"/>, as Kubernetes label selection spells them.</summary>
+public static class SelectionOperators
+{
+    public const string Equal = "=";
+    public const string DoubleEqual = "==";
+    public const string NotEqual = "!=";
+    public const string In = "in";
+    public const string NotIn = "notin";
+    public const string Exists = "exists";
+    public const string DoesNotExist = "!";
+    public const string GreaterThan = "gt";
+    public const string LessThan = "lt";
+
+    public static IReadOnlyList<string> All { get; } = [Equal, DoubleEqual, NotEqual, In, NotIn, Exists, DoesNotExist, GreaterThan, LessThan];
 }
