@@ -1,4 +1,9 @@
+using Bacalhau.Compute.Executions;
+using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Storage;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Protocol;
 using Bacalhau.Compute.Transport;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
@@ -45,6 +50,17 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
+        builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.AddSingleton(services => new ExecutionStore(Path.Combine(dataDir, "state.db"), nodeId));
+        builder.Services.AddSingleton(services => new OrderedSender(
+            services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
+            _ => Subjects.DataOut(nodeId),
+            nodeId,
+            services.GetRequiredService<ExecutionStore>().Writer,
+            services.GetRequiredService<ILogger<OrderedSender>>()));
+        builder.Services.AddSingleton<ExecutionManager>();
+        builder.Services.AddSingleton<OrchestratorMessaging>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorMessaging>());
         builder.Services.AddSingleton<OrchestratorLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorLink>());
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);

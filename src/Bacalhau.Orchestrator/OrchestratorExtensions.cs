@@ -2,7 +2,12 @@ using System.Text.Json.Serialization;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Serialization;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Protocol;
 using Bacalhau.Orchestrator.Api;
+using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Scheduling;
+using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
 
@@ -24,10 +29,24 @@ public static class OrchestratorExtensions
         var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? $"orchestrator-{Guid.NewGuid():N}"[..21]);
         builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? []));
 
+        builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddHostedService<NodeHealthMonitor>();
         builder.Services.AddHostedService<ControlPlaneResponder>();
+
+        builder.Services.AddSingleton(services => new JobStore(Path.Combine(dataDir, "state.db"), nodeId));
+        builder.Services.AddSingleton(services => new OrderedSender(
+            services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
+            Subjects.DataIn,
+            nodeId,
+            services.GetRequiredService<JobStore>().Writer,
+            services.GetRequiredService<ILogger<OrderedSender>>()));
+        builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddSingleton<JobCoordinator>();
+        builder.Services.AddSingleton<ComputeMessaging>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<ComputeMessaging>());
+        builder.Services.AddHostedService<JobMaintenance>();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -43,6 +62,7 @@ public static class OrchestratorExtensions
     public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapNodeEndpoints();
+        endpoints.MapJobEndpoints();
         endpoints.MapAgentEndpoints();
         return endpoints;
     }

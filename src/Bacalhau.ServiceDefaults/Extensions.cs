@@ -59,7 +59,7 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath, StringComparison.Ordinal)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath, StringComparison.Ordinal))
                 .AddHttpClientInstrumentation()
-                .AddNatsClientInstrumentation());
+                .AddNatsClientInstrumentation(nats => nats.Filter = context => !IsLivenessChatter(context)));
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -68,6 +68,12 @@ public static class Extensions
 
         return builder;
     }
+
+    /// <summary>Heartbeats and delivery acknowledgements flow all the time; as spans they would bury the job traces.</summary>
+    private static bool IsLivenessChatter(NATS.Client.Core.NatsInstrumentationContext context) =>
+        context.Subject.StartsWith("_INBOX.bacalhau-acks.", StringComparison.Ordinal)
+        || (context.Headers?.TryGetValue("Bacalhau-Type", out var type) == true
+            && (type == "HeartbeatRequest" || type == "HeartbeatResponse"));
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

@@ -4,7 +4,7 @@ using Bacalhau.Core.Protocol;
 namespace Bacalhau.Compute.Nodes;
 
 /// <summary>Describes this node to the orchestrator: labels, engines and the capacity it gives to jobs.</summary>
-public sealed class NodeInfoProvider(ComputeIdentity identity)
+public sealed class NodeInfoProvider(ComputeIdentity identity, IEnumerable<Executors.IExecutor> executors)
 {
     /// <summary>Like Bacalhau, a node offers 80% of its machine by default and keeps the rest for itself.</summary>
     private const double AllocatedShare = 0.8;
@@ -21,6 +21,8 @@ public sealed class NodeInfoProvider(ComputeIdentity identity)
         SupportedProtocols = [Protocols.NclV1],
         ComputeNodeInfo = new ComputeNodeInfo
         {
+            ExecutionEngines = [.. executors.Select(e => e.Engine).Order(StringComparer.Ordinal)],
+            Publishers = ["noop"],
             MaxCapacity = _capacity,
             AvailableCapacity = _capacity,
             MaxJobRequirements = _capacity,

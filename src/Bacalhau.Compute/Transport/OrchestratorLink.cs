@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
@@ -18,6 +19,8 @@ public sealed partial class OrchestratorLink(
     NatsClientSettings natsSettings,
     ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
+    OrchestratorMessaging messaging,
+    ExecutionManager executions,
     IOptions<ComputeOptions> options,
     TimeProvider time,
     ILogger<OrchestratorLink> logger) : BackgroundService
@@ -25,6 +28,7 @@ public sealed partial class OrchestratorLink(
     internal static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.ControlPlane");
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+    private const string NoOrchestratorYet = "no orchestrator is listening on this NATS server yet";
 
     private readonly DateTimeOffset _startTime = time.GetUtcNow();
 
@@ -105,7 +109,7 @@ public sealed partial class OrchestratorLink(
         activity?.SetTag("bacalhau.node.id", identity.NodeId);
         var response = await RequestAsync(
             MessageTypes.HandshakeRequest,
-            new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime },
+            new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime, LastOrchestratorSeqNum = messaging.LastReceived },
             BacalhauJsonContext.Default.HandshakeRequest,
             BacalhauJsonContext.Default.HandshakeResponse,
             cancellationToken);
@@ -116,6 +120,7 @@ public sealed partial class OrchestratorLink(
             return false;
         }
 
+        messaging.ResumeAfter(response.LastComputeSeqNum);
         IsJoined = true;
         LastError = null;
         LogJoined(logger, identity.NodeId, nats.Opts.Url, response.Reason);
@@ -134,7 +139,7 @@ public sealed partial class OrchestratorLink(
             {
                 var response = await RequestAsync(
                     MessageTypes.HeartbeatRequest,
-                    new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = nodeInfo.Capacity },
+                    new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = executions.AvailableCapacity, LastOrchestratorSeqNum = messaging.LastReceived },
                     BacalhauJsonContext.Default.HeartbeatRequest,
                     BacalhauJsonContext.Default.HeartbeatResponse,
                     cancellationToken);
@@ -197,7 +202,9 @@ public sealed partial class OrchestratorLink(
     {
         if (error != LastError)
         {
-            LogCannotJoin(logger, identity.NodeId, natsSettings.Url ?? nats.Opts.Url, error);
+            // While the cluster starts, nobody answering yet is expected; a refusal never fixes itself.
+            var level = error == NoOrchestratorYet ? LogLevel.Warning : LogLevel.Error;
+            LogCannotJoin(logger, level, identity.NodeId, natsSettings.Url ?? nats.Opts.Url, error);
         }
 
         LastError = error;
@@ -216,7 +223,7 @@ public sealed partial class OrchestratorLink(
 
         return ex switch
         {
-            NatsNoRespondersException => "no orchestrator is listening on this NATS server yet",
+            NatsNoRespondersException => NoOrchestratorYet,
             NatsNoReplyException => $"the orchestrator did not answer within {RequestTimeout.TotalSeconds:F0} s",
             _ => ex.InnerException is { } cause ? $"{ex.Message} ({cause.Message})" : ex.Message,
         };
@@ -225,8 +232,8 @@ public sealed partial class OrchestratorLink(
     [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} joined the orchestrator at {Url} {Note}")]
     private static partial void LogJoined(ILogger logger, string nodeId, string url, string note);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "Compute node {NodeId} cannot join the orchestrator at {Url}: {Error}; retrying")]
-    private static partial void LogCannotJoin(ILogger logger, string nodeId, string url, string error);
+    [LoggerMessage(Message = "Compute node {NodeId} cannot join the orchestrator at {Url}: {Error}; retrying")]
+    private static partial void LogCannotJoin(ILogger logger, LogLevel level, string nodeId, string url, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orchestrator asked for a new handshake: {Reason}")]
     private static partial void LogRejoining(ILogger logger, string reason);

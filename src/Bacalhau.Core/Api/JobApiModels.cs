@@ -5,49 +5,49 @@ namespace Bacalhau.Core.Api;
 /// <summary>Body of <c>PUT|POST /api/v1/orchestrator/jobs</c>.</summary>
 public sealed record PutJobRequest
 {
-    public Job? Job { get; init; }
-    public bool Force { get; init; }
+    public Job? Job { get; set; }
+    public bool Force { get; set; }
 }
 
 public sealed record PutJobResponse
 {
-    public required string JobID { get; init; }
-    public required string EvaluationID { get; init; }
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    public required string JobID { get; set; }
+    public required string EvaluationID { get; set; }
+    public IReadOnlyList<string> Warnings { get; set; } = [];
 }
 
 public sealed record ListJobsResponse
 {
-    public IReadOnlyList<Job> Items { get; init; } = [];
-    public string? NextToken { get; init; }
+    public IReadOnlyList<Job> Items { get; set; } = [];
+    public string? NextToken { get; set; }
 }
 
 public sealed record GetJobResponse
 {
-    public required Job Job { get; init; }
-    public ListJobHistoryResponse? History { get; init; }
-    public ListJobExecutionsResponse? Executions { get; init; }
+    public required Job Job { get; set; }
+    public ListJobHistoryResponse? History { get; set; }
+    public ListJobExecutionsResponse? Executions { get; set; }
 }
 
 public sealed record ListJobExecutionsResponse
 {
-    public IReadOnlyList<Execution> Items { get; init; } = [];
-    public string? NextToken { get; init; }
+    public IReadOnlyList<Execution> Items { get; set; } = [];
+    public string? NextToken { get; set; }
 }
 
 public sealed record ListJobHistoryResponse
 {
-    public IReadOnlyList<JobHistory> Items { get; init; } = [];
-    public string? NextToken { get; init; }
+    public IReadOnlyList<JobHistory> Items { get; set; } = [];
+    public string? NextToken { get; set; }
 }
 
 public sealed record ListJobResultsResponse
 {
-    public IReadOnlyList<SpecConfig> Items { get; init; } = [];
-    public string? NextToken { get; init; }
+    public IReadOnlyList<SpecConfig> Items { get; set; } = [];
+    public string? NextToken { get; set; }
 }
 
 public sealed record StopJobResponse
 {
-    public required string EvaluationID { get; init; }
+    public required string EvaluationID { get; set; }
 }

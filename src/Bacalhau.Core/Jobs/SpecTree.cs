@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization.Metadata;
@@ -11,11 +10,8 @@ namespace Bacalhau.Core.Jobs;
 /// </summary>
 internal static class SpecTree
 {
-    private static readonly ConcurrentDictionary<Type, JsonObject> DefaultFields = new();
-
     /// <summary>
-    /// Readies a tree for deserialization: a null value means "not given" (as in Go), a field not given
-    /// gets the model's default, a field given twice in different case is an error, and so is an empty list item.
+    /// Readies a tree for deserialization: a null value means "not given" (as in Go), a field given twice in different case is an error, and so is an empty list item.
     /// Free-form values (engine, publisher and source params) are left exactly as written.
     /// </summary>
     public static void Prepare(JsonNode node, JsonTypeInfo type, string path)
@@ -91,20 +87,7 @@ internal static class SpecTree
 
             PrepareValue(fields, key, value, type.Options.GetTypeInfo(property.PropertyType), fieldPath);
         }
-
-        // Source-generated metadata sets init-only properties that the JSON leaves out to null rather than
-        // to their initial values (dotnet/runtime#84484), so every field is given explicitly.
-        foreach (var (name, value) in DefaultsOf(type))
-        {
-            if (value is not null && KeyFor(fields, name) is null)
-            {
-                fields[name] = value.DeepClone();
-            }
-        }
     }
-
-    private static JsonObject DefaultsOf(JsonTypeInfo type) =>
-        DefaultFields.GetOrAdd(type.Type, _ => (JsonObject)JsonSerializer.SerializeToNode(Activator.CreateInstance(type.Type), type)!);
 
     private static void PrepareValue(JsonObject parent, string key, JsonNode? value, JsonTypeInfo type, string path)
     {

@@ -6,13 +6,13 @@ namespace Bacalhau.Core.Models;
 /// <summary>Version of a node's software, in Bacalhau's shape (GOOS/GOARCH name the OS and architecture).</summary>
 public sealed record BuildVersionInfo
 {
-    public string Major { get; init; } = "";
-    public string Minor { get; init; } = "";
-    public string GitVersion { get; init; } = "";
-    public string GitCommit { get; init; } = "";
-    public string BuildDate { get; init; } = "";
-    public string GOOS { get; init; } = "";
-    public string GOARCH { get; init; } = "";
+    public string Major { get; set; } = "";
+    public string Minor { get; set; } = "";
+    public string GitVersion { get; set; } = "";
+    public string GitCommit { get; set; } = "";
+    public string BuildDate { get; set; } = "";
+    public string GOOS { get; set; } = "";
+    public string GOARCH { get; set; } = "";
 
     public static BuildVersionInfo Current { get; } = FromAssembly(typeof(BuildVersionInfo).Assembly);
 

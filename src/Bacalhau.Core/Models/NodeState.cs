@@ -3,9 +3,9 @@ namespace Bacalhau.Core.Models;
 /// <summary>The orchestrator's view of a node: its info, membership and connection.</summary>
 public sealed record NodeState
 {
-    public required NodeInfo Info { get; init; }
-    public NodeMembership Membership { get; init; }
-    public required ConnectionState ConnectionState { get; init; }
+    public required NodeInfo Info { get; set; }
+    public NodeMembership Membership { get; set; }
+    public required ConnectionState ConnectionState { get; set; }
 
     /// <summary>Deprecated in Bacalhau in favour of ConnectionState.Status; kept for older clients.</summary>
     public NodeConnectionStatus Connection => ConnectionState.Status;
@@ -13,11 +13,11 @@ public sealed record NodeState
 
 public sealed record ConnectionState
 {
-    public NodeConnectionStatus Status { get; init; }
-    public DateTimeOffset? ConnectedSince { get; init; }
-    public DateTimeOffset? DisconnectedSince { get; init; }
-    public DateTimeOffset? LastHeartbeat { get; init; }
-    public ulong LastComputeSeqNum { get; init; }
-    public ulong LastOrchestratorSeqNum { get; init; }
-    public string? LastError { get; init; }
+    public NodeConnectionStatus Status { get; set; }
+    public DateTimeOffset? ConnectedSince { get; set; }
+    public DateTimeOffset? DisconnectedSince { get; set; }
+    public DateTimeOffset? LastHeartbeat { get; set; }
+    public ulong LastComputeSeqNum { get; set; }
+    public ulong LastOrchestratorSeqNum { get; set; }
+    public string? LastError { get; set; }
 }

@@ -4,60 +4,60 @@ namespace Bacalhau.Core.Protocol;
 
 public sealed record HandshakeRequest
 {
-    public required NodeInfo NodeInfo { get; init; }
-    public DateTimeOffset StartTime { get; init; }
-    public ulong LastOrchestratorSeqNum { get; init; }
+    public required NodeInfo NodeInfo { get; set; }
+    public DateTimeOffset StartTime { get; set; }
+    public ulong LastOrchestratorSeqNum { get; set; }
 }
 
 public sealed record HandshakeResponse
 {
-    public bool Accepted { get; init; }
-    public string Reason { get; init; } = "";
-    public ulong LastComputeSeqNum { get; init; }
-    public ulong LastOrchestratorSeqNum { get; init; }
+    public bool Accepted { get; set; }
+    public string Reason { get; set; } = "";
+    public ulong LastComputeSeqNum { get; set; }
+    public ulong LastOrchestratorSeqNum { get; set; }
 }
 
 public sealed record HeartbeatRequest
 {
-    public required string NodeID { get; init; }
-    public Resources AvailableCapacity { get; init; } = Resources.Zero;
-    public Resources QueueUsedCapacity { get; init; } = Resources.Zero;
-    public ulong LastOrchestratorSeqNum { get; init; }
+    public required string NodeID { get; set; }
+    public Resources AvailableCapacity { get; set; } = Resources.Zero;
+    public Resources QueueUsedCapacity { get; set; } = Resources.Zero;
+    public ulong LastOrchestratorSeqNum { get; set; }
 }
 
 public sealed record HeartbeatResponse
 {
     /// <summary>False when the orchestrator does not know the node as connected: the node must handshake again.</summary>
-    public bool Accepted { get; init; } = true;
-    public string Reason { get; init; } = "";
-    public ulong LastComputeSeqNum { get; init; }
+    public bool Accepted { get; set; } = true;
+    public string Reason { get; set; } = "";
+    public ulong LastComputeSeqNum { get; set; }
 }
 
 public sealed record UpdateNodeInfoRequest
 {
-    public required NodeInfo NodeInfo { get; init; }
+    public required NodeInfo NodeInfo { get; set; }
 }
 
 public sealed record UpdateNodeInfoResponse
 {
-    public bool Accepted { get; init; }
-    public string Reason { get; init; } = "";
+    public bool Accepted { get; set; }
+    public string Reason { get; set; } = "";
 }
 
 public sealed record ShutdownNoticeRequest
 {
-    public required string NodeID { get; init; }
-    public string Reason { get; init; } = "";
-    public ulong LastOrchestratorSeqNum { get; init; }
+    public required string NodeID { get; set; }
+    public string Reason { get; set; } = "";
+    public ulong LastOrchestratorSeqNum { get; set; }
 }
 
 public sealed record ShutdownNoticeResponse
 {
-    public ulong LastComputeSeqNum { get; init; }
+    public ulong LastComputeSeqNum { get; set; }
 }
 
 /// <summary>Answer to a request the receiver could not process (bad envelope, unknown type).</summary>
 public sealed record ErrorResponse
 {
-    public required string Error { get; init; }
+    public required string Error { get; set; }
 }

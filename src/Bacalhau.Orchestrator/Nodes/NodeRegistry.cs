@@ -14,6 +14,10 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
 {
     private const string HandshakeRequired = "node is not connected: handshake required";
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private long _version;
+
+    /// <summary>Changes whenever a node joins, leaves or changes membership: the scheduler revisits waiting jobs then.</summary>
+    public long Version => Interlocked.Read(ref _version);
 
     public IReadOnlyCollection<NodeState> List() => [.. _nodes.Values.OrderBy(n => n.Info.NodeID, StringComparer.Ordinal)];
 
@@ -54,6 +58,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
             },
         };
         _nodes[info.NodeID] = state;
+        Interlocked.Increment(ref _version);
         LogNodeConnected(logger, info.NodeID, membership, existing is null);
         return new HandshakeResponse
         {
@@ -134,6 +139,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
             return new UpdateNodeResponse { Error = $"node '{nodeId}' is already {membership.ToString().ToUpperInvariant()}" };
         }
 
+        Interlocked.Increment(ref _version);
         LogMembershipChanged(logger, nodeId, membership, message ?? "");
         return new UpdateNodeResponse { Success = true };
     }
@@ -154,6 +160,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
                 });
         if (updated is not null)
         {
+            Interlocked.Increment(ref _version);
             LogNodeDisconnected(logger, nodeId, reason);
         }
     }

@@ -12,6 +12,7 @@ public sealed partial class ControlPlaneResponder(
     INatsConnection nats,
     NodeRegistry registry,
     OrchestratorIdentity identity,
+    ComputeMessaging messaging,
     ILogger<ControlPlaneResponder> logger) : BackgroundService
 {
     internal static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.ControlPlane");
@@ -56,6 +57,13 @@ public sealed partial class ControlPlaneResponder(
                         var response = request.NodeInfo.NodeID == nodeId
                             ? registry.Handshake(request)
                             : new HandshakeResponse { Reason = $"node ID '{request.NodeInfo.NodeID}' does not match subject node '{nodeId}'" };
+                        if (response.Accepted)
+                        {
+                            // Both sides resume their ordered streams right after what the other has processed.
+                            messaging.ResumeTo(nodeId, request.LastOrchestratorSeqNum);
+                            response = response with { LastComputeSeqNum = messaging.LastReceivedFrom(nodeId) };
+                        }
+
                         activity?.SetTag("bacalhau.handshake.accepted", response.Accepted);
                         await ReplyAsync(message, MessageTypes.HandshakeResponse, response, ctx.HandshakeResponse, cancellationToken);
                     }

@@ -13,6 +13,8 @@ internal static class RepositoryPaths
 
     public static string AppHostProject => Path.Combine(Root, "src", "Bacalhau.AppHost", "Bacalhau.AppHost.csproj");
 
+    public static string ConformanceJob(string fileName) => Path.Combine(Root, "tests", "conformance", "bacalhau-jobs", fileName);
+
     public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute", "bin", Configuration, "net10.0", "Bacalhau.Compute.dll");
 
     private static string FindRoot()

@@ -5,7 +5,8 @@ using Bacalhau.IntegrationTests.Infrastructure;
 namespace Bacalhau.IntegrationTests.Nodes;
 
 /// <summary>Compute nodes joining, heartbeating and leaving a real cluster over real NATS.</summary>
-public sealed class NodeMembershipTests(ClusterFixture cluster) : IClassFixture<ClusterFixture>, IDisposable
+[Collection(SharedCluster.Name)]
+public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
 {
     private static readonly TimeSpan JoinTimeout = TimeSpan.FromSeconds(60);
     private readonly string _scratch = Directory.CreateTempSubdirectory("bacalhau-node-").FullName;
@@ -15,7 +16,7 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IClassFixture<
     [Fact]
     public async Task The_replica_count_set_by_the_test_reaches_connected()
     {
-        var replicas = await WaitForReplicasAsync();
+        var replicas = await cluster.WaitForReplicasAsync();
 
         Assert.All(replicas, node =>
         {
@@ -79,7 +80,7 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IClassFixture<
     [Fact]
     public async Task Node_and_agent_endpoints_answer_in_bacalhau_shapes()
     {
-        var replicaId = (await WaitForReplicasAsync())[0].Info.NodeID;
+        var replicaId = (await cluster.WaitForReplicasAsync())[0].Info.NodeID;
         using var nodes = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/orchestrator/nodes"));
         var replica = nodes.RootElement.GetProperty("Nodes").EnumerateArray().Single(n => n.GetProperty("Info").GetProperty("NodeID").GetString() == replicaId);
         Assert.Equal("CONNECTED", replica.GetProperty("ConnectionState").GetProperty("Status").GetString());
@@ -102,30 +103,5 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IClassFixture<
 
         using var agent = JsonDocument.Parse(await cluster.Api.GetStringAsync("/api/v1/agent/node"));
         Assert.Equal("Requester", agent.RootElement.GetProperty("NodeType").GetString());
-    }
-
-    /// <summary>The AppHost's replicas (other tests add nodes of their own): those living in the cluster's data dir.</summary>
-    private Task<List<NodeState>> WaitForReplicasAsync() => Eventually.WaitAsync(
-        async () =>
-        {
-            var replicaIds = ReplicaNodeIds();
-            var nodes = (await cluster.ListNodesAsync()).Where(n => replicaIds.Contains(n.Info.NodeID)).ToList();
-            return replicaIds.Count == ClusterFixture.ComputeReplicas
-                && nodes.Count == ClusterFixture.ComputeReplicas
-                && nodes.All(n => n.ConnectionState.Status == NodeConnectionStatus.Connected)
-                ? nodes
-                : null;
-        },
-        JoinTimeout,
-        $"{ClusterFixture.ComputeReplicas} CONNECTED compute replicas");
-
-    private HashSet<string> ReplicaNodeIds()
-    {
-        var replicas = Path.Combine(cluster.DataDir, "compute", "replicas");
-        return Directory.Exists(replicas)
-            ? [.. Directory.GetDirectories(replicas)
-                .Where(dir => File.Exists(Path.Combine(dir, Core.Nodes.SystemMetadata.FileName)))
-                .Select(dir => Core.Nodes.SystemMetadata.Load(dir).NodeId!)]
-            : [];
     }
 }

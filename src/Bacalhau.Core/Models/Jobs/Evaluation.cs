@@ -3,17 +3,17 @@ namespace Bacalhau.Core.Models.Jobs;
 /// <summary>A request to the scheduler to reconcile a job with the cluster; times are Unix nanoseconds.</summary>
 public sealed record Evaluation
 {
-    public string ID { get; init; } = "";
-    public string Namespace { get; init; } = "default";
-    public string JobID { get; init; } = "";
-    public string TriggeredBy { get; init; } = "";
-    public int Priority { get; init; }
-    public string Type { get; init; } = "";
-    public string Status { get; init; } = EvaluationStatus.Pending;
-    public string Comment { get; init; } = "";
-    public long WaitUntil { get; init; }
-    public long CreateTime { get; init; }
-    public long ModifyTime { get; init; }
+    public string ID { get; set; } = "";
+    public string Namespace { get; set; } = "default";
+    public string JobID { get; set; } = "";
+    public string TriggeredBy { get; set; } = "";
+    public int Priority { get; set; }
+    public string Type { get; set; } = "";
+    public string Status { get; set; } = EvaluationStatus.Pending;
+    public string Comment { get; set; } = "";
+    public long WaitUntil { get; set; }
+    public long CreateTime { get; set; }
+    public long ModifyTime { get; set; }
 }
 
 public static class EvaluationStatus

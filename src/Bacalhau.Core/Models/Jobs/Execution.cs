@@ -3,26 +3,26 @@ namespace Bacalhau.Core.Models.Jobs;
 /// <summary>One placement of a job on one node; times are Unix nanoseconds.</summary>
 public sealed record Execution
 {
-    public string ID { get; init; } = "";
-    public string Namespace { get; init; } = "default";
-    public string JobID { get; init; } = "";
-    public ulong JobVersion { get; init; }
-    public Job? Job { get; init; }
-    public string Name { get; init; } = "";
-    public string NodeID { get; init; } = "";
-    public string EvalID { get; init; } = "";
-    public Resources AllocatedResources { get; init; } = Resources.Zero;
-    public State<ExecutionDesiredStateType> DesiredState { get; init; } = new(ExecutionDesiredStateType.Pending);
-    public State<ExecutionStateType> ComputeState { get; init; } = new(ExecutionStateType.New);
-    public SpecConfig? PublishedResult { get; init; }
-    public RunCommandResult? RunOutput { get; init; }
-    public string PreviousExecution { get; init; } = "";
-    public string NextExecution { get; init; } = "";
-    public string FollowupEvalID { get; init; } = "";
-    public int PartitionIndex { get; init; }
-    public ulong Revision { get; init; }
-    public long CreateTime { get; init; }
-    public long ModifyTime { get; init; }
+    public string ID { get; set; } = "";
+    public string Namespace { get; set; } = "default";
+    public string JobID { get; set; } = "";
+    public ulong JobVersion { get; set; }
+    public Job? Job { get; set; }
+    public string Name { get; set; } = "";
+    public string NodeID { get; set; } = "";
+    public string EvalID { get; set; } = "";
+    public Resources AllocatedResources { get; set; } = Resources.Zero;
+    public State<ExecutionDesiredStateType> DesiredState { get; set; } = new(ExecutionDesiredStateType.Pending);
+    public State<ExecutionStateType> ComputeState { get; set; } = new(ExecutionStateType.New);
+    public SpecConfig? PublishedResult { get; set; }
+    public RunCommandResult? RunOutput { get; set; }
+    public string PreviousExecution { get; set; } = "";
+    public string NextExecution { get; set; } = "";
+    public string FollowupEvalID { get; set; } = "";
+    public int PartitionIndex { get; set; }
+    public ulong Revision { get; set; }
+    public long CreateTime { get; set; }
+    public long ModifyTime { get; set; }
 
     /// <summary>Still holds, or may yet hold, resources on its node.</summary>
     public bool IsActive => !ComputeState.StateType.IsTerminal() && DesiredState.StateType != ExecutionDesiredStateType.Stopped;
@@ -30,10 +30,10 @@ public sealed record Execution
 
 public sealed record RunCommandResult
 {
-    public string Stdout { get; init; } = "";
-    public bool StdoutTruncated { get; init; }
-    public string Stderr { get; init; } = "";
-    public bool StderrTruncated { get; init; }
-    public int ExitCode { get; init; }
-    public string ErrorMsg { get; init; } = "";
+    public string Stdout { get; set; } = "";
+    public bool StdoutTruncated { get; set; }
+    public string Stderr { get; set; } = "";
+    public bool StderrTruncated { get; set; }
+    public int ExitCode { get; set; }
+    public string ErrorMsg { get; set; } = "";
 }

@@ -13,15 +13,15 @@ public enum JobHistoryType
 /// <summary>One event of a job's life, job-level or about one of its executions.</summary>
 public sealed record JobHistory
 {
-    public JobHistoryType Type { get; init; }
-    public string JobID { get; init; } = "";
-    public ulong JobVersion { get; init; }
-    public string ExecutionID { get; init; } = "";
-    public StateChange<JobStateType>? JobState { get; init; }
-    public StateChange<ExecutionStateType>? ExecutionState { get; init; }
-    public JobEvent Event { get; init; } = new();
-    public DateTimeOffset Time { get; init; }
-    public ulong SeqNum { get; init; }
+    public JobHistoryType Type { get; set; }
+    public string JobID { get; set; } = "";
+    public ulong JobVersion { get; set; }
+    public string ExecutionID { get; set; } = "";
+    public StateChange<JobStateType>? JobState { get; set; }
+    public StateChange<ExecutionStateType>? ExecutionState { get; set; }
+    public JobEvent Event { get; set; } = new();
+    public DateTimeOffset Time { get; set; }
+    public ulong SeqNum { get; set; }
 }
 
 public sealed record StateChange<T>(T Previous, T New)
@@ -29,8 +29,8 @@ public sealed record StateChange<T>(T Previous, T New)
 
 public sealed record JobEvent
 {
-    public string Message { get; init; } = "";
-    public string Topic { get; init; } = "";
-    public DateTimeOffset Timestamp { get; init; }
-    public Dictionary<string, string>? Details { get; init; }
+    public string Message { get; set; } = "";
+    public string Topic { get; set; } = "";
+    public DateTimeOffset Timestamp { get; set; }
+    public Dictionary<string, string>? Details { get; set; }
 }

@@ -43,7 +43,7 @@ public enum ExecutionDesiredStateType
 public sealed record State<T>(T StateType, string Message = "")
     where T : struct, Enum
 {
-    public IReadOnlyDictionary<string, string>? Details { get; init; }
+    public IReadOnlyDictionary<string, string>? Details { get; set; }
 }
 
 public static class StateExtensions

@@ -1,0 +1,255 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Storage;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+
+namespace Bacalhau.Compute.Executions;
+
+/// <summary>
+/// Bids for the executions the orchestrator offers and runs the accepted ones. Every state change is stored with
+/// the message that reports it before anything is sent, so results survive a crash of this node.
+/// </summary>
+public sealed partial class ExecutionManager(
+    ExecutionStore store,
+    OrderedSender sender,
+    IEnumerable<IExecutor> executors,
+    NodeInfoProvider nodeInfo,
+    TimeProvider time,
+    ILogger<ExecutionManager> logger)
+{
+    public const string OrchestratorPeer = "orchestrator";
+    public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Executions");
+
+    private readonly Dictionary<string, IExecutor> _executors = executors.ToDictionary(e => e.Engine, StringComparer.OrdinalIgnoreCase);
+    private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly Lock _bidLock = new();
+
+    public IReadOnlyCollection<string> Engines => _executors.Keys;
+
+    /// <summary>Capacity not taken by running executions; reported in heartbeats.</summary>
+    public Resources AvailableCapacity
+    {
+        get
+        {
+            var max = nodeInfo.Capacity;
+            var used = Allocated();
+            return new Resources { CPU = max.CPU - used.CPU, Memory = max.Memory - used.Memory, Disk = max.Disk - used.Disk, GPU = max.GPU - used.GPU };
+        }
+    }
+
+    /// <summary>Executions left unfinished by a previous run of this node cannot be resumed: report them failed.</summary>
+    public async Task RecoverAsync()
+    {
+        foreach (var execution in store.Unfinished())
+        {
+            LogRecovered(logger, execution.ID);
+            await FinishAsync(execution, ExecutionStateType.Failed, "the compute node restarted while the execution was running", null);
+        }
+    }
+
+    /// <summary>Applies one message from the orchestrator; the task completes when its effects are durable.</summary>
+    public Task HandleAsync(InboundMessage message)
+    {
+        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        var context = BacalhauJsonContext.Default;
+        switch (message.Envelope.Type)
+        {
+            case MessageTypes.AskForBid:
+                return BidAsync(message.Envelope.PayloadAs(context.AskForBidRequest).Execution, message, parent);
+            case MessageTypes.CancelExecution:
+                var cancel = message.Envelope.PayloadAs(context.CancelExecutionRequest);
+                if (_running.TryGetValue(cancel.ExecutionID, out var running))
+                {
+                    running.Cancel(cancel.Reason);
+                }
+
+                return store.MarkReceivedAsync(message);
+            default:
+                LogIgnored(logger, message.Envelope.Type ?? "");
+                return store.MarkReceivedAsync(message);
+        }
+    }
+
+    private async Task BidAsync(Execution offered, InboundMessage message, ActivityContext parent)
+    {
+        using var activity = ActivitySource.StartActivity("bid", ActivityKind.Consumer, parent);
+        activity?.SetTag("bacalhau.execution.id", offered.ID);
+        activity?.SetTag("bacalhau.job.id", offered.JobID);
+        if (store.Get(offered.ID) is not null)
+        {
+            await store.MarkReceivedAsync(message);
+            return;
+        }
+
+        string? rejection;
+        Execution recorded;
+        lock (_bidLock)
+        {
+            rejection = Assess(offered);
+            recorded = offered with
+            {
+                ComputeState = new State<ExecutionStateType>(rejection is null ? ExecutionStateType.Running : ExecutionStateType.BidRejected, rejection ?? ""),
+                ModifyTime = UnixNanos.From(time.GetUtcNow()),
+            };
+            if (rejection is null)
+            {
+                _running[offered.ID] = new Running(recorded);
+            }
+        }
+
+        activity?.SetTag("bacalhau.bid.accepted", rejection is null);
+        var reply = store.Outbox.Create(OrchestratorPeer, MessageTypes.BidResult, new BidResult
+        {
+            ExecutionID = offered.ID,
+            JobID = offered.JobID,
+            Accepted = rejection is null,
+            Reason = rejection ?? "",
+        }, BacalhauJsonContext.Default.BidResult);
+        await store.SaveAsync(recorded, reply, message);
+        sender.Enqueue([reply]);
+        if (rejection is null)
+        {
+            _ = Task.Run(() => RunAsync(recorded, activity?.Context ?? parent));
+        }
+    }
+
+    /// <summary>Why this node cannot take <paramref name="execution"/>, or null when it can.</summary>
+    private string? Assess(Execution execution)
+    {
+        var engine = execution.Job?.Tasks.FirstOrDefault()?.Engine.Type ?? "";
+        if (!_executors.ContainsKey(engine))
+        {
+            return $"engine '{engine}' is not available on this node (available: {string.Join(", ", _executors.Keys)})";
+        }
+
+        var available = AvailableCapacity;
+        var wanted = execution.AllocatedResources;
+        return wanted.CPU > available.CPU + 1e-9 || wanted.Memory > available.Memory || wanted.Disk > available.Disk || wanted.GPU > available.GPU
+            ? $"not enough free capacity (wanted {wanted}, available {available})"
+            : null;
+    }
+
+    private async Task RunAsync(Execution execution, ActivityContext parent)
+    {
+        using var activity = ActivitySource.StartActivity("execute", ActivityKind.Internal, parent);
+        var task = execution.Job!.Tasks[0];
+        activity?.SetTag("bacalhau.execution.id", execution.ID);
+        activity?.SetTag("bacalhau.engine", task.Engine.Type);
+        var running = _running[execution.ID];
+        if (task.Timeouts.ExecutionTimeout > 0)
+        {
+            running.TimeoutAfter(TimeSpan.FromSeconds(task.Timeouts.ExecutionTimeout));
+        }
+
+        try
+        {
+            var result = await _executors[task.Engine.Type].RunAsync(execution, running.Token);
+            if (result.ExitCode != 0 && string.IsNullOrEmpty(result.ErrorMsg))
+            {
+                result = result with { ErrorMsg = $"exited with code {result.ExitCode}" };
+            }
+
+            await FinishAsync(execution, ExecutionStateType.Completed, "", result);
+        }
+        catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
+        {
+            await FinishAsync(execution, running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
+                running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null);
+        }
+        catch (Exception ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, null);
+        }
+        finally
+        {
+            if (_running.TryRemove(execution.ID, out var done))
+            {
+                done.Dispose();
+            }
+        }
+    }
+
+    private async Task FinishAsync(Execution execution, ExecutionStateType state, string message, RunCommandResult? result)
+    {
+        var finished = execution with
+        {
+            ComputeState = new State<ExecutionStateType>(state, message),
+            RunOutput = result,
+            ModifyTime = UnixNanos.From(time.GetUtcNow()),
+        };
+        // A cancelled execution was already settled by the orchestrator; it needs no report.
+        OutboxEntry? report = state switch
+        {
+            ExecutionStateType.Completed => store.Outbox.Create(OrchestratorPeer, MessageTypes.RunResult, new RunResult
+            {
+                ExecutionID = execution.ID,
+                JobID = execution.JobID,
+                RunCommandResult = result ?? new RunCommandResult(),
+            }, BacalhauJsonContext.Default.RunResult),
+            ExecutionStateType.Failed => store.Outbox.Create(OrchestratorPeer, MessageTypes.ComputeError, new ComputeError
+            {
+                ExecutionID = execution.ID,
+                JobID = execution.JobID,
+                Error = message,
+            }, BacalhauJsonContext.Default.ComputeError),
+            _ => null,
+        };
+        await store.SaveAsync(finished, report, null);
+        if (report is not null)
+        {
+            sender.Enqueue([report]);
+        }
+
+        LogFinished(logger, execution.ID, state, message);
+    }
+
+    private Resources Allocated()
+    {
+        var used = Resources.Zero;
+        foreach (var running in _running.Values)
+        {
+            var r = running.Execution.AllocatedResources;
+            used = new Resources { CPU = used.CPU + r.CPU, Memory = used.Memory + r.Memory, Disk = used.Disk + r.Disk, GPU = used.GPU + r.GPU };
+        }
+
+        return used;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Execution {ExecutionId} {State} {Message}")]
+    private static partial void LogFinished(ILogger logger, string executionId, ExecutionStateType state, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was unfinished when this node stopped; reporting it failed")]
+    private static partial void LogRecovered(ILogger logger, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Message of type {Type} ignored")]
+    private static partial void LogIgnored(ILogger logger, string type);
+
+    /// <summary>An execution in progress and the means to stop it.</summary>
+    private sealed class Running(Execution execution) : IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new();
+
+        public Execution Execution { get; } = execution;
+
+        public CancellationToken Token => _cancellation.Token;
+
+        public string? CancelReason { get; private set; }
+
+        public void Cancel(string reason)
+        {
+            CancelReason = string.IsNullOrEmpty(reason) ? "cancelled by the orchestrator" : reason;
+            _cancellation.Cancel();
+        }
+
+        public void TimeoutAfter(TimeSpan timeout) => _cancellation.CancelAfter(timeout);
+
+        public void Dispose() => _cancellation.Dispose();
+    }
+}

@@ -1,0 +1,96 @@
+using System.Text.Json;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
+
+namespace Bacalhau.Compute.Storage;
+
+/// <summary>
+/// The compute node's executions in embedded SQLite (<c>&lt;DataDir&gt;/compute/state.db</c>), with an in-memory
+/// view. Each state change is written together with the message that reports it and the inbound sequence number
+/// it processed, so a crash neither loses a result nor applies a message twice.
+/// </summary>
+public sealed class ExecutionStore : IAsyncDisposable
+{
+    private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
+    private readonly Lock _lock = new();
+    private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
+
+    public ExecutionStore(string path, string source)
+    {
+        _connection = SqliteDatabase.Open(path);
+        SqliteDatabase.Execute(_connection, "CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, body TEXT NOT NULL)");
+        Outbox = new MessageOutbox(_connection, source);
+        Writer = new GroupCommitWriter(_connection);
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT body FROM executions";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            var execution = JsonSerializer.Deserialize(reader.GetString(0), BacalhauJsonContext.Default.Execution)!;
+            _executions[execution.ID] = execution;
+        }
+    }
+
+    public GroupCommitWriter Writer { get; }
+
+    public MessageOutbox Outbox { get; }
+
+    public Execution? Get(string id)
+    {
+        lock (_lock)
+        {
+            return _executions.GetValueOrDefault(id);
+        }
+    }
+
+    public IReadOnlyList<Execution> Unfinished()
+    {
+        lock (_lock)
+        {
+            return [.. _executions.Values.Where(e => !e.ComputeState.StateType.IsTerminal())];
+        }
+    }
+
+    /// <summary>Records <paramref name="execution"/>, the message reporting it and the inbound message it answers; completes when durable.</summary>
+    public Task SaveAsync(Execution execution, OutboxEntry? message, InboundMessage? processed)
+    {
+        lock (_lock)
+        {
+            _executions[execution.ID] = execution;
+        }
+
+        var body = JsonSerializer.Serialize(execution, BacalhauJsonContext.Default.Execution);
+        return Writer.WriteAsync((connection, transaction) =>
+        {
+            using (var command = connection.CreateCommand())
+            {
+                command.Transaction = transaction;
+                command.CommandText = "INSERT OR REPLACE INTO executions(id, body) VALUES ($id, $body)";
+                command.Parameters.AddWithValue("$id", execution.ID);
+                command.Parameters.AddWithValue("$body", body);
+                command.ExecuteNonQuery();
+            }
+
+            if (message is not null)
+            {
+                MessageOutbox.Insert(connection, transaction, message);
+            }
+
+            if (processed is not null)
+            {
+                MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq);
+            }
+        });
+    }
+
+    /// <summary>Records that an inbound message needed no state change, so it is not applied again.</summary>
+    public Task MarkReceivedAsync(InboundMessage processed) =>
+        Writer.WriteAsync((connection, transaction) => MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq));
+
+    public async ValueTask DisposeAsync()
+    {
+        await Writer.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+}

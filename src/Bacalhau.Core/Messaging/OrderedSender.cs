@@ -1,0 +1,294 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
+namespace Bacalhau.Core.Messaging;
+
+/// <summary>
+/// Delivers outbox entries to each peer in sequence order with a window of unacknowledged messages in flight.
+/// An entry leaves the outbox only when the receiver acknowledges it; a gap reported by the receiver or a
+/// missing acknowledgement rewinds to the first unacknowledged entry, and the receiver drops duplicates.
+/// </summary>
+public sealed partial class OrderedSender : IAsyncDisposable
+{
+    public static readonly ActivitySource ActivitySource = new("Bacalhau.Messaging");
+
+    private const int Window = 512;
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly INatsConnection _nats;
+    private readonly Func<string, string> _subjectOf;
+    private readonly string _source;
+    private readonly GroupCommitWriter _writer;
+    private readonly ILogger _logger;
+    private readonly string _ackPrefix = $"_INBOX.bacalhau-acks.{Guid.NewGuid():N}";
+    private readonly ConcurrentDictionary<string, PeerStream> _peers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _ackLoop;
+
+    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, string source, GroupCommitWriter writer, ILogger logger)
+    {
+        _nats = nats;
+        _subjectOf = subjectOf;
+        _source = source;
+        _writer = writer;
+        _logger = logger;
+    }
+
+    public void Start(IEnumerable<OutboxEntry> pending)
+    {
+        _ackLoop = Task.Run(() => ReceiveAcksAsync(_stopping.Token));
+        Enqueue(pending);
+    }
+
+    /// <summary>Hands committed entries to their peers' streams.</summary>
+    public void Enqueue(IEnumerable<OutboxEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            Stream(entry.Peer).Add(entry);
+        }
+    }
+
+    /// <summary>The receiver told us (in a handshake) what it has processed: resume right after it.</summary>
+    public void Resync(string peer, ulong receiverLast) => Stream(peer).Resync(receiverLast);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stopping.CancelAsync();
+        var loops = _peers.Values.Select(p => p.Loop).Append(_ackLoop ?? Task.CompletedTask);
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        foreach (var stream in _peers.Values)
+        {
+            stream.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private PeerStream Stream(string peer) => _peers.GetOrAdd(peer, p => new PeerStream(this, p));
+
+    private async Task ReceiveAcksAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var msg in _nats.SubscribeAsync<byte[]>(_ackPrefix + ".*", cancellationToken: cancellationToken))
+                {
+                    var peer = msg.Subject[(_ackPrefix.Length + 1)..];
+                    if (msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
+                        || !ulong.TryParse(seqText, CultureInfo.InvariantCulture, out var seq)
+                        || !_peers.TryGetValue(peer, out var stream))
+                    {
+                        continue;
+                    }
+
+                    var ack = msg.Data is { Length: > 0 } ? System.Text.Json.JsonSerializer.Deserialize(msg.Data, BacalhauJsonContext.Default.Ack) : new Ack();
+                    stream.OnAck(seq, ack?.Error ?? "");
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NatsException ex)
+            {
+                LogAckSubscriptionFailed(_logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>The ordered stream of messages to one peer.</summary>
+    private sealed class PeerStream : IDisposable
+    {
+        private readonly OrderedSender _owner;
+        private readonly string _peer;
+        private readonly Lock _lock = new();
+        private readonly SortedDictionary<ulong, OutboxEntry> _pending = [];
+        private readonly SemaphoreSlim _signal = new(0);
+        private ulong _acked;
+        private ulong _nextToSend;
+        private DateTime _lastProgress = DateTime.UtcNow;
+
+        public PeerStream(OrderedSender owner, string peer)
+        {
+            _owner = owner;
+            _peer = peer;
+            Loop = Task.Run(() => RunAsync(owner._stopping.Token));
+        }
+
+        public Task Loop { get; }
+
+        public void Dispose() => _signal.Dispose();
+
+        public void Add(OutboxEntry entry)
+        {
+            lock (_lock)
+            {
+                if (entry.Seq <= _acked)
+                {
+                    return;
+                }
+
+                _pending[entry.Seq] = entry;
+                if (_nextToSend == 0)
+                {
+                    _nextToSend = _pending.Keys.First();
+                    _acked = _nextToSend - 1;
+                }
+            }
+
+            Wake();
+        }
+
+        public void Resync(ulong receiverLast)
+        {
+            lock (_lock)
+            {
+                Acknowledge(receiverLast);
+                _nextToSend = _acked + 1;
+                _lastProgress = DateTime.UtcNow;
+            }
+
+            Wake();
+        }
+
+        public void OnAck(ulong seq, string error)
+        {
+            lock (_lock)
+            {
+                if (string.IsNullOrEmpty(error))
+                {
+                    Acknowledge(seq);
+                }
+                else if (_nextToSend > _acked + 1)
+                {
+                    // The receiver saw a gap: send again from the first message it lacks.
+                    _nextToSend = _acked + 1;
+                }
+            }
+
+            Wake();
+        }
+
+        private void Acknowledge(ulong seq)
+        {
+            if (seq <= _acked)
+            {
+                return;
+            }
+
+            _acked = seq;
+            _lastProgress = DateTime.UtcNow;
+            while (_pending.Count > 0 && _pending.Keys.First() <= seq)
+            {
+                _pending.Remove(_pending.Keys.First());
+            }
+
+            if (_nextToSend <= seq)
+            {
+                _nextToSend = seq + 1;
+            }
+
+            var peer = _peer;
+            _ = _owner._writer.WriteAsync((connection, transaction) => MessageOutbox.Acknowledged(connection, transaction, peer, seq));
+        }
+
+        private void Wake()
+        {
+            if (_signal.CurrentCount == 0)
+            {
+                _signal.Release();
+            }
+        }
+
+        private async Task RunAsync(CancellationToken cancellationToken)
+        {
+            var batch = new List<OutboxEntry>();
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                lock (_lock)
+                {
+                    var inFlight = _nextToSend > _acked + 1;
+                    if (inFlight && DateTime.UtcNow - _lastProgress > AckTimeout)
+                    {
+                        // No acknowledgement for a while (peer away, message lost): start again from the first unacknowledged.
+                        _nextToSend = _acked + 1;
+                        _lastProgress = DateTime.UtcNow;
+                    }
+
+                    while (_nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out var entry))
+                    {
+                        batch.Add(entry);
+                        _nextToSend++;
+                    }
+                }
+
+                foreach (var entry in batch)
+                {
+                    try
+                    {
+                        await _owner.PublishAsync(entry, cancellationToken);
+                    }
+                    catch (NatsException ex)
+                    {
+                        LogSendFailed(_owner._logger, _peer, entry.Seq, ex.Message);
+                        break;
+                    }
+                }
+
+                batch.Clear();
+                try
+                {
+                    await _signal.WaitAsync(AckTimeout, cancellationToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+            }
+        }
+    }
+
+    private async ValueTask PublishAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    {
+        // The send continues the trace of the decision that produced the message; NATS.Net's own publish span,
+        // which carries the context to the receiver, nests under it.
+        ActivityContext.TryParse(entry.TraceParent, null, out var parent);
+        using var activity = ActivitySource.StartActivity($"send {entry.Type}", ActivityKind.Producer, parent);
+        activity?.SetTag("bacalhau.peer", entry.Peer);
+        activity?.SetTag("bacalhau.seq", entry.Seq);
+        var headers = new NatsHeaders
+        {
+            [MessageHeaders.Type] = entry.Type,
+            [MessageHeaders.Source] = _source,
+            [MessageHeaders.SeqNum] = entry.Seq.ToString(CultureInfo.InvariantCulture),
+        };
+        if ((activity?.Id ?? entry.TraceParent) is { } traceParent)
+        {
+            headers["traceparent"] = traceParent;
+        }
+
+        await _nats.PublishAsync(_subjectOf(entry.Peer), entry.Envelope, headers, replyTo: $"{_ackPrefix}.{entry.Peer}", cancellationToken: cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending message {Seq} to {Peer} failed, will retry: {Error}")]
+    private static partial void LogSendFailed(ILogger logger, string peer, ulong seq, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Acknowledgement subscription failed, retrying: {Error}")]
+    private static partial void LogAckSubscriptionFailed(ILogger logger, string error);
+}

@@ -1,0 +1,7 @@
+namespace Bacalhau.Core.Messaging;
+
+/// <summary>A message waiting in the outbox until its receiver acknowledges it. <see cref="Seq"/> counts per peer from 1.</summary>
+public sealed record OutboxEntry(string Peer, ulong Seq, string Type, byte[] Envelope, string? TraceParent);
+
+/// <summary>A message taken off the wire in order, exactly once per <see cref="Seq"/>.</summary>
+public sealed record InboundMessage(string Peer, ulong Seq, Protocol.Envelope Envelope, string? TraceParent);

@@ -1,0 +1,132 @@
+using System.Globalization;
+using System.Text.Json;
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Jobs;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Storage;
+
+namespace Bacalhau.Orchestrator.Api;
+
+public static class JobEndpoints
+{
+    private const int DefaultPageSize = 100;
+    private const int MaxPageSize = 1000;
+
+    public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder endpoints)
+    {
+        var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
+
+        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync);
+        jobs.MapGet("/", ListJobs);
+        jobs.MapGet("/{id}", GetJob);
+        jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
+            Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id));
+        jobs.MapGet("/{id}/history", (string id, JobStore store) =>
+            Find(store, id) is { } job ? Results.Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) }) : NotFound(id));
+        jobs.MapGet("/{id}/results", (string id, JobStore store) => Find(store, id) is { } job
+            ? Results.Ok(new ListJobResultsResponse
+            {
+                Items = [.. store.GetExecutions(job.ID)
+                    .Where(e => e.ComputeState.StateType == ExecutionStateType.Completed && e.PublishedResult is not null)
+                    .Select(e => e.PublishedResult!)],
+            })
+            : NotFound(id));
+        jobs.MapDelete("/{id}", StopJobAsync);
+        return endpoints;
+    }
+
+    private static async Task<IResult> PutJobAsync(HttpRequest request, JobCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        Job job;
+        try
+        {
+            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
+            if (body.RootElement.ValueKind != JsonValueKind.Object || FindProperty(body.RootElement, "Job") is not { ValueKind: JsonValueKind.Object } spec)
+            {
+                return ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}");
+            }
+
+            job = JobSpecReader.Read(spec.GetRawText());
+        }
+        catch (JsonException ex)
+        {
+            return ApiErrors.BadRequest($"request body is not valid JSON: {ex.Message}");
+        }
+        catch (JobSpecException ex)
+        {
+            return ApiErrors.BadRequest(ex.Message);
+        }
+
+        job = JobDefaults.Apply(job with { ID = $"j-{Guid.NewGuid():D}" });
+        var errors = JobValidator.Validate(job);
+        if (errors.Count > 0)
+        {
+            return ApiErrors.BadRequest(string.Join("; ", errors));
+        }
+
+        var result = await coordinator.SubmitAsync(job, cancellationToken);
+        return Results.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
+    }
+
+    private static IResult ListJobs(JobStore store, int? limit, string? next_token, bool? reverse)
+    {
+        var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
+        var offset = 0;
+        if (!string.IsNullOrEmpty(next_token) && (!int.TryParse(next_token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            return ApiErrors.BadRequest($"next_token '{next_token}' is not a token this server issued");
+        }
+
+        var items = store.ListJobs(offset, size, reverse ?? false);
+        var next = offset + items.Count < store.JobCount && items.Count == size ? (offset + items.Count).ToString(CultureInfo.InvariantCulture) : null;
+        return Results.Ok(new ListJobsResponse { Items = items, NextToken = next });
+    }
+
+    private static IResult GetJob(string id, string? include, JobStore store)
+    {
+        if (Find(store, id) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var parts = (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return Results.Ok(new GetJobResponse
+        {
+            Job = job,
+            Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) } : null,
+            History = parts.Contains("history", StringComparer.OrdinalIgnoreCase) ? new ListJobHistoryResponse { Items = store.GetHistory(job.ID) } : null,
+        });
+    }
+
+    private static async Task<IResult> StopJobAsync(string id, string? reason, JobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        if (Find(store, id) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var result = await coordinator.StopAsync(job.ID, reason, cancellationToken);
+        return result.EvaluationId is { } evaluationId
+            ? Results.Ok(new StopJobResponse { EvaluationID = evaluationId })
+            : ApiErrors.BadRequest(result.Error!);
+    }
+
+    /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
+    private static Job? Find(JobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
+
+    private static IResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
+
+    private static JsonElement? FindProperty(JsonElement element, string name)
+    {
+        foreach (var property in element.EnumerateObject())
+        {
+            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            {
+                return property.Value;
+            }
+        }
+
+        return null;
+    }
+}

@@ -1,0 +1,362 @@
+using System.Diagnostics;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Scheduling;
+using Bacalhau.Orchestrator.Storage;
+using Microsoft.Extensions.Options;
+
+namespace Bacalhau.Orchestrator.Jobs;
+
+/// <summary>
+/// The one place job state changes. Every decision (a submission, a stop, a message from a compute node, a node
+/// lost) runs alone, reads the current view, and commits its whole effect, messages included, in one transaction;
+/// the messages leave only after that commit. Decisions queue in arrival order.
+/// </summary>
+public sealed partial class JobCoordinator(
+    JobStore store,
+    JobScheduler scheduler,
+    NodeRegistry registry,
+    OrderedSender sender,
+    TimeProvider time,
+    IOptions<NodeManagerOptions> nodeOptions,
+    ILogger<JobCoordinator> logger) : IDisposable
+{
+    public static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.Jobs");
+
+    // Named fields, because the nested Decision reads them too.
+    private readonly JobStore _store = store;
+    private readonly JobScheduler _scheduler = scheduler;
+    private readonly NodeRegistry _registry = registry;
+    private readonly ILogger _logger = logger;
+
+    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly DateTimeOffset _startedAt = time.GetUtcNow();
+    private long _clusterVersionSeen = -1;
+
+    public Task<PutJobResult> SubmitAsync(Job job, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("job submit");
+        activity?.SetTag("bacalhau.job.id", job.ID);
+        activity?.SetTag("bacalhau.job.type", job.Type);
+        return RunAsync(decision =>
+        {
+            var now = time.GetUtcNow();
+            var nanos = UnixNanos.From(now);
+            var created = job with
+            {
+                State = new State<JobStateType>(JobStateType.Pending),
+                Version = 1,
+                Revision = 1,
+                CreateTime = nanos,
+                ModifyTime = nanos,
+            };
+            decision.SaveJob(created);
+            decision.JobHistory(created, JobStateType.Undefined, JobStateType.Pending, "Job submitted");
+            var evaluation = decision.Reconcile(created, EvaluationTriggers.JobRegister);
+            return new PutJobResult(created.ID, evaluation.ID);
+        }, cancellationToken);
+    }
+
+    public Task<StopJobResult> StopAsync(string jobId, string? reason, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("job stop");
+        activity?.SetTag("bacalhau.job.id", jobId);
+        return RunAsync(decision =>
+        {
+            if (decision.Job(jobId) is not { } job)
+            {
+                return new StopJobResult(null, $"job '{jobId}' not found");
+            }
+
+            if (job.State.StateType.IsTerminal())
+            {
+                return new StopJobResult(null, $"job '{jobId}' is already {job.State.StateType}");
+            }
+
+            var stopped = decision.SetJobState(job, new State<JobStateType>(JobStateType.Stopped, string.IsNullOrWhiteSpace(reason) ? "stopped by user" : reason));
+            return new StopJobResult(decision.Reconcile(stopped, EvaluationTriggers.JobStop).ID, null);
+        }, cancellationToken);
+    }
+
+    /// <summary>Applies a message from a compute node; the task completes when its effects are durable.</summary>
+    public Task HandleComputeMessageAsync(InboundMessage message)
+    {
+        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        using var activity = ActivitySource.StartActivity($"handle {message.Envelope.Type}", ActivityKind.Consumer, parent);
+        activity?.SetTag("bacalhau.node.id", message.Peer);
+        return RunAsync(decision =>
+        {
+            decision.Changes.Received = (message.Peer, message.Seq);
+            var context = BacalhauJsonContext.Default;
+            switch (message.Envelope.Type)
+            {
+                case MessageTypes.BidResult:
+                    var bid = message.Envelope.PayloadAs(context.BidResult);
+                    if (decision.ActiveExecution(bid.ExecutionID) is { } bidding)
+                    {
+                        if (bid.Accepted)
+                        {
+                            decision.UpdateExecution(bidding, ExecutionStateType.Running, "bid accepted; running");
+                        }
+                        else
+                        {
+                            decision.UpdateExecution(bidding, ExecutionStateType.BidRejected, $"node {message.Peer} rejected the bid: {bid.Reason}");
+                            decision.ReconcileJobOf(bidding, EvaluationTriggers.ExecutionUpdate);
+                        }
+                    }
+
+                    break;
+                case MessageTypes.RunResult:
+                    var result = message.Envelope.PayloadAs(context.RunResult);
+                    if (decision.ActiveExecution(result.ExecutionID) is { } finished)
+                    {
+                        decision.UpdateExecution(finished, ExecutionStateType.Completed, "", e => e with { RunOutput = result.RunCommandResult, PublishedResult = result.PublishResult });
+                        decision.ReconcileJobOf(finished, EvaluationTriggers.ExecutionUpdate);
+                    }
+
+                    break;
+                case MessageTypes.ComputeError:
+                    var error = message.Envelope.PayloadAs(context.ComputeError);
+                    if (decision.ActiveExecution(error.ExecutionID) is { } failed)
+                    {
+                        decision.UpdateExecution(failed, ExecutionStateType.Failed, error.Error);
+                        decision.ReconcileJobOf(failed, EvaluationTriggers.RetryFailedExecution);
+                    }
+
+                    break;
+                default:
+                    LogUnknownMessage(_logger, message.Envelope.Type ?? "", message.Peer);
+                    break;
+            }
+
+            return true;
+        }, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// Periodic upkeep: fails executions whose node was lost (so they are rescheduled) and revisits jobs that wait
+    /// for nodes, or daemon jobs when nodes came or went.
+    /// </summary>
+    public Task MaintainAsync(CancellationToken cancellationToken) => RunAsync(decision =>
+    {
+        var now = time.GetUtcNow();
+        var graceOver = now - _startedAt > nodeOptions.Value.DisconnectTimeout;
+        foreach (var execution in _store.ActiveExecutions())
+        {
+            var node = _registry.Get(execution.NodeID);
+            var lost = node is null ? graceOver : node.ConnectionState.Status == NodeConnectionStatus.Disconnected;
+            if (lost)
+            {
+                var why = node?.ConnectionState.LastError ?? "it did not reconnect after the orchestrator restarted";
+                decision.UpdateExecution(execution, ExecutionStateType.Failed, $"node {execution.NodeID} was lost: {why}");
+                decision.ReconcileJobOf(execution, EvaluationTriggers.NodeLeave);
+            }
+        }
+
+        var clusterVersion = _registry.Version;
+        var clusterChanged = Interlocked.Exchange(ref _clusterVersionSeen, clusterVersion) != clusterVersion;
+        foreach (var job in _store.OpenJobs())
+        {
+            if (job.State.StateType is JobStateType.Queued or JobStateType.Pending || (clusterChanged && job.Type == JobTypes.Daemon))
+            {
+                decision.Reconcile(decision.Job(job.ID)!, EvaluationTriggers.NodeJoin);
+            }
+        }
+
+        return true;
+    }, cancellationToken);
+
+    public void Dispose() => _gate.Dispose();
+
+    private async Task<T> RunAsync<T>(Func<Decision, T> decide, CancellationToken cancellationToken)
+    {
+        Decision decision;
+        T result;
+        Task durable;
+        await _gate.WaitAsync(cancellationToken);
+        try
+        {
+            decision = new Decision(this, time.GetUtcNow());
+            result = decide(decision);
+            durable = decision.Changes.IsEmpty ? Task.CompletedTask : _store.CommitAsync(decision.Changes);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+
+        await durable;
+        sender.Enqueue(decision.Changes.Messages);
+        return result;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Unknown message type {Type} from node {NodeId} ignored")]
+    private static partial void LogUnknownMessage(ILogger logger, string type, string nodeId);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Job {JobId} is {State}: {Message}")]
+    private static partial void LogJobState(ILogger logger, string jobId, JobStateType state, string message);
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Execution {ExecutionId} of job {JobId} on node {NodeId} is {State}: {Message}")]
+    private static partial void LogExecutionState(ILogger logger, string executionId, string jobId, string nodeId, ExecutionStateType state, string message);
+
+    /// <summary>One decision's working set: reads see its own changes before they are committed.</summary>
+    private sealed class Decision(JobCoordinator owner, DateTimeOffset now)
+    {
+        private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
+        private readonly Dictionary<string, ulong> _historySeq = new(StringComparer.Ordinal);
+        private ClusterView? _cluster;
+
+        public ChangeSet Changes { get; } = new();
+
+        private long Nanos => UnixNanos.From(now);
+
+        public Job? Job(string id) => _jobs.GetValueOrDefault(id) ?? owner._store.GetJob(id);
+
+        public Execution? ActiveExecution(string id) =>
+            (_executions.GetValueOrDefault(id) ?? owner._store.GetExecution(id)) is { IsActive: true } execution ? execution : null;
+
+        public void SaveJob(Job job)
+        {
+            _jobs[job.ID] = job;
+            Changes.Jobs.RemoveAll(j => j.ID == job.ID);
+            Changes.Jobs.Add(job);
+        }
+
+        public Job SetJobState(Job job, State<JobStateType> state)
+        {
+            var updated = job with { State = state, Revision = job.Revision + 1, ModifyTime = Nanos };
+            SaveJob(updated);
+            JobHistory(updated, job.State.StateType, state.StateType, state.Message);
+            LogJobState(owner._logger, job.ID, state.StateType, state.Message);
+            return updated;
+        }
+
+        public void JobHistory(Job job, JobStateType previous, JobStateType next, string message) => AddHistory(new JobHistory
+        {
+            Type = JobHistoryType.JobLevel,
+            JobID = job.ID,
+            JobVersion = job.Version,
+            JobState = new StateChange<JobStateType>(previous, next),
+            Event = new JobEvent { Message = message, Topic = "Job", Timestamp = now },
+            Time = now,
+        });
+
+        public Execution UpdateExecution(Execution execution, ExecutionStateType state, string message, Func<Execution, Execution>? change = null)
+        {
+            var updated = execution with
+            {
+                ComputeState = new State<ExecutionStateType>(state, message),
+                DesiredState = state.IsTerminal() ? new State<ExecutionDesiredStateType>(ExecutionDesiredStateType.Stopped, message) : execution.DesiredState,
+                Revision = execution.Revision + 1,
+                ModifyTime = Nanos,
+            };
+            updated = change?.Invoke(updated) ?? updated;
+            SaveExecution(updated);
+            AddHistory(new JobHistory
+            {
+                Type = JobHistoryType.ExecutionLevel,
+                JobID = execution.JobID,
+                JobVersion = execution.JobVersion,
+                ExecutionID = execution.ID,
+                ExecutionState = new StateChange<ExecutionStateType>(execution.ComputeState.StateType, state),
+                Event = new JobEvent { Message = message, Topic = "Execution", Timestamp = now, Details = new() { ["NodeID"] = execution.NodeID } },
+                Time = now,
+            });
+            LogExecutionState(owner._logger, execution.ID, execution.JobID, execution.NodeID, state, message);
+            return updated;
+        }
+
+        public void ReconcileJobOf(Execution execution, string trigger)
+        {
+            if (Job(execution.JobID) is { } job)
+            {
+                Reconcile(job, trigger);
+            }
+        }
+
+        public Evaluation Reconcile(Job job, string trigger)
+        {
+            using var activity = ActivitySource.StartActivity("schedule");
+            activity?.SetTag("bacalhau.job.id", job.ID);
+            activity?.SetTag("bacalhau.evaluation.trigger", trigger);
+            var evaluation = new Evaluation
+            {
+                ID = $"ev-{Guid.NewGuid():D}",
+                Namespace = job.Namespace,
+                JobID = job.ID,
+                TriggeredBy = trigger,
+                Priority = job.Priority,
+                Type = job.Type,
+                Status = EvaluationStatus.Complete,
+                CreateTime = Nanos,
+                ModifyTime = Nanos,
+            };
+            _cluster ??= new ClusterView(owner._registry.List(), owner._store.ActiveExecutions());
+            var executions = owner._store.GetExecutions(job.ID)
+                .Select(e => _executions.GetValueOrDefault(e.ID) ?? e)
+                .Concat(_executions.Values.Where(e => e.JobID == job.ID && owner._store.GetExecution(e.ID) is null))
+                .ToList();
+            var plan = owner._scheduler.Reconcile(job, executions, _cluster, now, evaluation.ID);
+            foreach (var execution in plan.NewExecutions)
+            {
+                SaveExecution(execution);
+                Send(execution.NodeID, MessageTypes.AskForBid, new AskForBidRequest { Execution = execution }, BacalhauJsonContext.Default.AskForBidRequest);
+                AddHistory(new JobHistory
+                {
+                    Type = JobHistoryType.ExecutionLevel,
+                    JobID = job.ID,
+                    JobVersion = job.Version,
+                    ExecutionID = execution.ID,
+                    ExecutionState = new StateChange<ExecutionStateType>(ExecutionStateType.Undefined, ExecutionStateType.New),
+                    Event = new JobEvent { Message = $"Placed on node {execution.NodeID}", Topic = "Scheduling", Timestamp = now, Details = new() { ["NodeID"] = execution.NodeID } },
+                    Time = now,
+                });
+            }
+
+            foreach (var (execution, reason) in plan.StoppedExecutions)
+            {
+                UpdateExecution(execution, ExecutionStateType.Cancelled, reason);
+                Send(execution.NodeID, MessageTypes.CancelExecution, new CancelExecutionRequest { ExecutionID = execution.ID, JobID = job.ID, Reason = reason }, BacalhauJsonContext.Default.CancelExecutionRequest);
+            }
+
+            if (plan.NewJobState is { } state && (state.StateType != job.State.StateType || state.Message != job.State.Message))
+            {
+                SetJobState(job, state);
+            }
+
+            activity?.SetTag("bacalhau.executions.new", plan.NewExecutions.Count);
+            if (trigger is EvaluationTriggers.JobRegister or EvaluationTriggers.JobStop or EvaluationTriggers.NodeLeave)
+            {
+                Changes.Evaluations.Add(evaluation);
+            }
+
+            return evaluation;
+        }
+
+        private void SaveExecution(Execution execution)
+        {
+            _executions[execution.ID] = execution;
+            Changes.Executions.RemoveAll(e => e.ID == execution.ID);
+            Changes.Executions.Add(execution);
+        }
+
+        private void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+            Changes.Messages.Add(owner._store.Outbox.Create(nodeId, type, payload, typeInfo));
+
+        private void AddHistory(JobHistory entry)
+        {
+            var seq = _historySeq.TryGetValue(entry.JobID, out var last) ? last + 1 : owner._store.NextHistorySeq(entry.JobID);
+            _historySeq[entry.JobID] = seq;
+            Changes.History.Add(entry with { SeqNum = seq });
+        }
+    }
+}
+
+public sealed record PutJobResult(string JobId, string EvaluationId);
+
+public sealed record StopJobResult(string? EvaluationId, string? Error);

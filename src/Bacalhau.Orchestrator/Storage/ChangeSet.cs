@@ -1,0 +1,19 @@
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models.Jobs;
+
+namespace Bacalhau.Orchestrator.Storage;
+
+/// <summary>Everything one decision changes, written in one transaction: state, history and the messages it implies.</summary>
+public sealed class ChangeSet
+{
+    public List<Job> Jobs { get; } = [];
+    public List<Execution> Executions { get; } = [];
+    public List<Evaluation> Evaluations { get; } = [];
+    public List<JobHistory> History { get; } = [];
+    public List<OutboxEntry> Messages { get; } = [];
+
+    /// <summary>The inbound message this change set processes, recorded so that it is never applied twice.</summary>
+    public (string Peer, ulong Seq)? Received { get; set; }
+
+    public bool IsEmpty => Jobs.Count == 0 && Executions.Count == 0 && Evaluations.Count == 0 && History.Count == 0 && Messages.Count == 0 && Received is null;
+}

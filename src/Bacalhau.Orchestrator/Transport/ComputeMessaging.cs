@@ -1,0 +1,44 @@
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Storage;
+using NATS.Client.Core;
+
+namespace Bacalhau.Orchestrator.Transport;
+
+/// <summary>
+/// The data plane with compute nodes: sends the outbox to <c>&lt;node&gt;.in.msgs</c> and takes their messages
+/// from <c>&lt;node&gt;.out.msgs</c>, both ordered and acknowledged.
+/// </summary>
+public sealed class ComputeMessaging(
+    INatsConnection nats,
+    JobStore store,
+    OrderedSender sender,
+    JobCoordinator coordinator,
+    ILogger<ComputeMessaging> logger) : BackgroundService
+{
+    private OrderedReceiver? _receiver;
+
+    /// <summary>What this orchestrator has processed from <paramref name="nodeId"/>; told to the node in its handshake.</summary>
+    public ulong LastReceivedFrom(string nodeId) => _receiver?.LastReceived(nodeId) ?? store.Outbox.LastReceived.GetValueOrDefault(nodeId);
+
+    /// <summary>The node told us (in its handshake) what it has processed: resume our stream to it from there.</summary>
+    public void ResumeTo(string nodeId, ulong processedByNode)
+    {
+        store.Outbox.EnsureAssignedAtLeast(nodeId, processedByNode);
+        sender.Resync(nodeId, processedByNode);
+    }
+
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        sender.Start(store.Outbox.Pending);
+        _receiver = new OrderedReceiver(nats, Subjects.AllDataOut, Subjects.NodeIdOf, store.Outbox.LastReceived, coordinator.HandleComputeMessageAsync, logger);
+        return _receiver.RunAsync(stoppingToken);
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken);
+        await sender.DisposeAsync();
+    }
+}
