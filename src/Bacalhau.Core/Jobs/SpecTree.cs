@@ -103,8 +103,11 @@ internal static class SpecTree
         }
     }
 
+    // Types built through constructor parameters get those parameters' defaults from the serializer already.
     private static JsonObject DefaultsOf(JsonTypeInfo type) =>
-        DefaultFields.GetOrAdd(type.Type, _ => (JsonObject)JsonSerializer.SerializeToNode(Activator.CreateInstance(type.Type), type)!);
+        DefaultFields.GetOrAdd(type.Type, t => t.GetConstructor(Type.EmptyTypes) is null
+            ? new JsonObject()
+            : (JsonObject)JsonSerializer.SerializeToNode(Activator.CreateInstance(t), type)!);
 
     private static void PrepareValue(JsonObject parent, string key, JsonNode? value, JsonTypeInfo type, string path)
     {
