@@ -145,6 +145,14 @@ public sealed class JobSpecReaderTests
     }
 
     [Fact]
+    public void Fields_of_constructor_built_types_are_read()
+    {
+        var job = JobSpecReader.Read("State: {Message: submitted by hand}");
+
+        Assert.Equal("submitted by hand", job.State.Message);
+    }
+
+    [Fact]
     public void Null_and_empty_values_leave_the_defaults()
     {
         var job = JobSpecReader.Read("""
