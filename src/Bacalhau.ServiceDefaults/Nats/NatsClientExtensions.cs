@@ -10,6 +10,7 @@ namespace Microsoft.Extensions.Hosting;
 /// Our equivalent of Aspire's NATS client integration: one <see cref="NatsConnection"/> per process, its address
 /// from the connection string <c>ConnectionStrings:{name}</c> (or the <c>Nats</c> section), an auth token,
 /// a health check that pings the server, and NATS.Net's own tracing and metrics (wired in ServiceDefaults).
+/// Calling it again in the same host returns the settings of the first call and registers nothing more.
 /// </summary>
 public static class NatsClientExtensions
 {
@@ -18,6 +19,13 @@ public static class NatsClientExtensions
         string connectionName = "nats",
         Action<NatsClientSettings>? configureSettings = null)
     {
+        // One connection per process: when an orchestrator and a compute node share a host (`bacalhau serve
+        // --orchestrator --compute`), the first registration wins and the second reuses it.
+        if (builder.Services.FirstOrDefault(d => d.ServiceType == typeof(NatsClientSettings))?.ImplementationInstance is NatsClientSettings registered)
+        {
+            return registered;
+        }
+
         var settings = new NatsClientSettings();
         builder.Configuration.GetSection("Nats").Bind(settings);
         if (builder.Configuration.GetConnectionString(connectionName) is { Length: > 0 } connectionString)

@@ -1,0 +1,202 @@
+using System.CommandLine;
+using System.Text.Json;
+using Bacalhau.Cli.Formats;
+using Bacalhau.Cli.Jobs;
+using Bacalhau.Cli.Output;
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
+
+namespace Bacalhau.Cli.Commands;
+
+/// <summary><c>bacalhau job run|list|describe|executions|history|stop</c>.</summary>
+internal sealed class JobCommands : Command
+{
+    public JobCommands(GlobalOptions globals)
+        : base("job", "Submit jobs and follow them")
+    {
+        Add(Run(globals));
+        Add(List(globals));
+        Add(Describe(globals));
+        Add(Executions(globals));
+        Add(History(globals));
+        Add(Stop(globals));
+    }
+
+    private static Command Run(GlobalOptions globals)
+    {
+        var command = new Command("run", "Submit a job spec (YAML or JSON; - reads standard input)");
+        var file = new Argument<string>("file") { Description = "Job spec file, or - for standard input" };
+        var run = new JobRunOptions();
+        command.Add(file);
+        run.AddTo(command);
+        command.SetAction(globals, (context, cancellationToken) =>
+        {
+            var spec = JobSpecFile.Read(context.Parse.GetRequiredValue(file), Console.In);
+            return JobRunner.RunAsync(context, spec, run.Read(context.Parse), cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command List(GlobalOptions globals)
+    {
+        var command = new Command("list", "List jobs");
+        var limit = new Option<int>("--limit") { Description = "At most this many jobs", DefaultValueFactory = _ => 10 };
+        var nextToken = new Option<string?>("--next-token") { Description = "Continue a previous listing" };
+        var output = OutputOptions.Create();
+        command.Add(limit);
+        command.Add(nextToken);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var response = await context.CreateClient().ListJobsAsync(context.Parse.GetValue(limit), context.Parse.GetValue(nextToken), cancellationToken);
+            var writer = context.Output(output);
+            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListJob, JobsTable);
+            if (writer.Format == OutputFormat.Table && !string.IsNullOrEmpty(response.NextToken))
+            {
+                await context.Out.WriteLineAsync($"\nMore jobs: bacalhau job list --next-token {response.NextToken}");
+            }
+        });
+        return command;
+    }
+
+    private static Command Describe(GlobalOptions globals)
+    {
+        var command = new Command("describe", "Show a job, its executions and their output");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var output = OutputOptions.Create();
+        command.Add(id);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var response = await context.CreateClient().GetJobAsync(context.Parse.GetRequiredValue(id), ["executions", "history"], cancellationToken);
+            var writer = context.Output(output);
+            if (writer.Format != OutputFormat.Table)
+            {
+                writer.WriteDocument(JsonSerializer.SerializeToElement(response, BacalhauJsonContext.Default.GetJobResponse));
+                return;
+            }
+
+            await DescribeAsync(response, context.Out);
+        });
+        return command;
+    }
+
+    private static Command Executions(GlobalOptions globals)
+    {
+        var command = new Command("executions", "List the executions of a job");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var output = OutputOptions.Create();
+        command.Add(id);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var response = await context.CreateClient().ListExecutionsAsync(context.Parse.GetRequiredValue(id), cancellationToken);
+            context.Output(output).Write(response.Items, CliJsonContext.Default.IReadOnlyListExecution, ExecutionsTable);
+        });
+        return command;
+    }
+
+    private static Command History(GlobalOptions globals)
+    {
+        var command = new Command("history", "List the events of a job and its executions");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var output = OutputOptions.Create();
+        command.Add(id);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var response = await context.CreateClient().ListHistoryAsync(context.Parse.GetRequiredValue(id), cancellationToken);
+            context.Output(output).Write(response.Items, CliJsonContext.Default.IReadOnlyListJobHistory, HistoryTable);
+        });
+        return command;
+    }
+
+    private static Command Stop(GlobalOptions globals)
+    {
+        var command = new Command("stop", "Stop a job");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var reason = new Option<string?>("--reason") { Description = "Why; recorded in the job's history" };
+        command.Add(id);
+        command.Add(reason);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var jobId = context.Parse.GetRequiredValue(id);
+            var response = await context.CreateClient().StopJobAsync(jobId, context.Parse.GetValue(reason), cancellationToken);
+            await context.Out.WriteLineAsync($"Job {jobId} stop requested (evaluation {response.EvaluationID})");
+        });
+        return command;
+    }
+
+    private static async Task DescribeAsync(GetJobResponse response, TextWriter output)
+    {
+        var job = response.Job;
+        var overview = Table.KeyValue()
+            .Add("ID", job.ID)
+            .Add("Name", job.Name)
+            .Add("Namespace", job.Namespace)
+            .Add("Type", job.Type)
+            .Add("State", job.State.StateType.ToString())
+            .Add("Message", job.State.Message)
+            .Add("Count", job.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .Add("Created", Formatting.UnixNanos(job.CreateTime))
+            .Add("Modified", Formatting.UnixNanos(job.ModifyTime));
+        await output.WriteAsync(overview.Render(Terminal.Width));
+
+        var executions = response.Executions?.Items ?? [];
+        if (executions.Count > 0)
+        {
+            await output.WriteLineAsync("\nExecutions");
+            await output.WriteAsync(ExecutionsTable(executions).Render(Terminal.Width));
+        }
+
+        foreach (var execution in executions.Where(e => !string.IsNullOrEmpty(e.RunOutput?.Stdout)))
+        {
+            await output.WriteLineAsync($"\nStandard output of {execution.ID}");
+            await output.WriteLineAsync(execution.RunOutput!.Stdout.TrimEnd('\n'));
+        }
+    }
+
+    private static Table JobsTable(IReadOnlyList<Job> jobs)
+    {
+        var table = new Table("CREATED", "ID", "JOB", "TYPE", "STATE");
+        foreach (var job in jobs)
+        {
+            table.Add(Formatting.UnixNanos(job.CreateTime), job.ID, job.Name, job.Type, job.State.StateType.ToString());
+        }
+
+        return table;
+    }
+
+    private static Table ExecutionsTable(IReadOnlyList<Execution> executions)
+    {
+        var table = new Table("CREATED", "MODIFIED", "ID", "NODE ID", "REV.", "COMPUTE STATE", "DESIRED STATE");
+        foreach (var e in executions)
+        {
+            table.Add(
+                Formatting.UnixNanos(e.CreateTime),
+                Formatting.UnixNanos(e.ModifyTime),
+                e.ID,
+                e.NodeID,
+                e.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                e.ComputeState.StateType.ToString(),
+                e.DesiredState.StateType.ToString());
+        }
+
+        return table;
+    }
+
+    private static Table HistoryTable(IReadOnlyList<JobHistory> history)
+    {
+        var table = new Table("TIME", "LEVEL", "EXEC. ID", "STATE", "EVENT");
+        foreach (var h in history)
+        {
+            var state = h.Type == JobHistoryType.JobLevel
+                ? h.JobState is { } js ? $"{js.Previous} -> {js.New}" : ""
+                : h.ExecutionState is { } es ? $"{es.Previous} -> {es.New}" : "";
+            table.Add(Formatting.Time(h.Time), h.Type == JobHistoryType.JobLevel ? "Job" : "Execution", h.ExecutionID, state, h.Event.Message);
+        }
+
+        return table;
+    }
+}

@@ -1,0 +1,156 @@
+using System.Collections;
+using Bacalhau.Core.Nodes;
+
+namespace Bacalhau.Cli.Configuration;
+
+internal enum ConfigSource
+{
+    Default,
+    File,
+    Environment,
+    Flag,
+}
+
+/// <summary>What the command line says about configuration, before anything is read.</summary>
+/// <param name="DataDir">The <c>--data-dir</c> flag.</param>
+/// <param name="ConfigArguments">Every <c>-c/--config</c> value: a YAML file, or <c>Key.Path=value</c>.</param>
+/// <param name="Flags">Keys set by flags (<c>--api-port</c>, <c>--Compute.Orchestrators=...</c>), in command-line order.</param>
+internal sealed record CliSettingsInput(string? DataDir, IReadOnlyList<string> ConfigArguments, IReadOnlyList<(ConfigKey Key, string Value)> Flags);
+
+/// <summary>
+/// The configuration of one invocation, with Bacalhau's precedence: flag &gt; environment &gt; config file &gt; default.
+/// Clients read single keys from it; <c>serve</c> turns it into one <see cref="IConfiguration"/> in .NET form.
+/// </summary>
+internal sealed class CliSettings
+{
+    private readonly Dictionary<ConfigKey, ConfigValue> _file;
+    private readonly Dictionary<ConfigKey, ConfigValue> _environment;
+    private readonly Dictionary<ConfigKey, ConfigValue> _flags;
+
+    private CliSettings(string dataDir, IReadOnlyList<string> files, Dictionary<ConfigKey, ConfigValue> file, Dictionary<ConfigKey, ConfigValue> environment, Dictionary<ConfigKey, ConfigValue> flags)
+    {
+        DataDir = dataDir;
+        Files = files;
+        _file = file;
+        _environment = environment;
+        _flags = flags;
+    }
+
+    public string DataDir { get; }
+
+    /// <summary>The file <c>config set</c> writes and <c>serve</c> persists a generated token to.</summary>
+    public string ConfigFilePath => Path.Combine(DataDir, ConfigFile.DefaultFileName);
+
+    /// <summary>The config files that were read, lowest precedence first.</summary>
+    public IReadOnlyList<string> Files { get; }
+
+    public static CliSettings Load(CliSettingsInput input) => Load(input, Environment.GetEnvironmentVariables());
+
+    public static CliSettings Load(CliSettingsInput input, IDictionary environment)
+    {
+        var flags = new Dictionary<ConfigKey, ConfigValue>();
+        var files = new List<string>();
+        foreach (var argument in input.ConfigArguments)
+        {
+            if (File.Exists(argument))
+            {
+                files.Add(Path.GetFullPath(argument));
+            }
+            else if (argument.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals)
+            {
+                var key = ConfigKeys.Get(argument[..equals]);
+                flags[key] = ConfigValue.Parse(key, argument[(equals + 1)..]);
+            }
+            else
+            {
+                throw new CliException($"config file '{argument}' not found (a config value is written Key.Path=value)");
+            }
+        }
+
+        foreach (var (key, value) in input.Flags)
+        {
+            flags[key] = ConfigValue.Parse(key, value);
+        }
+
+        var dataDir = DataDirectory.Resolve(input.DataDir ?? (flags.TryGetValue(ConfigKeys.DataDir, out var d) ? d.Text : null));
+        if (files.Count == 0 && File.Exists(Path.Combine(dataDir, ConfigFile.DefaultFileName)))
+        {
+            files.Add(Path.Combine(dataDir, ConfigFile.DefaultFileName));
+        }
+
+        var fromFiles = new Dictionary<ConfigKey, ConfigValue>();
+        foreach (var file in files)
+        {
+            foreach (var (key, value) in ConfigFile.Load(file).ReadValues())
+            {
+                fromFiles[key] = value;
+            }
+        }
+
+        var fromEnvironment = new Dictionary<ConfigKey, ConfigValue>();
+        foreach (var key in ConfigKeys.All.Where(k => k != ConfigKeys.DataDir))
+        {
+            if (environment[key.EnvironmentName] is string { Length: > 0 } raw)
+            {
+                try
+                {
+                    fromEnvironment[key] = ConfigValue.Parse(key, raw);
+                }
+                catch (CliException ex)
+                {
+                    throw new CliException($"environment variable {key.EnvironmentName}: {ex.Message}");
+                }
+            }
+        }
+
+        // The data directory is resolved before anything else (the config file lives in it) and handed on as given.
+        var dataDirValue = ConfigValue.Parse(ConfigKeys.DataDir, dataDir);
+        if (input.DataDir is not null || flags.ContainsKey(ConfigKeys.DataDir))
+        {
+            flags[ConfigKeys.DataDir] = dataDirValue;
+        }
+        else if (environment["BACALHAU_DIR"] is string { Length: > 0 } || environment["BACALHAU_PATH"] is string { Length: > 0 })
+        {
+            fromEnvironment[ConfigKeys.DataDir] = dataDirValue;
+        }
+
+        return new CliSettings(dataDir, files, fromFiles, fromEnvironment, flags);
+    }
+
+    /// <summary>The effective value of <paramref name="key"/> and where it came from; null when unset and without default.</summary>
+    public (ConfigValue? Value, ConfigSource Source) Resolve(ConfigKey key) =>
+        _flags.TryGetValue(key, out var flag) ? (flag, ConfigSource.Flag)
+        : _environment.TryGetValue(key, out var env) ? (env, ConfigSource.Environment)
+        : _file.TryGetValue(key, out var file) ? (file, ConfigSource.File)
+        : (key.Default is { } fallback && key != ConfigKeys.DataDir ? ConfigValue.Parse(key, fallback) : null, ConfigSource.Default);
+
+    public string? Get(ConfigKey key) => Resolve(key).Value?.Text;
+
+    public bool IsSet(ConfigKey key) => Resolve(key).Source != ConfigSource.Default;
+
+    /// <summary>Sets a value decided at run time (a generated token) with the precedence of a flag.</summary>
+    public void Override(ConfigValue value) => _flags[value.Key] = value;
+
+    /// <summary>Where clients find the REST API; a server bound to every interface is reached on loopback.</summary>
+    public Uri ApiAddress
+    {
+        get
+        {
+            var host = Get(ConfigKeys.ApiHost) is { Length: > 0 } h && h is not ("0.0.0.0" or "::" or "*" or "[::]") ? h : "127.0.0.1";
+            return new UriBuilder(Uri.UriSchemeHttp, host, int.Parse(Get(ConfigKeys.ApiPort)!, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+        }
+    }
+
+    /// <summary>
+    /// Adds every layer to <paramref name="builder"/>, lowest first, in .NET form (<c>Compute:Auth:Token</c>); .NET's
+    /// own environment form (<c>Compute__Auth__Token</c>) counts as environment too.
+    /// </summary>
+    public IConfigurationBuilder AddTo(IConfigurationBuilder builder) => builder
+        .AddInMemoryCollection(Flatten(_file))
+        .AddEnvironmentVariables()
+        .AddInMemoryCollection(Flatten(_environment))
+        .AddInMemoryCollection(Flatten(_flags));
+
+    private static List<KeyValuePair<string, string?>> Flatten(Dictionary<ConfigKey, ConfigValue> values) =>
+        values.Values.SelectMany(v => v.ToConfiguration()).ToList();
+}

@@ -1,0 +1,33 @@
+namespace Bacalhau.Cli.Configuration;
+
+internal enum ConfigValueType
+{
+    String,
+    Port,
+    Bool,
+    Duration,
+    List,
+    Map,
+}
+
+/// <summary>One known configuration key, named as Bacalhau names it (<c>Compute.Auth.Token</c>).</summary>
+internal sealed record ConfigKey(string Name, ConfigValueType Type, string Description, string? Default = null, string? EnvironmentVariable = null)
+{
+    /// <summary>The same key in .NET configuration form: <c>Compute:Auth:Token</c>.</summary>
+    public string ConfigurationPath => Name.Replace('.', ':');
+
+    /// <summary>Bacalhau's environment form: <c>BACALHAU_COMPUTE_AUTH_TOKEN</c>, unless the key has its own name.</summary>
+    public string EnvironmentName => EnvironmentVariable ?? "BACALHAU_" + Name.Replace('.', '_').ToUpperInvariant();
+
+    public string[] Segments => Name.Split('.');
+
+    public string TypeDescription => Type switch
+    {
+        ConfigValueType.Port => "a port number (1-65535)",
+        ConfigValueType.Bool => "true or false",
+        ConfigValueType.Duration => "a duration such as 15s, 1m, 1h30m or 00:00:15",
+        ConfigValueType.List => "a comma-separated list",
+        ConfigValueType.Map => "key=value pairs, comma-separated",
+        _ => "a string",
+    };
+}

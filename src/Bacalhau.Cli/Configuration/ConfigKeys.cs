@@ -1,0 +1,34 @@
+namespace Bacalhau.Cli.Configuration;
+
+/// <summary>The configuration keys the CLI and <c>bacalhau serve</c> know; anything else is a typo and is refused.</summary>
+internal static class ConfigKeys
+{
+    public static readonly ConfigKey ApiHost = new("API.Host", ConfigValueType.String, "address the REST API binds to; clients connect to it (127.0.0.1 when it is 0.0.0.0)", "0.0.0.0");
+    public static readonly ConfigKey ApiPort = new("API.Port", ConfigValueType.Port, "port of the REST API", "1234");
+    public static readonly ConfigKey NameProvider = new("NameProvider", ConfigValueType.String, "node ID given to a new node instead of a generated one");
+    public static readonly ConfigKey DataDir = new("DataDir", ConfigValueType.String, "where a node keeps its state and the CLI its config.yaml", "~/.bacalhau", "BACALHAU_DIR");
+    public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints");
+    public static readonly ConfigKey OrchestratorEnabled = new("Orchestrator.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs an orchestrator", "false");
+    public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
+    public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server", "4222");
+    public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)");
+    public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
+    public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
+    public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
+    public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port or token@host:port", "nats://127.0.0.1:4222");
+    public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)");
+    public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
+    public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
+
+    public static IReadOnlyList<ConfigKey> All { get; } =
+    [
+        ApiHost, ApiPort, NameProvider, DataDir, Labels,
+        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
+        ComputeEnabled, ComputeOrchestrators, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval,
+    ];
+
+    /// <summary>The key named <paramref name="name"/>, in any casing; null when there is none.</summary>
+    public static ConfigKey? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    public static ConfigKey Get(string name) => Find(name) ?? throw new CliException($"unknown config key '{name}'; see `bacalhau config list`");
+}

@@ -1,0 +1,33 @@
+using System.CommandLine;
+
+namespace Bacalhau.Cli.Jobs;
+
+internal sealed record RunSettings(bool Wait, bool IdOnly, bool DryRun, TimeSpan WaitTimeout);
+
+/// <summary>How a submission behaves: <c>--wait</c> (default), <c>--id-only</c>, <c>--dry-run</c>, <c>--wait-timeout-secs</c>.</summary>
+internal sealed class JobRunOptions
+{
+    private readonly Option<bool> _wait = new("--wait") { Description = "Wait for the job to finish and print its output (--wait=false to return at once)", DefaultValueFactory = _ => true };
+    private readonly Option<bool> _idOnly = new("--id-only") { Description = "Print only the job ID" };
+    private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Print the job as it would be submitted, and stop" };
+    private readonly Option<int> _waitTimeout = new("--wait-timeout-secs") { Description = "Give up waiting after this many seconds", DefaultValueFactory = _ => 600 };
+
+    public void AddTo(Command command)
+    {
+        command.Add(_wait);
+        command.Add(_idOnly);
+        command.Add(_dryRun);
+        command.Add(_waitTimeout);
+    }
+
+    public RunSettings Read(ParseResult parse)
+    {
+        var timeout = parse.GetValue(_waitTimeout);
+        if (timeout <= 0)
+        {
+            throw new CliException($"invalid --wait-timeout-secs {timeout}: expected a positive number of seconds");
+        }
+
+        return new RunSettings(parse.GetValue(_wait), parse.GetValue(_idOnly), parse.GetValue(_dryRun), TimeSpan.FromSeconds(timeout));
+    }
+}

@@ -1,0 +1,108 @@
+using System.Text.Json;
+using Bacalhau.Cli.Commands;
+using Bacalhau.Cli.Output;
+using Bacalhau.Client;
+using Bacalhau.Core.Models.Jobs;
+
+namespace Bacalhau.Cli.Jobs;
+
+/// <summary>Submits a job and, unless told not to, follows it to the end and prints what it wrote.</summary>
+internal static class JobRunner
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    /// <returns>The exit code: non-zero when the job failed.</returns>
+    public static async Task<int> RunAsync(CommandContext context, JsonElement job, RunSettings run, CancellationToken cancellationToken)
+    {
+        if (run.DryRun)
+        {
+            await context.Out.WriteLineAsync(OutputWriter.ToIndentedJson(job));
+            return 0;
+        }
+
+        var client = context.CreateClient();
+        var submitted = await client.PutJobAsync(job, cancellationToken: cancellationToken);
+        foreach (var warning in submitted.Warnings)
+        {
+            await context.Error.WriteLineAsync($"Warning: {warning}");
+        }
+
+        var jobId = submitted.JobID;
+        await context.Out.WriteLineAsync(run.IdOnly ? jobId : $"Job successfully submitted. Job ID: {jobId}");
+        if (!run.Wait)
+        {
+            if (!run.IdOnly)
+            {
+                await context.Out.WriteLineAsync($"To get more details about the run, execute:\n\tbacalhau job describe {jobId}");
+            }
+
+            return 0;
+        }
+
+        var progress = run.IdOnly ? null : context.Out;
+        var final = await WaitAsync(client, jobId, progress, run.WaitTimeout, cancellationToken);
+        if (!run.IdOnly)
+        {
+            await PrintOutputAsync(client, jobId, context.Out, cancellationToken);
+        }
+
+        if (final.State.StateType == JobStateType.Failed)
+        {
+            throw new CliException($"job {jobId} failed: {(string.IsNullOrEmpty(final.State.Message) ? "see `bacalhau job describe " + jobId + "`" : final.State.Message)}");
+        }
+
+        return 0;
+    }
+
+    /// <summary>Polls the job until it reaches Completed, Failed or Stopped, printing each new state to <paramref name="progress"/>.</summary>
+    public static async Task<Job> WaitAsync(BacalhauClient client, string jobId, TextWriter? progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        if (progress is not null)
+        {
+            await progress.WriteLineAsync("Checking job status... (Ctrl+C stops waiting; the job keeps running)");
+        }
+
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        JobStateType? last = null;
+        try
+        {
+            while (true)
+            {
+                var job = (await client.GetJobAsync(jobId, cancellationToken: deadline.Token)).Job;
+                if (job.State.StateType != last && progress is not null)
+                {
+                    var message = string.IsNullOrEmpty(job.State.Message) ? "" : $": {job.State.Message}";
+                    await progress.WriteLineAsync($"  {DateTime.UtcNow:HH:mm:ss}  {job.State.StateType}{message}");
+                }
+
+                last = job.State.StateType;
+                if (job.State.StateType.IsTerminal())
+                {
+                    return job;
+                }
+
+                await Task.Delay(PollInterval, deadline.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new CliException($"job {jobId} did not finish within {timeout.TotalSeconds:F0} s; it keeps running: see `bacalhau job describe {jobId}`");
+        }
+    }
+
+    private static async Task PrintOutputAsync(BacalhauClient client, string jobId, TextWriter output, CancellationToken cancellationToken)
+    {
+        var executions = (await client.ListExecutionsAsync(jobId, cancellationToken)).Items.Where(e => e.RunOutput is not null).ToList();
+        foreach (var execution in executions)
+        {
+            if (executions.Count > 1)
+            {
+                await output.WriteLineAsync($"\nExecution {execution.ID} on {execution.NodeID}:");
+            }
+
+            var stdout = execution.RunOutput!.Stdout;
+            await output.WriteAsync(stdout.EndsWith('\n') || stdout.Length == 0 ? stdout : stdout + "\n");
+        }
+    }
+}

@@ -1,0 +1,3 @@
+using Bacalhau.Cli.Commands;
+
+return await BacalhauCli.RunAsync(args, Console.Out, Console.Error);

@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Bacalhau.Cli.Configuration;
+using Bacalhau.Compute;
+using Bacalhau.Orchestrator;
+
+namespace Bacalhau.Cli.Serve;
+
+internal sealed record NodeRoles(bool Orchestrator, bool Compute);
+
+/// <summary>
+/// Hosts an orchestrator and/or a compute node in this process, composed from the same extensions the services'
+/// own Program.cs use, with all configuration in one <see cref="IConfiguration"/>.
+/// </summary>
+internal static class ServeHost
+{
+    private static readonly Dictionary<string, string?> LoggingDefaults = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
+        ["Logging:LogLevel:NATS"] = "Warning",
+    };
+
+    public static async Task<int> RunAsync(CliSettings settings, NodeRoles roles, TextWriter console, CancellationToken cancellationToken)
+    {
+        EmbeddedNatsOptions? nats = null;
+        if (roles.Orchestrator)
+        {
+            var executable = NatsServerBinary.Find() ?? throw new CliException(NatsServerBinary.MissingMessage);
+            nats = new EmbeddedNatsOptions(
+                executable,
+                settings.Get(ConfigKeys.OrchestratorHost)!,
+                int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture),
+                Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
+                EnsureToken(settings, console));
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            ApplicationName = "bacalhau",
+            // Not the working directory: an appsettings.json lying there must not reconfigure the node.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.Sources.Clear();
+        builder.Configuration.AddInMemoryCollection(LoggingDefaults);
+        settings.AddTo(builder.Configuration);
+        if (nats is not null)
+        {
+            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl)]);
+        }
+
+        var apiHost = settings.Get(ConfigKeys.ApiHost)!;
+        var apiUrl = $"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{settings.Get(ConfigKeys.ApiPort)}";
+        builder.WebHost.UseUrls(apiUrl);
+
+        builder.AddServiceDefaults();
+        if (nats is not null)
+        {
+            // Registered before the orchestrator's services so that the server accepts clients before they connect.
+            builder.Services.AddSingleton(nats);
+            builder.Services.AddHostedService<EmbeddedNatsServer>();
+            builder.AddOrchestrator();
+        }
+
+        if (roles.Compute)
+        {
+            builder.AddCompute();
+        }
+
+        await using var app = builder.Build();
+        app.MapDefaultEndpoints();
+        if (roles.Orchestrator)
+        {
+            app.MapOrchestratorApi();
+        }
+
+        await app.StartAsync(cancellationToken);
+        await console.WriteLineAsync(Describe(roles, apiUrl, nats));
+        await app.WaitForShutdownAsync(CancellationToken.None);
+        return 0;
+    }
+
+    /// <summary>The orchestrator's NATS token: configured, or generated once and kept in the config file.</summary>
+    private static string EnsureToken(CliSettings settings, TextWriter console)
+    {
+        if (settings.Get(ConfigKeys.OrchestratorAuthToken) is { Length: > 0 } token)
+        {
+            return token;
+        }
+
+        var value = ConfigValue.Parse(ConfigKeys.OrchestratorAuthToken, Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)));
+        var file = ConfigFile.Load(settings.ConfigFilePath);
+        file.Set(value);
+        file.Save();
+        settings.Override(value);
+        console.WriteLine($"Generated Orchestrator.Auth.Token and saved it in {settings.ConfigFilePath}");
+        return value.Text;
+    }
+
+    private static string Describe(NodeRoles roles, string apiUrl, EmbeddedNatsOptions? nats)
+    {
+        var role = roles is { Orchestrator: true, Compute: true } ? "Hybrid node (orchestrator and compute)" : roles.Orchestrator ? "Orchestrator" : "Compute node";
+        var text = $"{role} started; REST API on {apiUrl}";
+        if (nats is null)
+        {
+            return text;
+        }
+
+        var host = nats.Host is "0.0.0.0" or "::" or "[::]" ? Environment.MachineName : nats.Host;
+        return text + $"\nCompute nodes join it with (the token is `bacalhau config get Orchestrator.Auth.Token` here):" +
+            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{nats.Port.ToString(CultureInfo.InvariantCulture)}";
+    }
+}

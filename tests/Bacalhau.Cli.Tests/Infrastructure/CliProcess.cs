@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Bacalhau.Cli.Tests.Infrastructure;
+
+/// <summary>The built <c>bacalhau</c> run as a process: output captured, every wait bounded, killed by PID at the end.</summary>
+internal sealed partial class CliProcess : IAsyncDisposable
+{
+    private const int SigTerm = 15;
+    private static readonly string Assembly = Path.Combine(AppContext.BaseDirectory, "bacalhau.dll");
+
+    private readonly Process _process;
+    private readonly StringBuilder _stdout = new();
+    private readonly StringBuilder _stderr = new();
+    private readonly Lock _lock = new();
+
+    private CliProcess(Process process) => _process = process;
+
+    public string Stdout => Read(_stdout);
+
+    public string Stderr => Read(_stderr);
+
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Starts <c>bacalhau <paramref name="args"/></c> with <paramref name="dataDir"/> as BACALHAU_DIR.</summary>
+    public static CliProcess Start(string dataDir, params string[] args)
+    {
+        var startInfo = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        startInfo.ArgumentList.Add(Assembly);
+        foreach (var argument in args)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+
+        startInfo.Environment["BACALHAU_DIR"] = dataDir;
+        startInfo.Environment.Remove("BACALHAU_PATH");
+        startInfo.Environment["COLUMNS"] = "300";
+
+        var process = new Process { StartInfo = startInfo };
+        var cli = new CliProcess(process);
+        process.OutputDataReceived += (_, e) => cli.Append(cli._stdout, e.Data);
+        process.ErrorDataReceived += (_, e) => cli.Append(cli._stderr, e.Data);
+        process.Start();
+        process.StandardInput.Close();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return cli;
+    }
+
+    /// <summary>Runs a command to its end.</summary>
+    public static async Task<CliResult> RunAsync(string dataDir, params string[] args)
+    {
+        await using var cli = Start(dataDir, args);
+        var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        return new CliResult(exitCode, cli.Stdout, cli.Stderr);
+    }
+
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var cts = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(cts.Token);
+        // The parameterless wait also drains the redirected output.
+        await _process.WaitForExitAsync(CancellationToken.None);
+        return _process.ExitCode;
+    }
+
+    /// <summary>Graceful stop (SIGTERM), as Ctrl+C or a service manager would ask; killed if it takes too long.</summary>
+    public async Task StopAsync(TimeSpan timeout)
+    {
+        if (_process.HasExited)
+        {
+            return;
+        }
+
+        _ = SendSignal(_process.Id, SigTerm);
+        try
+        {
+            await WaitForExitAsync(timeout);
+        }
+        catch (OperationCanceledException)
+        {
+            _process.Kill(entireProcessTree: true);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+    }
+
+    private void Append(StringBuilder target, string? line)
+    {
+        if (line is not null)
+        {
+            lock (_lock)
+            {
+                target.AppendLine(line);
+            }
+        }
+    }
+
+    private string Read(StringBuilder source)
+    {
+        lock (_lock)
+        {
+            return source.ToString();
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static partial int SendSignal(int pid, int signal);
+}
+
+internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)
+{
+    public override string ToString() => $"exit {ExitCode}\nstdout:\n{Stdout}\nstderr:\n{Stderr}";
+}

@@ -1,0 +1,111 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text.Json;
+using Bacalhau.Core.Nodes;
+
+namespace Bacalhau.Cli.Tests.Infrastructure;
+
+/// <summary>
+/// Nodes started with <c>bacalhau serve</c> on free loopback ports, each with its own temporary data directory;
+/// disposing stops them all (gracefully, else by PID) and removes the directories.
+/// </summary>
+internal sealed class LocalCluster : IAsyncDisposable
+{
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private readonly List<CliProcess> _processes = [];
+    private readonly List<string> _directories = [];
+
+    public string NewDataDir()
+    {
+        var dir = Directory.CreateTempSubdirectory("bacalhau-cli-it-").FullName;
+        _directories.Add(dir);
+        return dir;
+    }
+
+    public CliProcess Serve(string dataDir, params string[] args)
+    {
+        var process = CliProcess.Start(dataDir, ["serve", .. args]);
+        _processes.Add(process);
+        return process;
+    }
+
+    /// <summary>An orchestrator with its own nats-server; returns its data dir, API port and NATS port once it answers.</summary>
+    public async Task<(string DataDir, int ApiPort, int NatsPort)> StartOrchestratorAsync(params string[] extra)
+    {
+        var dataDir = NewDataDir();
+        var (apiPort, natsPort) = (FreePort(), FreePort());
+        var process = Serve(dataDir, ["--orchestrator", "--api-port", $"{apiPort}", "--host", "127.0.0.1", "--port", $"{natsPort}", "--Orchestrator.Host=127.0.0.1", .. extra]);
+        await WaitUntilAsync(async () => (await CliProcess.RunAsync(dataDir, "agent", "alive", "--api-port", $"{apiPort}")).ExitCode == 0, process, "the orchestrator to answer");
+        return (dataDir, apiPort, natsPort);
+    }
+
+    /// <summary>Waits until <c>node list</c> shows <paramref name="count"/> compute nodes, all CONNECTED; returns their IDs.</summary>
+    public static async Task<IReadOnlyList<string>> WaitForConnectedComputeNodesAsync(string dataDir, int apiPort, int count, CliProcess watched)
+    {
+        IReadOnlyList<string> ids = [];
+        await WaitUntilAsync(
+            async () =>
+            {
+                var result = await CliProcess.RunAsync(dataDir, "node", "list", "--output", "json", "--api-port", $"{apiPort}");
+                if (result.ExitCode != 0)
+                {
+                    return false;
+                }
+
+                using var nodes = JsonDocument.Parse(result.Stdout);
+                var compute = nodes.RootElement.EnumerateArray()
+                    .Where(n => n.GetProperty("Info").GetProperty("NodeType").GetString() == "Compute")
+                    .ToList();
+                ids = [.. compute.Select(n => n.GetProperty("Info").GetProperty("NodeID").GetString()!)];
+                return compute.Count == count && compute.All(n => n.GetProperty("ConnectionState").GetProperty("Status").GetString() == "CONNECTED");
+            },
+            watched,
+            $"{count} CONNECTED compute node(s)");
+        return ids;
+    }
+
+    public static string ComputeNodeId(string dataDir) => SystemMetadata.Load(Path.Combine(dataDir, "compute")).NodeId!;
+
+    public static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Compute nodes first, so that they say goodbye to a live orchestrator.
+        foreach (var process in Enumerable.Reverse(_processes))
+        {
+            await process.StopAsync(TimeSpan.FromSeconds(15));
+            await process.DisposeAsync();
+        }
+
+        foreach (var dir in _directories)
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CliProcess watched, string what)
+    {
+        using var timeout = new CancellationTokenSource(StartTimeout);
+        while (!await condition())
+        {
+            if (watched.HasExited)
+            {
+                throw new InvalidOperationException($"the node exited while waiting for {what}:\n{watched.Stdout}\n{watched.Stderr}");
+            }
+
+            try
+            {
+                await Task.Delay(TimeSpan.FromMilliseconds(300), timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"timed out after {StartTimeout.TotalSeconds:F0} s waiting for {what}:\n{watched.Stdout}\n{watched.Stderr}");
+            }
+        }
+    }
+}
