@@ -1,6 +1,8 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
@@ -51,6 +53,11 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.AddSingleton<IPublisher, NoopPublisher>();
+        builder.Services.AddSingleton<InputStager>();
+        // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
+        builder.Services.AddSingleton<EngineCatalog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());
         builder.Services.AddSingleton(services => new ExecutionStore(Path.Combine(dataDir, "state.db"), nodeId));
         builder.Services.AddSingleton(services => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),

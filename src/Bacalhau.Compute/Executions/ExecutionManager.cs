@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Models;
@@ -18,19 +20,21 @@ namespace Bacalhau.Compute.Executions;
 public sealed partial class ExecutionManager(
     ExecutionStore store,
     OrderedSender sender,
-    IEnumerable<IExecutor> executors,
+    EngineCatalog engines,
+    InputStager inputs,
+    IEnumerable<IPublisher> publishers,
+    ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
     TimeProvider time,
     ILogger<ExecutionManager> logger)
 {
     public const string OrchestratorPeer = "orchestrator";
+    private const string NoopPublisherType = "noop";
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Executions");
 
-    private readonly Dictionary<string, IExecutor> _executors = executors.ToDictionary(e => e.Engine, StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, IPublisher> _publishers = publishers.ToDictionary(p => p.Type, StringComparer.OrdinalIgnoreCase);
     private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
     private readonly Lock _bidLock = new();
-
-    public IReadOnlyCollection<string> Engines => _executors.Keys;
 
     /// <summary>Capacity not taken by running executions; reported in heartbeats.</summary>
     public Resources AvailableCapacity
@@ -49,7 +53,7 @@ public sealed partial class ExecutionManager(
         foreach (var execution in store.Unfinished())
         {
             LogRecovered(logger, execution.ID);
-            await FinishAsync(execution, ExecutionStateType.Failed, "the compute node restarted while the execution was running", null);
+            await FinishAsync(execution, ExecutionStateType.Failed, "the compute node restarted while the execution was running", null, null);
         }
     }
 
@@ -123,9 +127,15 @@ public sealed partial class ExecutionManager(
     private string? Assess(Execution execution)
     {
         var engine = execution.Job?.Tasks.FirstOrDefault()?.Engine.Type ?? "";
-        if (!_executors.ContainsKey(engine))
+        if (engines.Find(engine) is null)
         {
-            return $"engine '{engine}' is not available on this node (available: {string.Join(", ", _executors.Keys)})";
+            return $"engine '{engine}' is not available on this node (available: {string.Join(", ", engines.Engines)})";
+        }
+
+        var publisher = execution.Job?.Tasks.FirstOrDefault()?.Publisher?.Type is { Length: > 0 } type ? type : NoopPublisherType;
+        if (!_publishers.ContainsKey(publisher))
+        {
+            return $"publisher '{publisher}' is not available on this node (available: {string.Join(", ", _publishers.Keys)})";
         }
 
         var available = AvailableCapacity;
@@ -147,25 +157,29 @@ public sealed partial class ExecutionManager(
             running.TimeoutAfter(TimeSpan.FromSeconds(task.Timeouts.ExecutionTimeout));
         }
 
+        var workingDirectory = Path.Combine(identity.DataDir, "executions", execution.ID);
         try
         {
-            var result = await _executors[task.Engine.Type].RunAsync(execution, running.Token);
+            var request = await PrepareAsync(execution, workingDirectory, running.Token);
+            var result = await engines.Find(task.Engine.Type)!.RunAsync(request, running.Token);
             if (result.ExitCode != 0 && string.IsNullOrEmpty(result.ErrorMsg))
             {
                 result = result with { ErrorMsg = $"exited with code {result.ExitCode}" };
             }
 
-            await FinishAsync(execution, ExecutionStateType.Completed, "", result);
+            var publisher = _publishers[task.Publisher?.Type is { Length: > 0 } type ? type : NoopPublisherType];
+            var published = await publisher.PublishAsync(request, result, running.Token);
+            await FinishAsync(execution, ExecutionStateType.Completed, "", result, published);
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
             await FinishAsync(execution, running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
-                running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null);
+                running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null, null);
         }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, null);
+            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, null, null);
         }
         finally
         {
@@ -173,15 +187,45 @@ public sealed partial class ExecutionManager(
             {
                 done.Dispose();
             }
+
+            DeleteQuietly(workingDirectory);
         }
     }
 
-    private async Task FinishAsync(Execution execution, ExecutionStateType state, string message, RunCommandResult? result)
+    /// <summary>Stages inputs and creates result directories under the execution's own working directory.</summary>
+    private async Task<ExecutionRequest> PrepareAsync(Execution execution, string workingDirectory, CancellationToken cancellationToken)
+    {
+        var task = execution.Job!.Tasks[0];
+        Directory.CreateDirectory(workingDirectory);
+        var staged = await inputs.StageAsync(task, workingDirectory, cancellationToken);
+        var results = task.ResultPaths
+            .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
+            .ToList();
+        return new ExecutionRequest(execution, workingDirectory, staged, results);
+    }
+
+    private void DeleteQuietly(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            LogCleanupFailed(logger, directory, ex.Message);
+        }
+    }
+
+    private async Task FinishAsync(Execution execution, ExecutionStateType state, string message, RunCommandResult? result, SpecConfig? published)
     {
         var finished = execution with
         {
             ComputeState = new State<ExecutionStateType>(state, message),
             RunOutput = result,
+            PublishedResult = published,
             ModifyTime = UnixNanos.From(time.GetUtcNow()),
         };
         // A cancelled execution was already settled by the orchestrator; it needs no report.
@@ -192,6 +236,7 @@ public sealed partial class ExecutionManager(
                 ExecutionID = execution.ID,
                 JobID = execution.JobID,
                 RunCommandResult = result ?? new RunCommandResult(),
+                PublishResult = published,
             }, BacalhauJsonContext.Default.RunResult),
             ExecutionStateType.Failed => store.Outbox.Create(OrchestratorPeer, MessageTypes.ComputeError, new ComputeError
             {
@@ -227,6 +272,9 @@ public sealed partial class ExecutionManager(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} was unfinished when this node stopped; reporting it failed")]
     private static partial void LogRecovered(ILogger logger, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Directory}: {Error}")]
+    private static partial void LogCleanupFailed(ILogger logger, string directory, string error);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Message of type {Type} ignored")]
     private static partial void LogIgnored(ILogger logger, string type);

@@ -8,6 +8,28 @@ public interface IExecutor
     /// <summary>The engine name jobs ask for in <c>Tasks[0].Engine.Type</c>.</summary>
     string Engine { get; }
 
+    /// <summary>Whether the engine really works on this machine (docker: a daemon answers); only those are advertised.</summary>
+    Task<bool> IsAvailableAsync(CancellationToken cancellationToken);
+
     /// <summary>Runs to the end; <paramref name="cancellationToken"/> fires on cancel or timeout.</summary>
-    Task<RunCommandResult> RunAsync(Execution execution, CancellationToken cancellationToken);
+    Task<RunCommandResult> RunAsync(ExecutionRequest request, CancellationToken cancellationToken);
 }
+
+/// <summary>
+/// An execution ready to run: its staged inputs (host paths to mount read-only at their targets) and the host
+/// directories its result paths map to, all under the execution's own working directory.
+/// </summary>
+public sealed record ExecutionRequest(
+    Execution Execution,
+    string WorkingDirectory,
+    IReadOnlyList<MountedInput> Inputs,
+    IReadOnlyList<ResultDirectory> Results)
+{
+    public JobTask Task => Execution.Job!.Tasks[0];
+}
+
+/// <summary>An input staged on the host at <paramref name="HostPath"/>, to appear read-only at <paramref name="Target"/>.</summary>
+public sealed record MountedInput(string HostPath, string Target);
+
+/// <summary>A result path: what the task writes under <paramref name="Path"/> lands in <paramref name="HostPath"/>.</summary>
+public sealed record ResultDirectory(string Name, string Path, string HostPath);

@@ -14,8 +14,10 @@ public sealed class NoopExecutor : IExecutor
 
     public string Engine => EngineTypes.Noop;
 
-    public Task<RunCommandResult> RunAsync(Execution execution, CancellationToken cancellationToken) =>
-        DurationOf(execution.Job!.Tasks[0].Engine) is { } duration ? RunForAsync(duration, cancellationToken) : Done;
+    public Task<bool> IsAvailableAsync(CancellationToken cancellationToken) => Task.FromResult(true);
+
+    public Task<RunCommandResult> RunAsync(ExecutionRequest request, CancellationToken cancellationToken) =>
+        DurationOf(request.Task.Engine) is { } duration ? RunForAsync(duration, cancellationToken) : Done;
 
     private static async Task<RunCommandResult> RunForAsync(TimeSpan duration, CancellationToken cancellationToken)
     {

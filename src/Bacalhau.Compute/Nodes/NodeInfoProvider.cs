@@ -4,7 +4,7 @@ using Bacalhau.Core.Protocol;
 namespace Bacalhau.Compute.Nodes;
 
 /// <summary>Describes this node to the orchestrator: labels, engines and the capacity it gives to jobs.</summary>
-public sealed class NodeInfoProvider(ComputeIdentity identity, IEnumerable<Executors.IExecutor> executors)
+public sealed class NodeInfoProvider(ComputeIdentity identity, Executors.EngineCatalog engines, IEnumerable<Publishers.IPublisher> publishers)
 {
     /// <summary>Like Bacalhau, a node offers 80% of its machine by default and keeps the rest for itself.</summary>
     private const double AllocatedShare = 0.8;
@@ -21,8 +21,8 @@ public sealed class NodeInfoProvider(ComputeIdentity identity, IEnumerable<Execu
         SupportedProtocols = [Protocols.NclV1],
         ComputeNodeInfo = new ComputeNodeInfo
         {
-            ExecutionEngines = [.. executors.Select(e => e.Engine).Order(StringComparer.Ordinal)],
-            Publishers = ["noop"],
+            ExecutionEngines = [.. engines.Engines.Order(StringComparer.Ordinal)],
+            Publishers = [.. publishers.Select(p => p.Type).Order(StringComparer.Ordinal)],
             MaxCapacity = _capacity,
             AvailableCapacity = _capacity,
             MaxJobRequirements = _capacity,

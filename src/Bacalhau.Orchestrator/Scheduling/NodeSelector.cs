@@ -12,13 +12,17 @@ public static class NodeSelector
     public static IReadOnlyList<NodeState> Matching(Job job, Resources requested, ClusterView cluster, out string? reason)
     {
         var engine = job.Tasks[0].Engine.Type;
-        var withEngine = cluster.Nodes.Where(n => n.Info.ComputeNodeInfo!.ExecutionEngines.Contains(engine, StringComparer.OrdinalIgnoreCase)).ToList();
+        var publisher = job.Tasks[0].Publisher?.Type is { Length: > 0 } type ? type : null;
+        var withEngine = cluster.Nodes.Where(n => n.Info.ComputeNodeInfo!.ExecutionEngines.Contains(engine, StringComparer.OrdinalIgnoreCase)
+                                                  && (publisher is null || n.Info.ComputeNodeInfo.Publishers.Contains(publisher, StringComparer.OrdinalIgnoreCase))).ToList();
         var matching = withEngine.Where(n => ConstraintMatcher.Matches(job.Constraints, n.Info.Labels)).ToList();
         var fitting = matching.Where(n => Fits(n, requested, cluster)).ToList();
         reason = (cluster.Nodes.Count, withEngine.Count, matching.Count, fitting.Count) switch
         {
             (0, _, _, _) => "no compute node is connected",
-            (var all, 0, _, _) => $"none of the {all} connected node(s) offers the '{engine}' engine",
+            (var all, 0, _, _) => publisher is null
+                ? $"none of the {all} connected node(s) offers the '{engine}' engine"
+                : $"none of the {all} connected node(s) offers both the '{engine}' engine and the '{publisher}' publisher",
             (_, var engines, 0, _) => $"none of the {engines} node(s) offering '{engine}' matches the job's constraints",
             (_, _, var constrained, 0) => $"none of the {constrained} matching node(s) has free capacity for the job's resources",
             _ => null,
