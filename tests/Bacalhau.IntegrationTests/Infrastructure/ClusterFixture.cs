@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using Aspire.Hosting;
+using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Api;
@@ -33,6 +34,8 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public HttpClient Api { get; private set; } = null!;
 
+    public OtlpTraceCollector Traces { get; } = new();
+
     public string NatsUrl { get; private set; } = "";
 
     public async Task InitializeAsync()
@@ -48,6 +51,17 @@ public sealed class ClusterFixture : IAsyncLifetime
                 $"--Orchestrator:Scheduler:QueueTimeout={QueueTimeout}",
             ],
             (options, _) => options.DisableDashboard = true);
+
+        // Every service exports its spans to our collector, as it would to the dashboard.
+        foreach (var project in builder.Resources.OfType<ProjectResource>())
+        {
+            project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
+            {
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint;
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+            }));
+        }
 
         _app = await builder.BuildAsync().WaitAsync(StartTimeout);
         await _app.StartAsync().WaitAsync(StartTimeout);
@@ -65,6 +79,7 @@ public sealed class ClusterFixture : IAsyncLifetime
             await _app.DisposeAsync();
         }
 
+        await Traces.DisposeAsync();
         Directory.Delete(DataDir, recursive: true);
     }
 

@@ -1,0 +1,42 @@
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.IntegrationTests.Infrastructure;
+
+namespace Bacalhau.IntegrationTests.Jobs;
+
+/// <summary>One job is one trace: API request, scheduler, NATS messages and the compute node's execution.</summary>
+[Collection(SharedCluster.Name)]
+public sealed class JobTracingTests(ClusterFixture cluster)
+{
+    [Fact]
+    public async Task One_trace_spans_the_api_the_scheduler_nats_and_the_execution()
+    {
+        await cluster.WaitForReplicasAsync();
+        var submitted = await cluster.SubmitAsync(JobLifecycleTests.NoopJob(JobTypes.Batch));
+        await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, TimeSpan.FromSeconds(60));
+
+        var trace = await Eventually.WaitAsync(
+            () =>
+            {
+                var submit = cluster.Traces.Spans.FirstOrDefault(s => s.Name == "job submit" && s.Attributes.GetValueOrDefault("bacalhau.job.id") == submitted.JobID);
+                var spans = submit is null ? [] : cluster.Traces.Spans.Where(s => s.TraceId == submit.TraceId).ToList();
+                return Task.FromResult(spans.Any(s => s.Name == "handle RunResult") ? spans : null);
+            },
+            TimeSpan.FromSeconds(30),
+            $"the spans of job {submitted.JobID} to be exported");
+
+        Assert.Contains(trace, s => s.Service == "orchestrator" && s.Name.StartsWith("PUT", StringComparison.Ordinal) && s.ParentSpanId == "");
+        Assert.Contains(trace, s => s.Service == "orchestrator" && s.Name == "schedule");
+        Assert.Contains(trace, s => s.Service == "orchestrator" && s.Name == "send AskForBidRequest");
+        Assert.Contains(trace, s => s.Service == "orchestrator" && s.Name.EndsWith(" publish", StringComparison.Ordinal)
+                                    && s.Attributes.Values.Any(v => v.EndsWith(".in.msgs", StringComparison.Ordinal)));
+        Assert.Contains(trace, s => s.Service == "compute" && s.Name.EndsWith(" receive", StringComparison.Ordinal));
+        Assert.Contains(trace, s => s.Service == "compute" && s.Name == "bid");
+        Assert.Contains(trace, s => s.Service == "compute" && s.Name == "execute");
+        Assert.Contains(trace, s => s.Service == "compute" && s.Name == "send RunResult");
+        Assert.Contains(trace, s => s.Service == "orchestrator" && s.Name == "handle RunResult");
+
+        // Every span but the root hangs off another span of the same trace: the chain is unbroken.
+        var ids = trace.Select(s => s.SpanId).ToHashSet();
+        Assert.All(trace.Where(s => s.ParentSpanId != ""), s => Assert.Contains(s.ParentSpanId, ids));
+    }
+}
