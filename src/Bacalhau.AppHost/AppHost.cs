@@ -1,12 +1,13 @@
 using Bacalhau.AppHost;
 using Bacalhau.AppHost.Nats;
+using Bacalhau.Core.Nodes;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-if (!builder.ExecutionContext.IsPublishMode && NatsServerExecutable.Find() is null)
+if (!builder.ExecutionContext.IsPublishMode && NatsServerBinary.Find() is null)
 {
-    Console.Error.WriteLine(NatsServerExecutable.MissingMessage);
+    Console.Error.WriteLine(NatsServerBinary.MissingMessage);
     return 1;
 }
 

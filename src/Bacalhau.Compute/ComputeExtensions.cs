@@ -14,6 +14,9 @@ namespace Bacalhau.Compute;
 
 public static class ComputeExtensions
 {
+    /// <summary>Keys this node's sender to the orchestrator apart from an orchestrator's own, when both run in one process.</summary>
+    public const string OutboundKey = "compute-outbound";
+
     /// <summary>Registers everything a compute node runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
     public static IHostApplicationBuilder AddCompute(this IHostApplicationBuilder builder)
     {
@@ -59,7 +62,7 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<EngineCatalog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());
         builder.Services.AddSingleton(services => new ExecutionStore(Path.Combine(dataDir, "state.db"), nodeId));
-        builder.Services.AddSingleton(services => new OrderedSender(
+        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             _ => Subjects.DataOut(nodeId),
             nodeId,

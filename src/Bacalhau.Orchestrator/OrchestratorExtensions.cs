@@ -15,6 +15,9 @@ namespace Bacalhau.Orchestrator;
 
 public static class OrchestratorExtensions
 {
+    /// <summary>Keys this process's sender to compute nodes apart from a compute node's own, when both run in one process.</summary>
+    public const string OutboundKey = "orchestrator-outbound";
+
     /// <summary>Registers everything an orchestrator runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
     public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
     {
@@ -36,7 +39,7 @@ public static class OrchestratorExtensions
         builder.Services.AddHostedService<ControlPlaneResponder>();
 
         builder.Services.AddSingleton(services => new JobStore(Path.Combine(dataDir, "state.db"), nodeId));
-        builder.Services.AddSingleton(services => new OrderedSender(
+        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             Subjects.DataIn,
             nodeId,

@@ -1,3 +1,4 @@
+using Bacalhau.Core.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NATS.Client.Core;
@@ -32,8 +33,8 @@ public static class NatsResourceBuilderExtensions
         }
         else
         {
-            var executable = NatsServerExecutable.Find()
-                ?? throw new InvalidOperationException(NatsServerExecutable.MissingMessage);
+            var executable = NatsServerBinary.Find()
+                ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
             var store = storeDirectory ?? Path.Combine(builder.AppHostDirectory, ".data", "nats");
             Directory.CreateDirectory(store);
             var resource = new NatsServerResource(name, executable, builder.AppHostDirectory);

@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Bacalhau.Cli.Formats;
+using Bacalhau.Core.Jobs;
+using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Cli.Jobs;
 
 /// <summary>
-/// Reads a job spec file (YAML or JSON; <c>-</c> is standard input) as JSON for the orchestrator, which validates
-/// and normalises it. Only the format is handled here, not the meaning of the spec.
+/// Reads a job spec file (YAML or JSON; <c>-</c> is standard input) with the same reader the orchestrator uses, so
+/// a spec that cannot be read is reported here, naming the field, before anything is sent.
 /// </summary>
 internal static class JobSpecFile
 {
@@ -29,9 +30,13 @@ internal static class JobSpecFile
             name = $"'{path}'";
         }
 
-        var spec = YamlJson.ToJson(text, name);
-        return spec.ValueKind == JsonValueKind.Object
-            ? spec
-            : throw new CliException($"{name} must hold a job: a mapping with Type, Tasks and so on");
+        try
+        {
+            return JsonSerializer.SerializeToElement(JobSpecReader.Read(text), BacalhauJsonContext.Default.Job);
+        }
+        catch (JobSpecException ex)
+        {
+            throw new CliException($"{name}: {ex.Message}");
+        }
     }
 }

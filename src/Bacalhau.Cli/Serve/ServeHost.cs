@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Bacalhau.Cli.Configuration;
+using Bacalhau.Core.Nodes;
 using Bacalhau.Compute;
 using Bacalhau.Orchestrator;
 
@@ -50,8 +51,10 @@ internal static class ServeHost
         }
 
         var apiHost = settings.Get(ConfigKeys.ApiHost)!;
-        var apiUrl = $"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{settings.Get(ConfigKeys.ApiPort)}";
-        builder.WebHost.UseUrls(apiUrl);
+        // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
+        // unless a port is asked for, a compute-only node takes any free one.
+        var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
+        builder.WebHost.UseUrls($"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{apiPort}");
 
         builder.AddServiceDefaults();
         if (nats is not null)
@@ -75,7 +78,7 @@ internal static class ServeHost
         }
 
         await app.StartAsync(cancellationToken);
-        await console.WriteLineAsync(Describe(roles, apiUrl, nats));
+        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }

@@ -19,7 +19,7 @@ namespace Bacalhau.Compute.Executions;
 /// </summary>
 public sealed partial class ExecutionManager(
     ExecutionStore store,
-    OrderedSender sender,
+    [FromKeyedServices(ComputeExtensions.OutboundKey)] OrderedSender sender,
     EngineCatalog engines,
     InputStager inputs,
     IEnumerable<IPublisher> publishers,

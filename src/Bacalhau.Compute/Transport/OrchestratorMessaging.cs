@@ -15,7 +15,7 @@ public sealed class OrchestratorMessaging(
     INatsConnection nats,
     ComputeIdentity identity,
     ExecutionStore store,
-    OrderedSender sender,
+    [FromKeyedServices(ComputeExtensions.OutboundKey)] OrderedSender sender,
     ExecutionManager executions,
     ILogger<OrchestratorMessaging> logger) : BackgroundService
 {

@@ -20,7 +20,7 @@ public sealed partial class JobCoordinator(
     JobStore store,
     JobScheduler scheduler,
     NodeRegistry registry,
-    OrderedSender sender,
+    [FromKeyedServices(OrchestratorExtensions.OutboundKey)] OrderedSender sender,
     TimeProvider time,
     IOptions<NodeManagerOptions> nodeOptions,
     ILogger<JobCoordinator> logger) : IDisposable

@@ -13,7 +13,7 @@ namespace Bacalhau.Orchestrator.Transport;
 public sealed class ComputeMessaging(
     INatsConnection nats,
     JobStore store,
-    OrderedSender sender,
+    [FromKeyedServices(OrchestratorExtensions.OutboundKey)] OrderedSender sender,
     JobCoordinator coordinator,
     ILogger<ComputeMessaging> logger) : BackgroundService
 {

@@ -32,8 +32,8 @@ public sealed class JobSpecFileTests
     }
 
     [Theory]
-    [InlineData("Name: [unclosed", "not valid YAML or JSON")]
-    [InlineData("- just\n- a list\n", "must hold a job")]
+    [InlineData("Name: [unclosed", "invalid YAML at line")]
+    [InlineData("- just\n- a list\n", "must be a mapping")]
     [InlineData("", "is empty")]
     public void A_spec_that_is_not_a_job_is_refused_clearly(string text, string message)
     {

@@ -30,7 +30,7 @@ public sealed class ServeTests
         var computeDir = cluster.NewDataDir();
         var set = await CliProcess.RunAsync(computeDir, "config", "set", "Compute.Auth.Token=shared-secret");
         Assert.True(set.ExitCode == 0, set.ToString());
-        var compute = cluster.Serve(computeDir, "--compute", "--config", $"Compute.Orchestrators=127.0.0.1:{natsPort}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        var compute = cluster.Serve(computeDir, "--compute", "--config", $"Compute.Orchestrators=127.0.0.1:{natsPort}", "--host", "127.0.0.1");
 
         var ids = await LocalCluster.WaitForConnectedComputeNodesAsync(orchestratorDir, apiPort, 1, compute);
         Assert.Equal([LocalCluster.ComputeNodeId(computeDir)], ids);
