@@ -1,6 +1,7 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
+using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
@@ -58,6 +59,8 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
         builder.Services.AddSingleton<InputStager>();
+        builder.Services.AddSingleton<ExecutionLogFiles>();
+        builder.Services.AddHostedService<LogStreamer>();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
         builder.Services.AddSingleton<EngineCatalog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());

@@ -66,6 +66,7 @@ public static class OrchestratorExtensions
     {
         endpoints.MapNodeEndpoints();
         endpoints.MapJobEndpoints();
+        endpoints.MapLogEndpoints();
         endpoints.MapAgentEndpoints();
         return endpoints;
     }

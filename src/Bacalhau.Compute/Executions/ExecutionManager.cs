@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
+using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
@@ -23,6 +24,7 @@ public sealed partial class ExecutionManager(
     EngineCatalog engines,
     InputStager inputs,
     IEnumerable<IPublisher> publishers,
+    ExecutionLogFiles logFiles,
     ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
     TimeProvider time,
@@ -201,7 +203,8 @@ public sealed partial class ExecutionManager(
         var results = task.ResultPaths
             .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
             .ToList();
-        return new ExecutionRequest(execution, workingDirectory, staged, results);
+        var (stdout, stderr) = logFiles.Create(execution.ID);
+        return new ExecutionRequest(execution, workingDirectory, staged, results, stdout, stderr);
     }
 
     private void DeleteQuietly(string directory)

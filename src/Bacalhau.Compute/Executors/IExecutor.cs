@@ -17,13 +17,16 @@ public interface IExecutor
 
 /// <summary>
 /// An execution ready to run: its staged inputs (host paths to mount read-only at their targets) and the host
-/// directories its result paths map to, all under the execution's own working directory.
+/// directories its result paths map to, all under the execution's own working directory; and the files its
+/// stdout and stderr must be appended to as they are produced, which live log streaming tails.
 /// </summary>
 public sealed record ExecutionRequest(
     Execution Execution,
     string WorkingDirectory,
     IReadOnlyList<MountedInput> Inputs,
-    IReadOnlyList<ResultDirectory> Results)
+    IReadOnlyList<ResultDirectory> Results,
+    string StdoutPath,
+    string StderrPath)
 {
     public JobTask Task => Execution.Job!.Tasks[0];
 }

@@ -18,6 +18,9 @@ public static class Subjects
 
     public const string AllDataOut = ComputePrefix + ".*.out.msgs";
 
+    /// <summary>Log streaming requests to a compute node, orchestrator → compute, answered on the request's reply subject.</summary>
+    public static string ExecutionLogs(string nodeId) => $"node.compute.{nodeId}.ExecutionLogs/v1";
+
     /// <summary>The node ID inside a subject of the form <c>bacalhau.global.compute.&lt;id&gt;.…</c>.</summary>
     public static string? NodeIdOf(string subject)
     {

@@ -46,4 +46,7 @@ namespace Bacalhau.Core.Serialization;
 [JsonSerializable(typeof(RunResult))]
 [JsonSerializable(typeof(ComputeError))]
 [JsonSerializable(typeof(Ack))]
+[JsonSerializable(typeof(ExecutionLogsRequest))]
+[JsonSerializable(typeof(ExecutionLogBatch))]
+[JsonSerializable(typeof(ExecutionLogLine))]
 public sealed partial class BacalhauJsonContext : JsonSerializerContext;

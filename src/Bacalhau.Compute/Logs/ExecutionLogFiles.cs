@@ -1,0 +1,25 @@
+using Bacalhau.Compute.Nodes;
+
+namespace Bacalhau.Compute.Logs;
+
+/// <summary>
+/// Where an execution's stdout and stderr are written as they are produced, outside its working directory so
+/// they outlive it: <c>&lt;data dir&gt;/logs/&lt;execution&gt;/stdout|stderr</c>. Log streaming tails these files.
+/// </summary>
+public sealed class ExecutionLogFiles(ComputeIdentity identity)
+{
+    public (string Stdout, string Stderr) For(string executionId)
+    {
+        var directory = Path.Combine(identity.DataDir, "logs", executionId);
+        return (Path.Combine(directory, "stdout"), Path.Combine(directory, "stderr"));
+    }
+
+    public (string Stdout, string Stderr) Create(string executionId)
+    {
+        var paths = For(executionId);
+        Directory.CreateDirectory(Path.GetDirectoryName(paths.Stdout)!);
+        File.WriteAllBytes(paths.Stdout, []);
+        File.WriteAllBytes(paths.Stderr, []);
+        return paths;
+    }
+}
