@@ -1,10 +1,12 @@
 using System.Net.Http.Json;
 using System.Net.Sockets;
+using System.Runtime.CompilerServices;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Client;
@@ -99,6 +101,65 @@ public sealed class BacalhauClient(HttpClient http)
 
     public Task<StopJobResponse> StopJobAsync(string jobId, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"{Jobs}/{Escape(jobId)}" + Query(("reason", reason)), content: null, Json.StopJobResponse, cancellationToken);
+
+    /// <summary>
+    /// An execution's output lines (the job's latest execution unless <paramref name="executionId"/> names one), from the
+    /// first line; with <paramref name="follow"/>, live until the execution ends.
+    /// </summary>
+    public async IAsyncEnumerable<ExecutionLogLine> StreamLogsAsync(
+        string jobId,
+        string? executionId = null,
+        bool follow = false,
+        [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var path = $"{Jobs}/{Escape(jobId)}/logs" + Query(("execution_id", executionId), ("follow", follow ? "true" : null));
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        HttpResponseMessage response;
+        try
+        {
+            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new OrchestratorUnreachableException(BaseAddress, ex);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrorReader.ReadAsync(response, cancellationToken);
+            }
+
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken), Encoding.UTF8);
+            string? eventName = null;
+            while (await reader.ReadLineAsync(cancellationToken) is { } line)
+            {
+                if (line.StartsWith("event: ", StringComparison.Ordinal))
+                {
+                    eventName = line["event: ".Length..];
+                    if (eventName == "end")
+                    {
+                        yield break;
+                    }
+                }
+                else if (line.StartsWith("data: ", StringComparison.Ordinal))
+                {
+                    var data = line["data: ".Length..];
+                    if (eventName == "error")
+                    {
+                        throw new BacalhauApiException($"logs of job {jobId}: {data}", response.StatusCode);
+                    }
+
+                    yield return JsonSerializer.Deserialize(data, Json.ExecutionLogLine)!;
+                }
+                else if (line.Length == 0)
+                {
+                    eventName = null;
+                }
+            }
+        }
+    }
 
     private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, content: null, type, cancellationToken);

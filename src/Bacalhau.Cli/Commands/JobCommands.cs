@@ -9,7 +9,7 @@ using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 
-/// <summary><c>bacalhau job run|list|describe|executions|history|stop</c>.</summary>
+/// <summary><c>bacalhau job run|list|describe|executions|history|stop|logs</c>.</summary>
 internal sealed class JobCommands : Command
 {
     public JobCommands(GlobalOptions globals)
@@ -21,6 +21,7 @@ internal sealed class JobCommands : Command
         Add(Executions(globals));
         Add(History(globals));
         Add(Stop(globals));
+        Add(Logs(globals));
     }
 
     private static Command Run(GlobalOptions globals)
@@ -124,6 +125,26 @@ internal sealed class JobCommands : Command
             var jobId = context.Parse.GetRequiredValue(id);
             var response = await context.CreateClient().StopJobAsync(jobId, context.Parse.GetValue(reason), cancellationToken);
             await context.Out.WriteLineAsync($"Job {jobId} stop requested (evaluation {response.EvaluationID})");
+        });
+        return command;
+    }
+
+    private static Command Logs(GlobalOptions globals)
+    {
+        var command = new Command("logs", "Print the output of a job's execution (the latest unless --execution-id names one)");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the execution ends" };
+        var executionId = new Option<string?>("--execution-id", "-e") { Description = "Execution ID" };
+        command.Add(id);
+        command.Add(follow);
+        command.Add(executionId);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var lines = context.CreateClient().StreamLogsAsync(context.Parse.GetRequiredValue(id), context.Parse.GetValue(executionId), context.Parse.GetValue(follow), cancellationToken);
+            await foreach (var line in lines)
+            {
+                await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
+            }
         });
         return command;
     }
