@@ -1,8 +1,10 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Executors.Docker;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
+using Bacalhau.Compute.Publishers.Local;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
@@ -53,7 +55,13 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.Configure<DockerOptions>(builder.Configuration.GetSection(DockerOptions.SectionName));
+        builder.Services.AddSingleton<IExecutor, DockerExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
+        builder.Services.Configure<LocalPublisherOptions>(builder.Configuration.GetSection(LocalPublisherOptions.SectionName));
+        builder.Services.AddSingleton<LocalResultStore>();
+        builder.Services.AddSingleton<LocalResultUrls>();
+        builder.Services.AddSingleton<IPublisher, LocalPublisher>();
         builder.Services.AddSingleton<InputStager>();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
         builder.Services.AddSingleton<EngineCatalog>();
@@ -73,4 +81,7 @@ public static class ComputeExtensions
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>Maps what a compute node serves over HTTP: the results its local publisher published.</summary>
+    public static IEndpointRouteBuilder MapComputeEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapLocalResults();
 }

@@ -74,6 +74,11 @@ internal static class ServeHost
             app.MapOrchestratorApi();
         }
 
+        if (roles.Compute)
+        {
+            app.MapComputeEndpoints();
+        }
+
         await app.StartAsync(cancellationToken);
         await console.WriteLineAsync(Describe(roles, apiUrl, nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
