@@ -13,6 +13,13 @@ bacalhau_require_dotnet() {
 bacalhau_install_packages() {
   local missing=()
   command -v nats-server >/dev/null 2>&1 || missing+=(nats-server)
+  # The docker executor's tests start their own dockerd and build their images around a static busybox.
+  command -v dockerd >/dev/null 2>&1 || missing+=(docker.io)
+  if command -v dpkg-query >/dev/null 2>&1; then
+    dpkg-query -W -f='${Status}' busybox-static 2>/dev/null | grep -q "ok installed" || missing+=(busybox-static)
+  else
+    [ -x /bin/busybox ] || missing+=(busybox-static)
+  fi
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing: ${missing[*]}. Install them with your package manager and run again." >&2

@@ -1,9 +1,11 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Executors.Docker;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
+using Bacalhau.Compute.Publishers.Local;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
@@ -57,7 +59,13 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.Configure<DockerOptions>(builder.Configuration.GetSection(DockerOptions.SectionName));
+        builder.Services.AddSingleton<IExecutor, DockerExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
+        builder.Services.Configure<LocalPublisherOptions>(builder.Configuration.GetSection(LocalPublisherOptions.SectionName));
+        builder.Services.AddSingleton<LocalResultStore>();
+        builder.Services.AddSingleton<LocalResultUrls>();
+        builder.Services.AddSingleton<IPublisher, LocalPublisher>();
         builder.Services.AddSingleton<InputStager>();
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();
@@ -79,4 +87,7 @@ public static class ComputeExtensions
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>Maps what a compute node serves over HTTP: the results its local publisher published.</summary>
+    public static IEndpointRouteBuilder MapComputeEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapLocalResults();
 }

@@ -8,5 +8,6 @@ builder.AddCompute();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapComputeEndpoints();
 
 app.Run();

@@ -77,6 +77,11 @@ internal static class ServeHost
             app.MapOrchestratorApi();
         }
 
+        if (roles.Compute)
+        {
+            app.MapComputeEndpoints();
+        }
+
         await app.StartAsync(cancellationToken);
         await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), nats));
         await app.WaitForShutdownAsync(CancellationToken.None);

@@ -178,6 +178,11 @@ public sealed partial class ExecutionManager(
             await FinishAsync(execution, running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
                 running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null, null);
         }
+        catch (ExecutionFailedException ex)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, ex.Result, null);
+        }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);

@@ -13,7 +13,7 @@ namespace Bacalhau.IntegrationTests.Infrastructure;
 /// <summary>
 /// The whole AppHost (real nats-server, orchestrator, compute replicas) started once for a test class, with
 /// a replica count other than the default and timings short enough for tests. Shared by the classes of the
-/// <see cref="SharedCluster"/>, which run one after another.
+/// <see cref="SharedCluster"/>, which run one after another; other fixtures start their own with more settings.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
@@ -24,7 +24,22 @@ public sealed class ClusterFixture : IAsyncLifetime
     public static readonly TimeSpan QueueTimeout = TimeSpan.FromSeconds(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
 
+    private readonly int _replicas;
+    private readonly IReadOnlyList<string> _arguments;
     private DistributedApplication? _app;
+
+    public ClusterFixture()
+        : this(ComputeReplicas, [])
+    {
+    }
+
+    /// <param name="replicas">How many compute replicas to start.</param>
+    /// <param name="arguments">More AppHost settings (<c>--Key=value</c>) on top of the test timings.</param>
+    internal ClusterFixture(int replicas, IReadOnlyList<string> arguments)
+    {
+        _replicas = replicas;
+        _arguments = arguments;
+    }
 
     public DistributedApplication App => _app ?? throw new InvalidOperationException("the cluster is not started");
 
@@ -42,13 +57,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.Bacalhau_AppHost>(
             [
-                $"--Cluster:ComputeReplicas={ComputeReplicas}",
+                $"--Cluster:ComputeReplicas={_replicas}",
                 "--Cluster:ApiPort=0",
                 $"--Cluster:DataDir={DataDir}",
                 $"--Parameters:nats-token={Token}",
                 $"--Orchestrator:NodeManager:DisconnectTimeout={DisconnectTimeout}",
                 $"--Compute:Heartbeat:Interval={HeartbeatInterval}",
                 $"--Orchestrator:Scheduler:QueueTimeout={QueueTimeout}",
+                .. _arguments,
             ],
             (options, _) => options.DisableDashboard = true);
 
@@ -122,8 +138,8 @@ public sealed class ClusterFixture : IAsyncLifetime
             $"job {jobId} to be {state}");
 
     /// <summary>Starts one more compute node as a separate process against this cluster's NATS.</summary>
-    public ComputeNodeProcess StartComputeNode(string dataDir, string? token = null) =>
-        ComputeNodeProcess.Start(NatsUrl, token ?? Token, dataDir, HeartbeatInterval);
+    public ComputeNodeProcess StartComputeNode(string dataDir, string? token = null, IReadOnlyDictionary<string, string>? environment = null) =>
+        ComputeNodeProcess.Start(NatsUrl, token ?? Token, dataDir, HeartbeatInterval, environment);
 
     /// <summary>The IDs of the AppHost's compute replicas: those living in the cluster's data dir.</summary>
     public HashSet<string> ReplicaNodeIds()
@@ -142,14 +158,14 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             var replicaIds = ReplicaNodeIds();
             var nodes = (await ListNodesAsync()).Where(n => replicaIds.Contains(n.Info.NodeID)).ToList();
-            return replicaIds.Count == ComputeReplicas
-                && nodes.Count == ComputeReplicas
+            return replicaIds.Count == _replicas
+                && nodes.Count == _replicas
                 && nodes.All(n => n.ConnectionState.Status == NodeConnectionStatus.Connected)
                 ? nodes
                 : null;
         },
         TimeSpan.FromSeconds(90),
-        $"{ComputeReplicas} CONNECTED compute replicas");
+        $"{_replicas} CONNECTED compute replicas");
 }
 
 [CollectionDefinition(Name)]

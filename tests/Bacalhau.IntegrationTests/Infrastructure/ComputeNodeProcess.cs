@@ -17,20 +17,24 @@ public sealed class ComputeNodeProcess : IAsyncDisposable
 
     internal ChildProcess Process => _process;
 
-    public static ComputeNodeProcess Start(string natsUrl, string token, string dataDir, TimeSpan heartbeatInterval)
+    /// <summary>Starts a node that joins <paramref name="natsUrl"/>; <paramref name="environment"/> adds or overrides settings.</summary>
+    public static ComputeNodeProcess Start(string natsUrl, string token, string dataDir, TimeSpan heartbeatInterval, IReadOnlyDictionary<string, string>? environment = null)
     {
-        var process = ChildProcess.Start(
-            "dotnet",
-            [RepositoryPaths.ComputeAssembly],
-            new Dictionary<string, string>
-            {
-                ["ConnectionStrings__nats"] = natsUrl,
-                ["Compute__Auth__Token"] = token,
-                ["Compute__Heartbeat__Interval"] = heartbeatInterval.ToString(),
-                ["BACALHAU_DIR"] = dataDir,
-                ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
-                ["DOTNET_ENVIRONMENT"] = "Development",
-            });
+        var settings = new Dictionary<string, string>
+        {
+            ["ConnectionStrings__nats"] = natsUrl,
+            ["Compute__Auth__Token"] = token,
+            ["Compute__Heartbeat__Interval"] = heartbeatInterval.ToString(),
+            ["BACALHAU_DIR"] = dataDir,
+            ["ASPNETCORE_URLS"] = "http://127.0.0.1:0",
+            ["DOTNET_ENVIRONMENT"] = "Development",
+        };
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
+        var process = ChildProcess.Start("dotnet", [RepositoryPaths.ComputeAssembly], settings);
         return new ComputeNodeProcess(process, dataDir);
     }
 

@@ -1,0 +1,22 @@
+using System.Text.Json;
+using Bacalhau.Compute.Executors;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
+
+namespace Bacalhau.Compute.Publishers.Local;
+
+/// <summary>Keeps results on this node and serves them over its HTTP endpoint, as Bacalhau's <c>local</c> publisher does.</summary>
+public sealed class LocalPublisher(LocalResultStore store, LocalResultUrls urls) : IPublisher
+{
+    public string Type => PublisherTypes.Local;
+
+    public async Task<SpecConfig?> PublishAsync(ExecutionRequest request, RunCommandResult result, CancellationToken cancellationToken)
+    {
+        var name = await store.SaveAsync(request, result, cancellationToken);
+        return new SpecConfig
+        {
+            Type = PublisherTypes.Local,
+            Params = { ["URL"] = JsonSerializer.SerializeToElement(urls.For(name), BacalhauJsonContext.Default.String) },
+        };
+    }
+}
