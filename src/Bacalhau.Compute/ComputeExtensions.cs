@@ -19,6 +19,12 @@ public static class ComputeExtensions
     {
         var section = builder.Configuration.GetSection(ComputeOptions.SectionName);
         builder.Services.Configure<ComputeOptions>(section);
+        // "Compute.AllowListedLocalPaths=/data" arrives as a single value, a list as children: accept both.
+        if (section["AllowListedLocalPaths"] is { Length: > 0 } allowed)
+        {
+            builder.Services.PostConfigure<ComputeOptions>(o => o.AllowListedLocalPaths = [allowed]);
+        }
+
         var options = section.Get<ComputeOptions>() ?? new ComputeOptions();
 
         // "Compute.Orchestrators=host" arrives as a single value, a list as children: accept both.
@@ -54,7 +60,7 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
-        builder.Services.AddSingleton<InputStager>();
+        builder.AddInputSources();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
         builder.Services.AddSingleton<EngineCatalog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());
