@@ -1,5 +1,6 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
@@ -59,6 +60,9 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
+        builder.Services.AddSingleton<WasmRuntime>();
+        builder.Services.AddSingleton<WasmModuleResolver>();
+        builder.Services.AddSingleton<IExecutor, WasmExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
         builder.AddInputSources();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
