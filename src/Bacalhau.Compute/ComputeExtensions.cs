@@ -1,6 +1,7 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Docker;
+using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
@@ -25,6 +26,12 @@ public static class ComputeExtensions
     {
         var section = builder.Configuration.GetSection(ComputeOptions.SectionName);
         builder.Services.Configure<ComputeOptions>(section);
+        // "Compute.AllowListedLocalPaths=/data" arrives as a single value, a list as children: accept both.
+        if (section["AllowListedLocalPaths"] is { Length: > 0 } allowed)
+        {
+            builder.Services.PostConfigure<ComputeOptions>(o => o.AllowListedLocalPaths = [allowed]);
+        }
+
         var options = section.Get<ComputeOptions>() ?? new ComputeOptions();
 
         // "Compute.Orchestrators=host" arrives as a single value, a list as children: accept both.
@@ -66,9 +73,12 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<LocalResultStore>();
         builder.Services.AddSingleton<LocalResultUrls>();
         builder.Services.AddSingleton<IPublisher, LocalPublisher>();
-        builder.Services.AddSingleton<InputStager>();
+        builder.AddInputSources();
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();
+        builder.Services.AddSingleton<WasmRuntime>();
+        builder.Services.AddSingleton<WasmModuleResolver>();
+        builder.Services.AddSingleton<IExecutor, WasmExecutor>();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
         builder.Services.AddSingleton<EngineCatalog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());

@@ -18,6 +18,9 @@ public sealed class ComputeOptions
     /// </summary>
     public bool ClaimReplicaSlot { get; set; }
 
+    /// <summary>Host directories whose contents <c>local</c> input sources may mount (read-only).</summary>
+    public List<string> AllowListedLocalPaths { get; set; } = [];
+
     public sealed class AuthOptions
     {
         public string? Token { get; set; }

@@ -19,12 +19,15 @@ internal static class ConfigKeys
     public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)");
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
+    public static readonly ConfigKey AllowListedLocalPaths = new("Compute.AllowListedLocalPaths", ConfigValueType.List, "host directories `local` input sources may mount, read-only");
+    public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload) may take to fetch", "5m");
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         ApiHost, ApiPort, NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
-        ComputeEnabled, ComputeOrchestrators, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval,
+        ComputeEnabled, ComputeOrchestrators, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
+        InputReadTimeout,
     ];
 
     /// <summary>The key named <paramref name="name"/>, in any casing; null when there is none.</summary>

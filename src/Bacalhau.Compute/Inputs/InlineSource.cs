@@ -3,11 +3,14 @@ using Bacalhau.Core.Models.Jobs;
 namespace Bacalhau.Compute.Inputs;
 
 /// <summary>The <c>inline</c> source: content carried in the spec as a <c>data:</c> URL (base64 or percent-encoded).</summary>
-public static class InlineSource
+public sealed class InlineSource : IInputSource
 {
-    public static async Task WriteAsync(SpecConfig source, string hostPath, CancellationToken cancellationToken)
+    public string Type => SourceTypes.Inline;
+
+    public async Task<string> StageAsync(InputSource input, string stagingPath, CancellationToken cancellationToken)
     {
-        if (!source.TryGetParam("URL", out var url) || url.GetString() is not { } text || !text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        if (!input.Source.TryGetParam("URL", out var url) || url.ValueKind != System.Text.Json.JsonValueKind.String
+            || url.GetString() is not { } text || !text.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             throw new InputException("inline source needs Params.URL with a data: URL");
         }
@@ -29,9 +32,10 @@ public static class InlineSource
         }
         catch (FormatException ex)
         {
-            throw new InputException($"inline source: the data: URL content is not valid base64 ({ex.Message})");
+            throw new InputException($"inline source: the data: URL content is not valid base64 ({ex.Message})", ex);
         }
 
-        await File.WriteAllBytesAsync(hostPath, content, cancellationToken);
+        await File.WriteAllBytesAsync(stagingPath, content, cancellationToken);
+        return stagingPath;
     }
 }

@@ -22,6 +22,7 @@ public sealed partial class LogStreamer(
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+    private static readonly TimeSpan UnknownExecutionWait = TimeSpan.FromSeconds(30);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -54,6 +55,13 @@ public sealed partial class LogStreamer(
         try
         {
             var request = JsonSerializer.Deserialize(data ?? [], BacalhauJsonContext.Default.ExecutionLogsRequest)!;
+            // A client following a job it just submitted may ask before this node has taken the execution.
+            var waitUntil = DateTime.UtcNow + (request.Follow ? UnknownExecutionWait : TimeSpan.Zero);
+            while (store.Get(request.ExecutionID) is null && DateTime.UtcNow < waitUntil)
+            {
+                await Task.Delay(PollInterval, cancellationToken);
+            }
+
             if (store.Get(request.ExecutionID) is null)
             {
                 await SendAsync(replyTo, new ExecutionLogBatch { End = true, Error = $"execution '{request.ExecutionID}' is not known on node {identity.NodeId}" }, cancellationToken);

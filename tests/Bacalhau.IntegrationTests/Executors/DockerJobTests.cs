@@ -125,7 +125,7 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
         return await Cluster.WaitForJobAsync(submitted.JobID, expected, JobTimeout);
     }
 
-    private static Job ShellJob(string script) => new()
+    internal static Job ShellJob(string script) => new()
     {
         Name = "docker-test",
         Type = JobTypes.Batch,

@@ -1,0 +1,20 @@
+namespace Bacalhau.Compute.Inputs;
+
+public static class InputsExtensions
+{
+    /// <summary>Registers the input sources a compute node can stage and the stager that dispatches to them.</summary>
+    public static IHostApplicationBuilder AddInputSources(this IHostApplicationBuilder builder)
+    {
+        builder.Services.Configure<InputSourcesOptions>(builder.Configuration.GetSection(InputSourcesOptions.SectionName));
+        builder.Services.AddSingleton<IInputSource, InlineSource>();
+        builder.Services.AddSingleton<IInputSource, UrlDownloadSource>();
+        builder.Services.AddSingleton<IInputSource, LocalSource>();
+        builder.Services.AddSingleton<InputStager>();
+        // Downloads are bounded by InputSources.ReadTimeout; retries and per-attempt timeouts would cut large ones short.
+#pragma warning disable EXTEXP0001 // The supported way to opt one client out of the defaults every client gets.
+        builder.Services.AddHttpClient(UrlDownloadSource.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
+            .RemoveAllResilienceHandlers();
+#pragma warning restore EXTEXP0001
+        return builder;
+    }
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using Bacalhau.Compute.Executors;
+using Bacalhau.Compute.Executors.Wasm;
+using Bacalhau.Compute.Inputs;
+using Bacalhau.Core.Models.Jobs;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Bacalhau.Compute.Tests.Executors.Wasm;
+
+/// <summary>Stages a task's inputs the way the execution manager does and runs it on a real <see cref="WasmExecutor"/>.</summary>
+public sealed class WasmTestBed : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("bacalhau-wasm-").FullName;
+    private readonly WasmRuntime _runtime = new();
+    private int _runs;
+
+    public WasmTestBed()
+    {
+        Executor = new WasmExecutor(_runtime, new WasmModuleResolver(Stager), NullLogger<WasmExecutor>.Instance);
+    }
+
+    public InputStager Stager { get; } = new([new InlineSource()]);
+
+    public WasmExecutor Executor { get; }
+
+    /// <summary>The request of the last run, to look at its result directories.</summary>
+    public ExecutionRequest? LastRequest { get; private set; }
+
+    public async Task<RunCommandResult> RunAsync(JobTask task, CancellationToken cancellationToken = default)
+    {
+        var workingDirectory = Directory.CreateDirectory(Path.Combine(_root, $"e-{Interlocked.Increment(ref _runs)}")).FullName;
+        var inputs = await Stager.StageAsync(task, workingDirectory, cancellationToken);
+        var results = task.ResultPaths
+            .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
+            .ToList();
+        LastRequest = new ExecutionRequest(
+            new Execution { ID = "e-test", Job = new Job { Tasks = [task] } },
+            workingDirectory,
+            inputs,
+            results,
+            Path.Combine(workingDirectory, "stdout"),
+            Path.Combine(workingDirectory, "stderr"));
+        return await Executor.RunAsync(LastRequest, cancellationToken);
+    }
+
+    public void Dispose()
+    {
+        _runtime.Dispose();
+        Directory.Delete(_root, recursive: true);
+    }
+
+    /// <summary>A wasm task whose entry module is the given WAT, inlined as <c>/main.wasm</c>.</summary>
+    public static JobTask Task(string wat, params InputSource[] inputs) => new()
+    {
+        Name = "main",
+        Engine = new SpecConfig { Type = EngineTypes.Wasm, Params = { ["EntryModule"] = Json("main.wasm") } },
+        InputSources = [Inline("/main.wasm", Wat.ToDataUrl(wat)), .. inputs],
+    };
+
+    public static InputSource Inline(string target, string dataUrl) => new()
+    {
+        Target = target,
+        Source = new SpecConfig { Type = SourceTypes.Inline, Params = { ["URL"] = Json(dataUrl) } },
+    };
+
+    public static JsonElement Json<T>(T value) => JsonSerializer.SerializeToElement(value);
+}
