@@ -6,7 +6,8 @@ namespace Bacalhau.Compute.Executors;
 /// </summary>
 public sealed partial class EngineCatalog(IEnumerable<IExecutor> executors, ILogger<EngineCatalog> logger) : IHostedService
 {
-    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(10);
+    // Generous: a daemon that is absent fails at once; one that is merely slow (a loaded machine) must not be written off.
+    private static readonly TimeSpan ProbeTimeout = TimeSpan.FromSeconds(60);
     private Dictionary<string, IExecutor> _available = new(StringComparer.OrdinalIgnoreCase);
 
     public IReadOnlyCollection<string> Engines => _available.Keys;

@@ -15,6 +15,8 @@ internal static class RepositoryPaths
 
     public static string ConformanceJob(string fileName) => Path.Combine(Root, "tests", "conformance", "bacalhau-jobs", fileName);
 
+    public static string CliAssembly => Path.Combine(Root, "src", "Bacalhau.Cli", "bin", Configuration, "net10.0", "bacalhau.dll");
+
     public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute", "bin", Configuration, "net10.0", "Bacalhau.Compute.dll");
 
     private static string FindRoot()

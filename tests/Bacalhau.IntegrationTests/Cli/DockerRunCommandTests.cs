@@ -1,0 +1,57 @@
+using Bacalhau.IntegrationTests.Infrastructure;
+
+namespace Bacalhau.IntegrationTests.Cli;
+
+/// <summary>`bacalhau docker run` and `bacalhau job run` against a cluster with a real Docker daemon print the job's output.</summary>
+[Collection(DockerCluster.Name)]
+public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(120);
+
+    [Fact]
+    public async Task Docker_run_prints_what_the_container_wrote()
+    {
+        var result = await RunCliAsync("docker", "run", "busybox:1.37.0", "--", "sh", "-c", "echo hello from a container");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("hello from a container", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Job_run_of_a_conformance_spec_prints_its_output()
+    {
+        var result = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-hello.yaml"));
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("Hello Bacalhau!", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_failing_container_makes_docker_run_exit_non_zero()
+    {
+        var result = await RunCliAsync("docker", "run", "no-such-image:0.1", "--", "true");
+
+        Assert.NotEqual(0, result.ExitCode);
+        Assert.Contains("no-such-image", result.Output, StringComparison.Ordinal);
+    }
+
+    private async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
+    {
+        await fixture.Cluster.WaitForReplicasAsync();
+        var api = fixture.Cluster.Api.BaseAddress!;
+        var dataDir = Directory.CreateTempSubdirectory("bacalhau-cli-").FullName;
+        try
+        {
+            await using var cli = ChildProcess.Start(
+                "dotnet",
+                [RepositoryPaths.CliAssembly, "--api-host", api.Host, "--api-port", api.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. arguments],
+                new Dictionary<string, string> { ["BACALHAU_DIR"] = dataDir });
+            var exitCode = await cli.WaitForExitAsync(Timeout);
+            return (exitCode, cli.Output);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+}
