@@ -40,6 +40,10 @@ public sealed class BacalhauClient(HttpClient http)
     public Task<NodeInfo> AgentNodeAsync(CancellationToken cancellationToken = default) =>
         GetAsync($"{Agent}/node", Json.NodeInfo, cancellationToken);
 
+    /// <summary>The orchestrator's effective settings (secrets redacted), as the document it serves.</summary>
+    public Task<JsonElement> AgentConfigAsync(CancellationToken cancellationToken = default) =>
+        GetAsync($"{Agent}/config", Json.JsonElement, cancellationToken);
+
     // Nodes
 
     public Task<ListNodesResponse> ListNodesAsync(CancellationToken cancellationToken = default) =>

@@ -5,7 +5,7 @@ using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 
-/// <summary><c>bacalhau agent alive|version|node</c>: about the orchestrator the CLI talks to.</summary>
+/// <summary><c>bacalhau agent alive|version|node|config</c>: about the orchestrator the CLI talks to.</summary>
 internal sealed class AgentCommands : Command
 {
     public AgentCommands(GlobalOptions globals)
@@ -14,6 +14,7 @@ internal sealed class AgentCommands : Command
         Add(Alive(globals));
         Add(Version(globals));
         Add(Node(globals));
+        Add(Config(globals));
     }
 
     private static Command Alive(GlobalOptions globals)
@@ -38,6 +39,19 @@ internal sealed class AgentCommands : Command
         {
             var version = await context.CreateClient().VersionAsync(cancellationToken);
             context.Output(output).Write(version, BacalhauJsonContext.Default.BuildVersionInfo, VersionTable);
+        });
+        return command;
+    }
+
+    private static Command Config(GlobalOptions globals)
+    {
+        var command = new Command("config", "The orchestrator's effective configuration (secrets redacted)");
+        var output = OutputOptions.Create(OutputFormat.Yaml);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var config = await context.CreateClient().AgentConfigAsync(cancellationToken);
+            context.Output(output).WriteDocument(config);
         });
         return command;
     }

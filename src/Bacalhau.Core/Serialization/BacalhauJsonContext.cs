@@ -46,6 +46,7 @@ namespace Bacalhau.Core.Serialization;
 [JsonSerializable(typeof(RunResult))]
 [JsonSerializable(typeof(ComputeError))]
 [JsonSerializable(typeof(Ack))]
+[JsonSerializable(typeof(System.Text.Json.JsonElement))]
 [JsonSerializable(typeof(ExecutionLogsRequest))]
 [JsonSerializable(typeof(ExecutionLogBatch))]
 [JsonSerializable(typeof(ExecutionLogLine))]

@@ -11,6 +11,7 @@ public static class AgentEndpoints
         agent.MapGet("/alive", () => new IsAliveResponse());
         agent.MapGet("/version", () => BuildVersionInfo.Current);
         agent.MapGet("/node", (OrchestratorIdentity identity) => identity.ToNodeInfo());
+        agent.MapGet("/config", (IConfiguration configuration) => Results.Text(AgentConfig.Describe(configuration).ToJsonString(), "application/json"));
         return endpoints;
     }
 }

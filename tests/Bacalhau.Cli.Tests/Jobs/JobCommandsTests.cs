@@ -37,6 +37,14 @@ public sealed class JobCommandsTests
         Assert.True(executions.ExitCode == 0, executions.ToString());
         Assert.Contains(LocalCluster.ComputeNodeId(dataDir), executions.Stdout, StringComparison.Ordinal);
 
+        var config = await CliProcess.RunAsync(dataDir, ["agent", "config", "--output", "json", .. api]);
+        Assert.True(config.ExitCode == 0, config.ToString());
+        var token = (await CliProcess.RunAsync(dataDir, "config", "get", "Orchestrator.Auth.Token")).Stdout.Trim();
+        Assert.NotEmpty(token);
+        using var agentConfig = JsonDocument.Parse(config.Stdout);
+        Assert.Equal("<redacted>", agentConfig.RootElement.GetProperty("Orchestrator").GetProperty("Auth").GetProperty("Token").GetString());
+        Assert.DoesNotContain(token, config.Stdout, StringComparison.Ordinal);
+
         var stop = await CliProcess.RunAsync(dataDir, ["job", "stop", jobId, .. api]);
         Assert.NotEqual(0, stop.ExitCode);
         Assert.Contains("already Completed", stop.Stderr, StringComparison.Ordinal);

@@ -1,5 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
 using Bacalhau.Core.Jobs;
@@ -51,7 +52,12 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
 
         var published = Assert.Single(done.Executions!.Items).PublishedResult!;
         Assert.Equal(PublisherTypes.Local, published.Type);
+        var results = await Cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{done.Job.ID}/results", Core.Serialization.BacalhauJsonContext.Default.ListJobResultsResponse);
+        var listed = Assert.Single(results!.Items);
+        Assert.Equal(published.Type, listed.Type);
+        Assert.True(listed.TryGetParam("URL", out var listedUrl));
         Assert.True(published.TryGetParam("URL", out var url));
+        Assert.Equal(url.GetString(), listedUrl.GetString());
         using var http = new HttpClient();
         var files = await ReadArchiveAsync(await http.GetStreamAsync(new Uri(url.GetString()!)));
         Assert.Equal("15\n", files["output_custom/output.txt"]);
