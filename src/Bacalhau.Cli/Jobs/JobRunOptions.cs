@@ -2,12 +2,13 @@ using System.CommandLine;
 
 namespace Bacalhau.Cli.Jobs;
 
-internal sealed record RunSettings(bool Wait, bool IdOnly, bool DryRun, TimeSpan WaitTimeout);
+internal sealed record RunSettings(bool Wait, bool IdOnly, bool DryRun, TimeSpan WaitTimeout, bool Follow = false);
 
-/// <summary>How a submission behaves: <c>--wait</c> (default), <c>--id-only</c>, <c>--dry-run</c>, <c>--wait-timeout-secs</c>.</summary>
+/// <summary>How a submission behaves: <c>--wait</c> (default), <c>--follow</c>, <c>--id-only</c>, <c>--dry-run</c>, <c>--wait-timeout-secs</c>.</summary>
 internal sealed class JobRunOptions
 {
     private readonly Option<bool> _wait = new("--wait") { Description = "Wait for the job to finish and print its output (--wait=false to return at once)", DefaultValueFactory = _ => true };
+    private readonly Option<bool> _follow = new("--follow", "-f") { Description = "Print the job's output live as it runs" };
     private readonly Option<bool> _idOnly = new("--id-only") { Description = "Print only the job ID" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Print the job as it would be submitted, and stop" };
     private readonly Option<int> _waitTimeout = new("--wait-timeout-secs") { Description = "Give up waiting after this many seconds", DefaultValueFactory = _ => 600 };
@@ -15,6 +16,7 @@ internal sealed class JobRunOptions
     public void AddTo(Command command)
     {
         command.Add(_wait);
+        command.Add(_follow);
         command.Add(_idOnly);
         command.Add(_dryRun);
         command.Add(_waitTimeout);
@@ -28,6 +30,6 @@ internal sealed class JobRunOptions
             throw new CliException($"invalid --wait-timeout-secs {timeout}: expected a positive number of seconds");
         }
 
-        return new RunSettings(parse.GetValue(_wait), parse.GetValue(_idOnly), parse.GetValue(_dryRun), TimeSpan.FromSeconds(timeout));
+        return new RunSettings(parse.GetValue(_wait), parse.GetValue(_idOnly), parse.GetValue(_dryRun), TimeSpan.FromSeconds(timeout), parse.GetValue(_follow));
     }
 }

@@ -39,9 +39,18 @@ internal static class JobRunner
             return 0;
         }
 
-        var progress = run.IdOnly ? null : context.Out;
+        if (run.Follow)
+        {
+            // The output streams live; the final state is checked quietly afterwards.
+            await foreach (var line in client.StreamLogsAsync(jobId, follow: true, cancellationToken: cancellationToken))
+            {
+                await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
+            }
+        }
+
+        var progress = run.IdOnly || run.Follow ? null : context.Out;
         var final = await WaitAsync(client, jobId, progress, run.WaitTimeout, cancellationToken);
-        if (!run.IdOnly)
+        if (!run.IdOnly && !run.Follow)
         {
             await PrintOutputAsync(client, jobId, context.Out, cancellationToken);
         }

@@ -27,6 +27,15 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
     }
 
     [Fact]
+    public async Task Docker_run_with_follow_streams_the_output_live()
+    {
+        var result = await RunCliAsync("docker", "run", "--follow", "busybox:1.37.0", "--", "sh", "-c", "for i in 1 2 3; do echo tick $i; sleep 0.2; done");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("tick 1\ntick 2\ntick 3", result.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_failing_container_makes_docker_run_exit_non_zero()
     {
         var result = await RunCliAsync("docker", "run", "no-such-image:0.1", "--", "true");
