@@ -7,6 +7,8 @@ namespace Bacalhau.IntegrationTests.Jobs;
 [Collection(SharedCluster.Name)]
 public sealed class JobTracingTests(ClusterFixture cluster)
 {
+    private static readonly string[] LastSpans = ["handle RunResult", "execute", "send RunResult", "bid"];
+
     [Fact]
     public async Task One_trace_spans_the_api_the_scheduler_nats_and_the_execution()
     {
@@ -19,7 +21,12 @@ public sealed class JobTracingTests(ClusterFixture cluster)
             {
                 var submit = cluster.Traces.Spans.FirstOrDefault(s => s.Name == "job submit" && s.Attributes.GetValueOrDefault("bacalhau.job.id") == submitted.JobID);
                 var spans = submit is null ? [] : cluster.Traces.Spans.Where(s => s.TraceId == submit.TraceId).ToList();
-                return Task.FromResult(spans.Any(s => s.Name == "handle RunResult") ? spans : null);
+                // Each service exports in its own batches: wait until the spans named below and every parent have arrived.
+                var ids = spans.Select(s => s.SpanId).ToHashSet();
+                var complete = LastSpans.All(name => spans.Any(s => s.Name == name))
+                               && spans.Any(s => s.ParentSpanId == "")
+                               && spans.All(s => s.ParentSpanId == "" || ids.Contains(s.ParentSpanId));
+                return Task.FromResult(complete ? spans : null);
             },
             TimeSpan.FromSeconds(30),
             $"the spans of job {submitted.JobID} to be exported");
