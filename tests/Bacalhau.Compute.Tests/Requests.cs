@@ -27,9 +27,9 @@ internal static class Requests
                 AllocatedResources = allocated ?? Resources.Zero,
                 Job = new Job { ID = "j-1", Tasks = [task] },
             },
-            "/work",
+            "/execution",
             inputs ?? [],
             results ?? [],
-            "/work/stdout",
-            "/work/stderr");
+            "/execution/stdout",
+            "/execution/stderr");
 }
