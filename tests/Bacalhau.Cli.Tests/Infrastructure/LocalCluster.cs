@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -84,7 +85,35 @@ internal sealed class LocalCluster : IAsyncDisposable
 
         foreach (var dir in _directories)
         {
+            KillEmbeddedNatsServers(dir);
             Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// An embedded nats-server whose `bacalhau serve` did not stop it (a crash, a failed start) must not outlive the
+    /// test: found by its store directory under <paramref name="dataDir"/>, stopped by its PID.
+    /// </summary>
+    private static void KillEmbeddedNatsServers(string dataDir)
+    {
+        foreach (var process in Process.GetProcessesByName("nats-server"))
+        {
+            using (process)
+            {
+                var commandLine = Path.Combine("/proc", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "cmdline");
+                try
+                {
+                    if (File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(dataDir, StringComparison.Ordinal))
+                    {
+                        process.Kill();
+                        process.WaitForExit(TimeSpan.FromSeconds(10));
+                    }
+                }
+                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+                {
+                    // Gone meanwhile.
+                }
+            }
         }
     }
 

@@ -15,7 +15,7 @@ namespace Bacalhau.IntegrationTests.Infrastructure;
 /// a replica count other than the default and timings short enough for tests. Shared by the classes of the
 /// <see cref="SharedCluster"/>, which run one after another; other fixtures start their own with more settings.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture : IAsyncLifetime, IDisposable
 {
     /// <summary>Not the default of 3, to prove the count is honoured; at least 3 so jobs can spread over 3 nodes.</summary>
     public const int ComputeReplicas = 4;
@@ -27,6 +27,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     private readonly int _replicas;
     private readonly IReadOnlyList<string> _arguments;
     private DistributedApplication? _app;
+    private readonly HashSet<int> _processIds = [];
+    private readonly CancellationTokenSource _stopWatching = new();
+    private Task? _watch;
 
     public ClusterFixture()
         : this(ComputeReplicas, [])
@@ -80,6 +83,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
 
         _app = await builder.BuildAsync().WaitAsync(StartTimeout);
+        _watch = Task.Run(() => RecordProcessIdsAsync(_app, _stopWatching.Token));
         await _app.StartAsync().WaitAsync(StartTimeout);
         await _app.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator").WaitAsync(StartTimeout);
         Api = _app.CreateHttpClient("orchestrator", "http");
@@ -89,14 +93,73 @@ public sealed class ClusterFixture : IAsyncLifetime
     public async Task DisposeAsync()
     {
         Api?.Dispose();
-        if (_app is not null)
+        try
         {
-            await _app.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
-            await _app.DisposeAsync();
+            if (_app is not null)
+            {
+                await _app.StopAsync().WaitAsync(TimeSpan.FromMinutes(1));
+                await _app.DisposeAsync();
+            }
+        }
+        finally
+        {
+            await _stopWatching.CancelAsync();
+            await (_watch ?? Task.CompletedTask).ContinueWith(_ => { }, TaskScheduler.Default);
+            KillSurvivors();
+            await Traces.DisposeAsync();
+            Directory.Delete(DataDir, recursive: true);
+        }
+    }
+
+    public void Dispose() => _stopWatching.Dispose();
+
+    /// <summary>Makes sure a process started during a test (a restarted resource) is stopped with the cluster.</summary>
+    public void TrackProcess(int processId)
+    {
+        lock (_processIds)
+        {
+            _processIds.Add(processId);
+        }
+    }
+
+    /// <summary>Every process the cluster ran, restarts included, so that none outlives the tests.</summary>
+    private async Task RecordProcessIdsAsync(DistributedApplication app, CancellationToken cancellationToken)
+    {
+        await foreach (var change in app.ResourceNotifications.WatchAsync(cancellationToken))
+        {
+            if (change.Snapshot.Properties.FirstOrDefault(p => p.Name == "executable.pid")?.Value is { } pid
+                && int.TryParse(Convert.ToString(pid, System.Globalization.CultureInfo.InvariantCulture), out var id))
+            {
+                TrackProcess(id);
+            }
+        }
+    }
+
+    private void KillSurvivors()
+    {
+        int[] ids;
+        lock (_processIds)
+        {
+            ids = [.. _processIds];
         }
 
-        await Traces.DisposeAsync();
-        Directory.Delete(DataDir, recursive: true);
+        foreach (var id in ids)
+        {
+            try
+            {
+                using var process = System.Diagnostics.Process.GetProcessById(id);
+                // Only ours: a reused ID belongs to someone else.
+                if (process.ProcessName.StartsWith("Bacalhau", StringComparison.Ordinal) || process.ProcessName == "nats-server")
+                {
+                    process.Kill(entireProcessTree: true);
+                    process.WaitForExit(TimeSpan.FromSeconds(10));
+                }
+            }
+            catch (ArgumentException)
+            {
+                // Already gone.
+            }
+        }
     }
 
     public async Task<IReadOnlyList<NodeState>> ListNodesAsync()

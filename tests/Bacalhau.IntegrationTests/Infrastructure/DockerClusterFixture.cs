@@ -4,7 +4,7 @@ namespace Bacalhau.IntegrationTests.Infrastructure;
 /// A cluster whose compute replicas run containers on a private <see cref="DockerDaemon"/>. Failed executions
 /// are not retried, so a failing job fails at once with its first execution's reason.
 /// </summary>
-public sealed class DockerClusterFixture : IAsyncLifetime
+public sealed class DockerClusterFixture : IAsyncLifetime, IDisposable
 {
     public const int ComputeReplicas = 2;
 
@@ -29,6 +29,8 @@ public sealed class DockerClusterFixture : IAsyncLifetime
             throw;
         }
     }
+
+    public void Dispose() => _cluster?.Dispose();
 
     public async Task DisposeAsync()
     {

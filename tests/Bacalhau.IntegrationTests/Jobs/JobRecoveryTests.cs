@@ -34,7 +34,9 @@ public sealed class JobRecoveryTests(ClusterFixture cluster) : IDisposable
         Process.GetProcessById(pid).Kill();
         await cluster.App.ResourceCommands.ExecuteCommandAsync("orchestrator", KnownResourceCommands.StartCommand);
         await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator").WaitAsync(Timeout);
-        Assert.NotEqual(pid, OrchestratorPid());
+        var restarted = OrchestratorPid();
+        cluster.TrackProcess(restarted);
+        Assert.NotEqual(pid, restarted);
 
         foreach (var jobId in submitted)
         {
