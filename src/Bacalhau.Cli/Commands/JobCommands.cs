@@ -138,13 +138,10 @@ internal sealed class JobCommands : Command
         command.Add(id);
         command.Add(follow);
         command.Add(executionId);
-        command.SetAction(globals, async (context, cancellationToken) =>
+        command.SetAction(globals, (context, cancellationToken) =>
         {
             var lines = context.CreateClient().StreamLogsAsync(context.Parse.GetRequiredValue(id), context.Parse.GetValue(executionId), context.Parse.GetValue(follow), cancellationToken);
-            await foreach (var line in lines)
-            {
-                await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
-            }
+            return JobRunner.PrintLogsAsync(lines, context);
         });
         return command;
     }

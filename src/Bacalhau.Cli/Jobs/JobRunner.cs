@@ -42,10 +42,7 @@ internal static class JobRunner
         if (run.Follow)
         {
             // The output streams live; the final state is checked quietly afterwards.
-            await foreach (var line in client.StreamLogsAsync(jobId, follow: true, cancellationToken: cancellationToken))
-            {
-                await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
-            }
+            await PrintLogsAsync(client.StreamLogsAsync(jobId, follow: true, cancellationToken: cancellationToken), context);
         }
 
         var progress = run.IdOnly || run.Follow ? null : context.Out;
@@ -97,6 +94,15 @@ internal static class JobRunner
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             throw new CliException($"job {jobId} did not finish within {timeout.TotalSeconds:F0} s; it keeps running: see `bacalhau job describe {jobId}`");
+        }
+    }
+
+    /// <summary>Prints log lines as they come: stdout lines to standard output, stderr lines to standard error.</summary>
+    public static async Task PrintLogsAsync(IAsyncEnumerable<Core.Protocol.ExecutionLogLine> lines, CommandContext context)
+    {
+        await foreach (var line in lines)
+        {
+            await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
         }
     }
 
