@@ -94,6 +94,15 @@ public sealed class BacalhauClient(HttpClient http)
         return GetAsync($"{Jobs}/{Escape(jobId)}" + Query(("include", string.IsNullOrEmpty(parts) ? null : parts)), Json.GetJobResponse, cancellationToken);
     }
 
+    /// <summary>
+    /// A blocking query: the job as soon as its revision passes <paramref name="revision"/>, or as it is after
+    /// <paramref name="wait"/>.
+    /// </summary>
+    public Task<GetJobResponse> WaitForJobChangeAsync(string jobId, ulong revision, TimeSpan wait, CancellationToken cancellationToken = default) =>
+        GetAsync($"{Jobs}/{Escape(jobId)}" + Query(
+            ("index", revision.ToString(System.Globalization.CultureInfo.InvariantCulture)),
+            ("wait", $"{(long)wait.TotalMilliseconds}ms")), Json.GetJobResponse, cancellationToken);
+
     public Task<ListJobExecutionsResponse> ListExecutionsAsync(string jobId, CancellationToken cancellationToken = default) =>
         GetAsync($"{Jobs}/{Escape(jobId)}/executions", Json.ListJobExecutionsResponse, cancellationToken);
 

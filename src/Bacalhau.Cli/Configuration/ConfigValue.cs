@@ -1,5 +1,5 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
+using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Cli.Configuration;
 
@@ -7,7 +7,7 @@ namespace Bacalhau.Cli.Configuration;
 /// A validated value of a <see cref="ConfigKey"/>. <see cref="Text"/> is what the user wrote (normalised),
 /// <see cref="ToConfiguration"/> the form .NET options bind from.
 /// </summary>
-internal sealed partial record ConfigValue
+internal sealed record ConfigValue
 {
     private ConfigValue(ConfigKey key, string text)
     {
@@ -41,7 +41,7 @@ internal sealed partial record ConfigValue
                 return bool.TryParse(text, out var flag) ? new ConfigValue(key, flag ? "true" : "false") : throw Invalid(key, raw);
 
             case ConfigValueType.Duration:
-                _ = ParseDuration(text) ?? throw Invalid(key, raw);
+                _ = GoDuration.Parse(text) ?? throw Invalid(key, raw);
                 return new ConfigValue(key, text);
 
             case ConfigValueType.List:
@@ -83,43 +83,10 @@ internal sealed partial record ConfigValue
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration() => Key.Type switch
     {
         ConfigValueType.Map => Map.Select(p => KeyValuePair.Create($"{Key.ConfigurationPath}:{p.Key}", (string?)p.Value)),
-        ConfigValueType.Duration => [KeyValuePair.Create(Key.ConfigurationPath, (string?)ParseDuration(Text)!.Value.ToString("c", CultureInfo.InvariantCulture))],
+        ConfigValueType.Duration => [KeyValuePair.Create(Key.ConfigurationPath, (string?)GoDuration.Parse(Text)!.Value.ToString("c", CultureInfo.InvariantCulture))],
         _ => [KeyValuePair.Create(Key.ConfigurationPath, (string?)Text)],
     };
 
-    /// <summary>Go-style durations (<c>15s</c>, <c>1m30s</c>, <c>500ms</c>) as Bacalhau writes them, or .NET's <c>hh:mm:ss</c>.</summary>
-    public static TimeSpan? ParseDuration(string text)
-    {
-        var match = GoDuration().Match(text);
-        if (match.Success)
-        {
-            var total = TimeSpan.Zero;
-            foreach (Capture part in match.Groups["part"].Captures)
-            {
-                var unit = part.Value.TrimStart("0123456789.".ToCharArray());
-                var amount = double.Parse(part.Value[..^unit.Length], CultureInfo.InvariantCulture);
-                total += unit switch
-                {
-                    "h" => TimeSpan.FromHours(amount),
-                    "m" => TimeSpan.FromMinutes(amount),
-                    "s" => TimeSpan.FromSeconds(amount),
-                    "ms" => TimeSpan.FromMilliseconds(amount),
-                    "us" or "µs" => TimeSpan.FromMicroseconds(amount),
-                    _ => TimeSpan.FromTicks((long)(amount / 100)),
-                };
-            }
-
-            return total;
-        }
-
-        return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
-            ? span
-            : null;
-    }
-
     private static CliException Invalid(ConfigKey key, string raw) =>
         new($"invalid value '{raw}' for {key.Name}: expected {key.TypeDescription}");
-
-    [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")]
-    private static partial Regex GoDuration();
 }

@@ -9,7 +9,8 @@ namespace Bacalhau.Cli.Jobs;
 /// <summary>Submits a job and, unless told not to, follows it to the end and prints what it wrote.</summary>
 internal static class JobRunner
 {
-    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    // Each status request waits on the server until the job changes (a blocking query), at most this long.
+    private static readonly TimeSpan ChangeWait = TimeSpan.FromSeconds(30);
 
     /// <returns>The exit code: non-zero when the job failed.</returns>
     public static async Task<int> RunAsync(CommandContext context, JsonElement job, RunSettings run, CancellationToken cancellationToken)
@@ -60,7 +61,7 @@ internal static class JobRunner
         return 0;
     }
 
-    /// <summary>Polls the job until it reaches Completed, Failed or Stopped, printing each new state to <paramref name="progress"/>.</summary>
+    /// <summary>Follows the job until it reaches Completed, Failed or Stopped, printing each new state to <paramref name="progress"/>.</summary>
     public static async Task<Job> WaitAsync(BacalhauClient client, string jobId, TextWriter? progress, TimeSpan timeout, CancellationToken cancellationToken)
     {
         if (progress is not null)
@@ -73,9 +74,9 @@ internal static class JobRunner
         JobStateType? last = null;
         try
         {
+            var job = (await client.GetJobAsync(jobId, cancellationToken: deadline.Token)).Job;
             while (true)
             {
-                var job = (await client.GetJobAsync(jobId, cancellationToken: deadline.Token)).Job;
                 if (job.State.StateType != last && progress is not null)
                 {
                     var message = string.IsNullOrEmpty(job.State.Message) ? "" : $": {job.State.Message}";
@@ -88,7 +89,7 @@ internal static class JobRunner
                     return job;
                 }
 
-                await Task.Delay(PollInterval, deadline.Token);
+                job = (await client.WaitForJobChangeAsync(jobId, job.Revision, ChangeWait, deadline.Token)).Job;
             }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)

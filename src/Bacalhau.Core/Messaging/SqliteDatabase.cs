@@ -21,6 +21,22 @@ public static class SqliteDatabase
         return connection;
     }
 
+    /// <summary>
+    /// A read-only connection to a database another connection writes; pooled, so opening one per read is cheap.
+    /// WAL lets it read the last commit while the writer works.
+    /// </summary>
+    public static SqliteConnection OpenReader(string path)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = path,
+            Mode = SqliteOpenMode.ReadOnly,
+            Pooling = true,
+        }.ToString());
+        connection.Open();
+        return connection;
+    }
+
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
         using var command = connection.CreateCommand();

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Jobs;
 using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Storage;
 
@@ -12,6 +13,8 @@ public static class JobEndpoints
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
+    private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder endpoints)
     {
@@ -19,7 +22,7 @@ public static class JobEndpoints
 
         jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync);
         jobs.MapGet("/", ListJobs);
-        jobs.MapGet("/{id}", GetJob);
+        jobs.MapGet("/{id}", GetJobAsync);
         jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
             Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id));
         jobs.MapGet("/{id}/history", (string id, JobStore store) =>
@@ -83,11 +86,28 @@ public static class JobEndpoints
         return Results.Ok(new ListJobsResponse { Items = items, NextToken = next });
     }
 
-    private static IResult GetJob(string id, string? include, JobStore store)
+    /// <summary>
+    /// A job; with <c>index</c> (a revision the caller has seen) and <c>wait</c> a blocking query: the answer comes
+    /// when the job's revision passes that index, or when the wait is over.
+    /// </summary>
+    private static async Task<IResult> GetJobAsync(string id, string? include, ulong? index, string? wait, JobStore store, CancellationToken cancellationToken)
     {
+        var timeout = wait is null ? DefaultWait : GoDuration.Parse(wait);
+        if (timeout is null || timeout > MaxWait)
+        {
+            return ApiErrors.BadRequest($"wait: '{wait}' is not a duration of at most {MaxWait.TotalMinutes} minutes (e.g. 30s, 1m)");
+        }
+
         if (Find(store, id) is not { } job)
         {
             return NotFound(id);
+        }
+
+        if (index is { } seen && job.Revision <= seen)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout.Value);
+            job = await store.WaitForJobAsync(job.ID, seen, deadline.Token) ?? job;
         }
 
         var parts = (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

@@ -297,11 +297,14 @@ public sealed partial class JobCoordinator(
                 ModifyTime = Nanos,
             };
             _cluster ??= new ClusterView(owner._registry.List(), owner._store.ActiveExecutions());
-            var executions = owner._store.GetExecutions(job.ID)
-                .Select(e => _executions.GetValueOrDefault(e.ID) ?? e)
-                .Concat(_executions.Values.Where(e => e.JobID == job.ID && owner._store.GetExecution(e.ID) is null))
-                .ToList();
-            var plan = owner._scheduler.Reconcile(job, executions, _cluster, now, evaluation.ID);
+            // The stored executions, as this decision has changed them so far, then the ones it created.
+            var executions = owner._store.GetExecutions(job.ID).ToDictionary(e => e.ID, StringComparer.Ordinal);
+            foreach (var execution in _executions.Values.Where(e => e.JobID == job.ID))
+            {
+                executions[execution.ID] = execution;
+            }
+
+            var plan = owner._scheduler.Reconcile(job, [.. executions.Values], _cluster, now, evaluation.ID);
             foreach (var execution in plan.NewExecutions)
             {
                 SaveExecution(execution);

@@ -1,38 +1,36 @@
-using System.Text.Json;
-using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Orchestrator.Storage;
 
 /// <summary>
-/// The orchestrator's durable state in embedded SQLite (<c>&lt;DataDir&gt;/orchestrator/state.db</c>) with an
-/// in-memory view kept in step: reads never touch the disk, writes go through one group-commit writer.
+/// The orchestrator's durable state in embedded SQLite (<c>&lt;DataDir&gt;/orchestrator/state.db</c>). Unfinished
+/// jobs, with their executions and history, are also held in memory, where decisions read them; a finished job
+/// leaves memory once all its changes are durable, and is read from the database from then on. So memory grows
+/// with the work in flight, not with every job ever run.
 /// </summary>
 public sealed class JobStore : IAsyncDisposable
 {
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS jobs(id TEXT PRIMARY KEY, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
-        """;
-
     private readonly SqliteConnection _connection;
+    private readonly JobTables _tables;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
-    private readonly List<string> _jobOrder = [];
     private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _executionsByJob = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JobHistory>> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeExecutions = new(StringComparer.Ordinal);
+    private readonly JobWatchers _watchers = new();
+
+    // Commits not yet durable per job: a job stays in memory until its last one lands.
+    private readonly Dictionary<string, int> _pendingCommits = new(StringComparer.Ordinal);
+    private long _jobCount;
 
     public JobStore(string path, string source)
     {
         _connection = SqliteDatabase.Open(path);
-        SqliteDatabase.Execute(_connection, Schema);
+        JobTables.Create(_connection);
+        _tables = new JobTables(path);
         Outbox = new MessageOutbox(_connection, source);
         Writer = new GroupCommitWriter(_connection);
         Load();
@@ -42,7 +40,10 @@ public sealed class JobStore : IAsyncDisposable
 
     public MessageOutbox Outbox { get; }
 
-    public int JobCount
+    public long JobCount => Interlocked.Read(ref _jobCount);
+
+    /// <summary>Jobs held in memory: the unfinished ones, and finished ones whose last changes are still being written.</summary>
+    public int HeldJobCount
     {
         get
         {
@@ -57,8 +58,13 @@ public sealed class JobStore : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _jobs.GetValueOrDefault(id);
+            if (_jobs.TryGetValue(id, out var job))
+            {
+                return job;
+            }
         }
+
+        return _tables.ReadJob(id);
     }
 
     /// <summary>The job whose ID starts with <paramref name="prefix"/>, if exactly one does.</summary>
@@ -70,44 +76,60 @@ public sealed class JobStore : IAsyncDisposable
             return null;
         }
 
+        List<string> matches;
         lock (_lock)
         {
-            var matches = _jobs.Keys.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Take(2).ToList();
-            return matches.Count == 1 ? _jobs[matches[0]] : null;
+            matches = [.. _jobs.Keys.Where(id => id.StartsWith(prefix, StringComparison.Ordinal)).Take(2)];
         }
+
+        var all = matches.Union(_tables.FindJobIds(prefix, 2), StringComparer.Ordinal).Take(2).ToList();
+        return all.Count == 1 ? GetJob(all[0]) : null;
     }
 
     /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
     public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse)
     {
+        var jobs = _tables.ReadJobs(offset, limit, reverse);
         lock (_lock)
         {
-            var count = Math.Max(0, Math.Min(limit, _jobOrder.Count - offset));
-            var jobs = new List<Job>(count);
-            for (var i = 0; i < count; i++)
+            // The database has every job; memory may already hold a newer state of an unfinished one.
+            for (var i = 0; i < jobs.Count; i++)
             {
-                var index = reverse ? _jobOrder.Count - 1 - offset - i : offset + i;
-                jobs.Add(_jobs[_jobOrder[index]]);
+                if (_jobs.TryGetValue(jobs[i].ID, out var current))
+                {
+                    jobs[i] = current;
+                }
             }
-
-            return jobs;
         }
+
+        return jobs;
     }
 
     public IReadOnlyList<Execution> GetExecutions(string jobId)
     {
         lock (_lock)
         {
-            return _executionsByJob.TryGetValue(jobId, out var ids) ? [.. ids.Select(id => _executions[id])] : [];
+            if (_jobs.ContainsKey(jobId))
+            {
+                return _executionsByJob.TryGetValue(jobId, out var ids) ? [.. ids.Select(id => _executions[id])] : [];
+            }
         }
+
+        var job = _tables.ReadJob(jobId);
+        return [.. _tables.ReadExecutions(jobId).Select(e => e with { Job = job })];
     }
 
     public Execution? GetExecution(string id)
     {
         lock (_lock)
         {
-            return _executions.GetValueOrDefault(id);
+            if (_executions.TryGetValue(id, out var execution))
+            {
+                return execution;
+            }
         }
+
+        return _tables.ReadExecution(id);
     }
 
     public IReadOnlyList<Execution> ActiveExecutions()
@@ -122,8 +144,13 @@ public sealed class JobStore : IAsyncDisposable
     {
         lock (_lock)
         {
-            return _history.TryGetValue(jobId, out var history) ? [.. history] : [];
+            if (_history.TryGetValue(jobId, out var history))
+            {
+                return [.. history];
+            }
         }
+
+        return _tables.ReadHistory(jobId);
     }
 
     /// <summary>Jobs that are not finished; the scheduler revisits them when the cluster changes.</summary>
@@ -135,20 +162,64 @@ public sealed class JobStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Applies <paramref name="changes"/> to the view at once; the task completes when they are durable.</summary>
-    public Task CommitAsync(ChangeSet changes)
+    /// <summary>
+    /// The job once its revision is past <paramref name="revision"/>, or as it is when
+    /// <paramref name="cancellationToken"/> fires; null if there is no such job.
+    /// </summary>
+    public async Task<Job?> WaitForJobAsync(string id, ulong revision, CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested && GetJob(id) is { } job && job.Revision <= revision)
+        {
+            await _watchers.NextChangeAsync(id, () => GetJob(id)?.Revision > revision, cancellationToken);
+        }
+
+        return GetJob(id);
+    }
+
+    public ulong NextHistorySeq(string jobId)
     {
         lock (_lock)
         {
+            if (_history.TryGetValue(jobId, out var history))
+            {
+                return (ulong)history.Count + 1;
+            }
+        }
+
+        return (ulong)_tables.ReadHistory(jobId).Count + 1;
+    }
+
+    /// <summary>Applies <paramref name="changes"/> to the view at once; the task completes when they are durable.</summary>
+    public async Task CommitAsync(ChangeSet changes)
+    {
+        var touched = changes.Jobs.Select(j => j.ID)
+            .Concat(changes.Executions.Select(e => e.JobID))
+            .Concat(changes.History.Select(h => h.JobID))
+            .ToHashSet(StringComparer.Ordinal);
+        lock (_lock)
+        {
+            foreach (var jobId in touched)
+            {
+                _pendingCommits[jobId] = _pendingCommits.GetValueOrDefault(jobId) + 1;
+            }
+
             foreach (var job in changes.Jobs)
             {
-                if (_jobs.TryAdd(job.ID, job))
+                if (!_jobs.ContainsKey(job.ID))
                 {
-                    _jobOrder.Add(job.ID);
+                    Admit(job);
                 }
-                else
+
+                _jobs[job.ID] = job;
+            }
+
+            // Only a late change to a finished job gets here: bring it back so that its view is whole.
+            foreach (var jobId in touched.Where(id => !_jobs.ContainsKey(id)))
+            {
+                if (_tables.ReadJob(jobId) is { } stored)
                 {
-                    _jobs[job.ID] = job;
+                    Admit(stored);
+                    _jobs[jobId] = stored;
                 }
             }
 
@@ -157,20 +228,26 @@ public sealed class JobStore : IAsyncDisposable
                 Index(execution);
             }
 
-            foreach (var entry in changes.History)
+            foreach (var entry in changes.History.Where(h => _history.ContainsKey(h.JobID)))
             {
-                HistoryOf(entry.JobID).Add(entry);
+                _history[entry.JobID].Add(entry);
             }
         }
 
-        return Writer.WriteAsync((connection, transaction) => Persist(connection, transaction, changes));
-    }
-
-    public ulong NextHistorySeq(string jobId)
-    {
-        lock (_lock)
+        try
         {
-            return (ulong)HistoryOf(jobId).Count + 1;
+            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes));
+            _watchers.Notify(touched);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                foreach (var jobId in touched)
+                {
+                    ReleaseIfDone(jobId);
+                }
+            }
         }
     }
 
@@ -180,14 +257,51 @@ public sealed class JobStore : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    private List<JobHistory> HistoryOf(string jobId)
+    /// <summary>Brings a job into memory: a new one starts empty; a finished one read back gets its stored state.</summary>
+    private void Admit(Job job)
     {
-        if (!_history.TryGetValue(jobId, out var history))
+        if (job.Revision <= 1)
         {
-            _history[jobId] = history = [];
+            Interlocked.Increment(ref _jobCount);
+            _history[job.ID] = [];
+            return;
         }
 
-        return history;
+        _history[job.ID] = _tables.ReadHistory(job.ID);
+        foreach (var execution in _tables.ReadExecutions(job.ID))
+        {
+            Index(execution with { Job = job });
+        }
+    }
+
+    private void ReleaseIfDone(string jobId)
+    {
+        var pending = _pendingCommits[jobId] - 1;
+        if (pending > 0)
+        {
+            _pendingCommits[jobId] = pending;
+            return;
+        }
+
+        _pendingCommits.Remove(jobId);
+        if (!_jobs.TryGetValue(jobId, out var job) || !job.State.StateType.IsTerminal())
+        {
+            return;
+        }
+
+        var executionIds = _executionsByJob.GetValueOrDefault(jobId) ?? [];
+        if (executionIds.Any(_activeExecutions.Contains))
+        {
+            return;
+        }
+
+        _jobs.Remove(jobId);
+        _history.Remove(jobId);
+        _executionsByJob.Remove(jobId);
+        foreach (var id in executionIds)
+        {
+            _executions.Remove(id);
+        }
     }
 
     private void Index(Execution execution)
@@ -216,94 +330,24 @@ public sealed class JobStore : IAsyncDisposable
         }
     }
 
-    private static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes)
-    {
-        var context = BacalhauJsonContext.Default;
-        foreach (var job in changes.Jobs)
-        {
-            Upsert(connection, transaction, "INSERT OR REPLACE INTO jobs(id, body) VALUES ($id, $body)", job.ID, null, job, context.Job);
-        }
-
-        foreach (var execution in changes.Executions)
-        {
-            // The job is stored once, in its own row; executions reference it.
-            Upsert(connection, transaction, "INSERT OR REPLACE INTO executions(id, job_id, body) VALUES ($id, $job, $body)", execution.ID, execution.JobID, execution with { Job = null }, context.Execution);
-        }
-
-        foreach (var evaluation in changes.Evaluations)
-        {
-            Upsert(connection, transaction, "INSERT OR REPLACE INTO evaluations(id, job_id, body) VALUES ($id, $job, $body)", evaluation.ID, evaluation.JobID, evaluation, context.Evaluation);
-        }
-
-        foreach (var entry in changes.History)
-        {
-            using var command = connection.CreateCommand();
-            command.Transaction = transaction;
-            command.CommandText = "INSERT OR REPLACE INTO history(job_id, seq, body) VALUES ($job, $seq, $body)";
-            command.Parameters.AddWithValue("$job", entry.JobID);
-            command.Parameters.AddWithValue("$seq", (long)entry.SeqNum);
-            command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(entry, context.JobHistory));
-            command.ExecuteNonQuery();
-        }
-
-        foreach (var message in changes.Messages)
-        {
-            MessageOutbox.Insert(connection, transaction, message);
-        }
-
-        if (changes.Received is var (peer, seq))
-        {
-            MessageOutbox.MarkReceived(connection, transaction, peer, seq);
-        }
-    }
-
-    private static void Upsert<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, string id, string? jobId, T value, JsonTypeInfo<T> typeInfo)
-    {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
-        command.Parameters.AddWithValue("$id", id);
-        if (jobId is not null)
-        {
-            command.Parameters.AddWithValue("$job", jobId);
-        }
-
-        command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(value, typeInfo));
-        command.ExecuteNonQuery();
-    }
-
     private void Load()
     {
-        var context = BacalhauJsonContext.Default;
-        var jobs = ReadAll("SELECT body FROM jobs", context.Job).OrderBy(j => j.CreateTime).ThenBy(j => j.ID, StringComparer.Ordinal);
+        var (jobs, executions, history, count) = JobTables.LoadOpen(_connection);
+        _jobCount = count;
         foreach (var job in jobs)
         {
             _jobs[job.ID] = job;
-            _jobOrder.Add(job.ID);
+            _history[job.ID] = [];
         }
 
-        foreach (var execution in ReadAll("SELECT body FROM executions", context.Execution).OrderBy(e => e.CreateTime))
+        foreach (var execution in executions.OrderBy(e => e.CreateTime))
         {
             Index(execution with { Job = _jobs.GetValueOrDefault(execution.JobID) });
         }
 
-        foreach (var entry in ReadAll("SELECT body FROM history ORDER BY job_id, seq", context.JobHistory))
+        foreach (var entry in history)
         {
-            HistoryOf(entry.JobID).Add(entry);
+            _history[entry.JobID].Add(entry);
         }
-    }
-
-    private List<T> ReadAll<T>(string sql, JsonTypeInfo<T> typeInfo)
-    {
-        using var command = _connection.CreateCommand();
-        command.CommandText = sql;
-        using var reader = command.ExecuteReader();
-        var items = new List<T>();
-        while (reader.Read())
-        {
-            items.Add(JsonSerializer.Deserialize(reader.GetString(0), typeInfo)!);
-        }
-
-        return items;
     }
 }

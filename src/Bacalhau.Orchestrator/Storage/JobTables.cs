@@ -1,0 +1,192 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
+using Microsoft.Data.Sqlite;
+
+namespace Bacalhau.Orchestrator.Storage;
+
+/// <summary>
+/// The orchestrator's tables: every job, execution, evaluation and history entry as a JSON body, with the columns
+/// that lookups and paging need. Writes run inside the group-commit writer's transactions; reads use pooled
+/// read-only connections and see the last commit.
+/// </summary>
+internal sealed class JobTables(string path)
+{
+    private const string Schema = """
+        CREATE TABLE IF NOT EXISTS jobs(id TEXT PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
+        """;
+
+    // Columns added after the first schema; filled from the stored bodies when an older database is opened.
+    private const string JobColumns = """
+        ALTER TABLE jobs ADD COLUMN create_time INTEGER NOT NULL DEFAULT 0;
+        ALTER TABLE jobs ADD COLUMN open INTEGER NOT NULL DEFAULT 1;
+        UPDATE jobs SET create_time = json_extract(body, '$.CreateTime'),
+            open = json_extract(body, '$.State.StateType') NOT IN ('Completed', 'Failed', 'Stopped');
+        """;
+
+    private const string Indexes = """
+        CREATE INDEX IF NOT EXISTS jobs_by_create_time ON jobs(create_time, id);
+        CREATE INDEX IF NOT EXISTS open_jobs ON jobs(id) WHERE open = 1;
+        CREATE INDEX IF NOT EXISTS executions_by_job ON executions(job_id);
+        """;
+
+    private static BacalhauJsonContext Context => BacalhauJsonContext.Default;
+
+    public static void Create(SqliteConnection connection)
+    {
+        SqliteDatabase.Execute(connection, Schema);
+        if (Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'open'") == 0)
+        {
+            using var transaction = connection.BeginTransaction();
+            SqliteDatabase.Execute(connection, JobColumns, transaction);
+            transaction.Commit();
+        }
+
+        SqliteDatabase.Execute(connection, Indexes);
+    }
+
+    public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes)
+    {
+        foreach (var job in changes.Jobs)
+        {
+            Write(connection, transaction, "INSERT OR REPLACE INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)", job, Context.Job, p =>
+            {
+                p.AddWithValue("$id", job.ID);
+                p.AddWithValue("$time", job.CreateTime);
+                p.AddWithValue("$open", !job.State.StateType.IsTerminal());
+            });
+        }
+
+        foreach (var execution in changes.Executions)
+        {
+            // The job is stored once, in its own row; executions reference it.
+            Write(connection, transaction, "INSERT OR REPLACE INTO executions(id, job_id, body) VALUES ($id, $job, $body)", execution with { Job = null }, Context.Execution, p =>
+            {
+                p.AddWithValue("$id", execution.ID);
+                p.AddWithValue("$job", execution.JobID);
+            });
+        }
+
+        foreach (var evaluation in changes.Evaluations)
+        {
+            Write(connection, transaction, "INSERT OR REPLACE INTO evaluations(id, job_id, body) VALUES ($id, $job, $body)", evaluation, Context.Evaluation, p =>
+            {
+                p.AddWithValue("$id", evaluation.ID);
+                p.AddWithValue("$job", evaluation.JobID);
+            });
+        }
+
+        foreach (var entry in changes.History)
+        {
+            Write(connection, transaction, "INSERT OR REPLACE INTO history(job_id, seq, body) VALUES ($job, $seq, $body)", entry, Context.JobHistory, p =>
+            {
+                p.AddWithValue("$job", entry.JobID);
+                p.AddWithValue("$seq", (long)entry.SeqNum);
+            });
+        }
+
+        foreach (var message in changes.Messages)
+        {
+            MessageOutbox.Insert(connection, transaction, message);
+        }
+
+        if (changes.Received is var (peer, seq))
+        {
+            MessageOutbox.MarkReceived(connection, transaction, peer, seq);
+        }
+    }
+
+    /// <summary>Unfinished jobs with their executions and history: what the orchestrator keeps in memory.</summary>
+    public static (List<Job> Jobs, List<Execution> Executions, List<JobHistory> History, long JobCount) LoadOpen(SqliteConnection connection) => (
+        Query(connection, "SELECT body FROM jobs WHERE open = 1", Context.Job, null),
+        Query(connection, "SELECT e.body FROM executions e JOIN jobs j ON j.id = e.job_id WHERE j.open = 1", Context.Execution, null),
+        Query(connection, "SELECT h.body FROM history h JOIN jobs j ON j.id = h.job_id WHERE j.open = 1 ORDER BY h.job_id, h.seq", Context.JobHistory, null),
+        Scalar(connection, "SELECT COUNT(*) FROM jobs"));
+
+    public Job? ReadJob(string id) =>
+        Read("SELECT body FROM jobs WHERE id = $id", Context.Job, p => p.AddWithValue("$id", id)).FirstOrDefault();
+
+    public Execution? ReadExecution(string id) =>
+        Read("SELECT body FROM executions WHERE id = $id", Context.Execution, p => p.AddWithValue("$id", id)).FirstOrDefault();
+
+    /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
+    public List<Job> ReadJobs(int offset, int limit, bool reverse)
+    {
+        var order = reverse ? "DESC" : "ASC";
+        return Read($"SELECT body FROM jobs ORDER BY create_time {order}, id {order} LIMIT $limit OFFSET $offset", Context.Job, p =>
+        {
+            p.AddWithValue("$limit", limit);
+            p.AddWithValue("$offset", offset);
+        });
+    }
+
+    /// <summary>Up to <paramref name="limit"/> IDs of jobs whose ID starts with <paramref name="prefix"/>.</summary>
+    public List<string> FindJobIds(string prefix, int limit)
+    {
+        using var connection = SqliteDatabase.OpenReader(path);
+        using var command = connection.CreateCommand();
+        // A range on the primary key instead of LIKE, which would scan the table.
+        command.CommandText = "SELECT id FROM jobs WHERE id >= $from AND id < $to ORDER BY id LIMIT $limit";
+        command.Parameters.AddWithValue("$from", prefix);
+        command.Parameters.AddWithValue("$to", prefix + char.MaxValue);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        var ids = new List<string>();
+        while (reader.Read())
+        {
+            ids.Add(reader.GetString(0));
+        }
+
+        return ids;
+    }
+
+    public List<Execution> ReadExecutions(string jobId) =>
+        [.. Read("SELECT body FROM executions WHERE job_id = $job", Context.Execution, p => p.AddWithValue("$job", jobId))
+            .OrderBy(e => e.CreateTime).ThenBy(e => e.ID, StringComparer.Ordinal)];
+
+    public List<JobHistory> ReadHistory(string jobId) =>
+        Read("SELECT body FROM history WHERE job_id = $job ORDER BY seq", Context.JobHistory, p => p.AddWithValue("$job", jobId));
+
+    private List<T> Read<T>(string sql, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection> bind)
+    {
+        using var connection = SqliteDatabase.OpenReader(path);
+        return Query(connection, sql, typeInfo, bind);
+    }
+
+    private static List<T> Query<T>(SqliteConnection connection, string sql, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection>? bind)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        bind?.Invoke(command.Parameters);
+        using var reader = command.ExecuteReader();
+        var items = new List<T>();
+        while (reader.Read())
+        {
+            items.Add(JsonSerializer.Deserialize(reader.GetString(0), typeInfo)!);
+        }
+
+        return items;
+    }
+
+    private static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static void Write<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, T value, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection> bind)
+    {
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = sql;
+        bind(command.Parameters);
+        command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(value, typeInfo));
+        command.ExecuteNonQuery();
+    }
+}

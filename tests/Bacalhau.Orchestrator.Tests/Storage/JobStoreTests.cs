@@ -1,0 +1,158 @@
+using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Orchestrator.Storage;
+
+namespace Bacalhau.Orchestrator.Tests.Storage;
+
+public sealed class JobStoreTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bacalhau-jobstore-").FullName;
+
+    private string DatabasePath => Path.Combine(_dir, "state.db");
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    private static Job NewJob(string id, long createTime) => new()
+    {
+        ID = id,
+        Name = id,
+        Type = JobTypes.Batch,
+        Count = 1,
+        State = new State<JobStateType>(JobStateType.Pending),
+        Version = 1,
+        Revision = 1,
+        CreateTime = createTime,
+        ModifyTime = createTime,
+        Tasks = [new JobTask { Name = "main", Engine = new SpecConfig { Type = "noop" } }],
+    };
+
+    private static JobHistory History(string jobId, ulong seq, string message) => new()
+    {
+        Type = JobHistoryType.JobLevel,
+        JobID = jobId,
+        SeqNum = seq,
+        Event = new JobEvent { Message = message, Topic = "Job" },
+    };
+
+    private static Execution NewExecution(Job job, string id) => new()
+    {
+        ID = id,
+        JobID = job.ID,
+        Job = job,
+        NodeID = "n-1",
+        DesiredState = new State<ExecutionDesiredStateType>(ExecutionDesiredStateType.Running),
+        ComputeState = new State<ExecutionStateType>(ExecutionStateType.New),
+        CreateTime = job.CreateTime,
+    };
+
+    private static async Task SubmitAsync(JobStore store, Job job, Execution execution)
+    {
+        var changes = new ChangeSet();
+        changes.Jobs.Add(job);
+        changes.Executions.Add(execution);
+        changes.History.Add(History(job.ID, 1, "Job submitted"));
+        await store.CommitAsync(changes);
+    }
+
+    private static async Task CompleteAsync(JobStore store, Job job, Execution execution)
+    {
+        var changes = new ChangeSet();
+        changes.Jobs.Add(job with { State = new State<JobStateType>(JobStateType.Completed), Revision = job.Revision + 1 });
+        changes.Executions.Add(execution with
+        {
+            ComputeState = new State<ExecutionStateType>(ExecutionStateType.Completed),
+            DesiredState = new State<ExecutionDesiredStateType>(ExecutionDesiredStateType.Stopped),
+        });
+        changes.History.Add(History(job.ID, 2, "done"));
+        await store.CommitAsync(changes);
+    }
+
+    [Fact]
+    public async Task A_finished_job_leaves_memory_and_is_read_back_whole_from_the_database()
+    {
+        await using var store = new JobStore(DatabasePath, "orchestrator");
+        var job = NewJob("j-5f3e9a", 100);
+        var execution = NewExecution(job, "e-1");
+
+        await SubmitAsync(store, job, execution);
+        Assert.Equal(1, store.HeldJobCount);
+        await CompleteAsync(store, job, execution);
+
+        Assert.Equal(0, store.HeldJobCount);
+        Assert.Equal(JobStateType.Completed, store.GetJob("j-5f3e9a")!.State.StateType);
+        var stored = Assert.Single(store.GetExecutions("j-5f3e9a"));
+        Assert.Equal(ExecutionStateType.Completed, stored.ComputeState.StateType);
+        Assert.Equal("j-5f3e9a", stored.Job?.ID);
+        Assert.Equal(["Job submitted", "done"], store.GetHistory("j-5f3e9a").Select(h => h.Event.Message));
+        Assert.Equal(3UL, store.NextHistorySeq("j-5f3e9a"));
+        Assert.Equal("j-5f3e9a", store.FindJobByPrefix("j-5f3e")?.ID);
+        Assert.Empty(store.ActiveExecutions());
+    }
+
+    [Fact]
+    public async Task Listing_pages_through_every_job_in_creation_order_with_the_current_state()
+    {
+        await using var store = new JobStore(DatabasePath, "orchestrator");
+        for (var i = 0; i < 5; i++)
+        {
+            var job = NewJob($"j-{i}", 100 + i);
+            var execution = NewExecution(job, $"e-{i}");
+            await SubmitAsync(store, job, execution);
+            if (i % 2 == 0)
+            {
+                await CompleteAsync(store, job, execution);
+            }
+        }
+
+        Assert.Equal(5, store.JobCount);
+        Assert.Equal(["j-0", "j-1", "j-2"], store.ListJobs(0, 3, reverse: false).Select(j => j.ID));
+        Assert.Equal(["j-3", "j-4"], store.ListJobs(3, 3, reverse: false).Select(j => j.ID));
+        Assert.Equal(["j-4", "j-3"], store.ListJobs(0, 2, reverse: true).Select(j => j.ID));
+        Assert.Equal(
+            [JobStateType.Completed, JobStateType.Pending, JobStateType.Completed, JobStateType.Pending, JobStateType.Completed],
+            store.ListJobs(0, 10, reverse: false).Select(j => j.State.StateType));
+    }
+
+    [Fact]
+    public async Task A_restart_holds_only_unfinished_jobs_and_keeps_everything_readable()
+    {
+        var open = NewJob("j-open", 100);
+        var done = NewJob("j-done", 200);
+        await using (var store = new JobStore(DatabasePath, "orchestrator"))
+        {
+            await SubmitAsync(store, open, NewExecution(open, "e-open"));
+            await SubmitAsync(store, done, NewExecution(done, "e-done"));
+            await CompleteAsync(store, done, NewExecution(done, "e-done"));
+        }
+
+        await using var reopened = new JobStore(DatabasePath, "orchestrator");
+
+        Assert.Equal(1, reopened.HeldJobCount);
+        Assert.Equal(2, reopened.JobCount);
+        Assert.Equal("e-open", Assert.Single(reopened.ActiveExecutions()).ID);
+        Assert.Equal(["Job submitted"], reopened.GetHistory("j-open").Select(h => h.Event.Message));
+        Assert.Equal(JobStateType.Completed, reopened.GetJob("j-done")!.State.StateType);
+        Assert.Equal(["j-open", "j-done"], reopened.ListJobs(0, 10, reverse: false).Select(j => j.ID));
+    }
+
+    [Fact]
+    public async Task A_blocking_read_returns_when_the_job_changes_or_when_the_wait_is_over()
+    {
+        await using var store = new JobStore(DatabasePath, "orchestrator");
+        var job = NewJob("j-1", 100);
+        var execution = NewExecution(job, "e-1");
+        await SubmitAsync(store, job, execution);
+
+        using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var waiting = store.WaitForJobAsync("j-1", job.Revision, patience.Token);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        await CompleteAsync(store, job, execution);
+        var changed = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(JobStateType.Completed, changed!.State.StateType);
+
+        using var shortWait = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        var unchanged = await store.WaitForJobAsync("j-1", changed.Revision, shortWait.Token).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(changed.Revision, unchanged!.Revision);
+        Assert.Null(await store.WaitForJobAsync("j-missing", 0, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
+    }
+}
