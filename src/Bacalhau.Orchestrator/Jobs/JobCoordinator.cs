@@ -54,6 +54,7 @@ public sealed partial class JobCoordinator(
                 CreateTime = nanos,
                 ModifyTime = nanos,
             };
+            decision.Changes.CreatedJobs.Add(created.ID);
             decision.SaveJob(created);
             decision.JobHistory(created, JobStateType.Undefined, JobStateType.Pending, "Job submitted");
             var evaluation = decision.Reconcile(created, EvaluationTriggers.JobRegister);

@@ -7,6 +7,9 @@ namespace Bacalhau.Orchestrator.Storage;
 public sealed class ChangeSet
 {
     public List<Job> Jobs { get; } = [];
+
+    /// <summary>IDs of the jobs this change set creates (the others in <see cref="Jobs"/> exist already).</summary>
+    public HashSet<string> CreatedJobs { get; } = new(StringComparer.Ordinal);
     public List<Execution> Executions { get; } = [];
     public List<Evaluation> Evaluations { get; } = [];
     public List<JobHistory> History { get; } = [];

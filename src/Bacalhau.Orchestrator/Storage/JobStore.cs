@@ -205,7 +205,12 @@ public sealed class JobStore : IAsyncDisposable
 
             foreach (var job in changes.Jobs)
             {
-                if (!_jobs.ContainsKey(job.ID))
+                if (changes.CreatedJobs.Contains(job.ID))
+                {
+                    Interlocked.Increment(ref _jobCount);
+                    _history[job.ID] = [];
+                }
+                else if (!_jobs.ContainsKey(job.ID))
                 {
                     Admit(job);
                 }
@@ -257,16 +262,9 @@ public sealed class JobStore : IAsyncDisposable
         await _connection.DisposeAsync();
     }
 
-    /// <summary>Brings a job into memory: a new one starts empty; a finished one read back gets its stored state.</summary>
+    /// <summary>Brings a finished job back into memory with its stored executions and history.</summary>
     private void Admit(Job job)
     {
-        if (job.Revision <= 1)
-        {
-            Interlocked.Increment(ref _jobCount);
-            _history[job.ID] = [];
-            return;
-        }
-
         _history[job.ID] = _tables.ReadHistory(job.ID);
         foreach (var execution in _tables.ReadExecutions(job.ID))
         {

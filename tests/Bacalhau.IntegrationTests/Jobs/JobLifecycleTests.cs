@@ -190,6 +190,34 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
     }
 
+    [Fact]
+    public async Task A_blocking_query_answers_when_the_job_changes()
+    {
+        await cluster.WaitForReplicasAsync();
+        var submitted = await cluster.SubmitAsync(NoopJob(JobTypes.Batch, durationSeconds: 2));
+        var seen = (await cluster.GetJobAsync(submitted.JobID)).Job;
+        var json = Core.Serialization.BacalhauJsonContext.Default.GetJobResponse;
+
+        var revisions = new List<ulong> { seen.Revision };
+        while (!seen.State.StateType.IsTerminal())
+        {
+            var waited = System.Diagnostics.Stopwatch.StartNew();
+            seen = (await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{submitted.JobID}?index={seen.Revision}&wait=30s", json))!.Job;
+            Assert.True(seen.Revision > revisions[^1] || waited.Elapsed >= TimeSpan.FromSeconds(29), $"answered after {waited.Elapsed} without a change");
+            revisions.Add(seen.Revision);
+        }
+
+        Assert.Equal(JobStateType.Completed, seen.State.StateType);
+        var timedOut = System.Diagnostics.Stopwatch.StartNew();
+        var unchanged = (await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{submitted.JobID}?index={seen.Revision}&wait=300ms", json))!.Job;
+        Assert.Equal(seen.Revision, unchanged.Revision);
+        Assert.True(timedOut.Elapsed >= TimeSpan.FromMilliseconds(250), $"a wait of 300ms answered after {timedOut.Elapsed}");
+
+        using var bad = await cluster.Api.GetAsync($"/api/v1/orchestrator/jobs/{submitted.JobID}?index=1&wait=forever");
+        Assert.Equal(HttpStatusCode.BadRequest, bad.StatusCode);
+        Assert.Contains("wait", await bad.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     internal static Job NoopJob(string type, int count = 0, double durationSeconds = 0) => new()
     {
         Name = $"test-{type}",

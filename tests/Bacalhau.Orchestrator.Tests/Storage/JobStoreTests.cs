@@ -47,7 +47,8 @@ public sealed class JobStoreTests : IDisposable
     private static async Task SubmitAsync(JobStore store, Job job, Execution execution)
     {
         var changes = new ChangeSet();
-        changes.Jobs.Add(job);
+        changes.CreatedJobs.Add(job.ID);
+        changes.Jobs.Add(job with { State = new State<JobStateType>(JobStateType.Running), Revision = job.Revision + 1 });
         changes.Executions.Add(execution);
         changes.History.Add(History(job.ID, 1, "Job submitted"));
         await store.CommitAsync(changes);
@@ -56,7 +57,7 @@ public sealed class JobStoreTests : IDisposable
     private static async Task CompleteAsync(JobStore store, Job job, Execution execution)
     {
         var changes = new ChangeSet();
-        changes.Jobs.Add(job with { State = new State<JobStateType>(JobStateType.Completed), Revision = job.Revision + 1 });
+        changes.Jobs.Add(job with { State = new State<JobStateType>(JobStateType.Completed), Revision = job.Revision + 2 });
         changes.Executions.Add(execution with
         {
             ComputeState = new State<ExecutionStateType>(ExecutionStateType.Completed),
@@ -108,7 +109,7 @@ public sealed class JobStoreTests : IDisposable
         Assert.Equal(["j-3", "j-4"], store.ListJobs(3, 3, reverse: false).Select(j => j.ID));
         Assert.Equal(["j-4", "j-3"], store.ListJobs(0, 2, reverse: true).Select(j => j.ID));
         Assert.Equal(
-            [JobStateType.Completed, JobStateType.Pending, JobStateType.Completed, JobStateType.Pending, JobStateType.Completed],
+            [JobStateType.Completed, JobStateType.Running, JobStateType.Completed, JobStateType.Running, JobStateType.Completed],
             store.ListJobs(0, 10, reverse: false).Select(j => j.State.StateType));
     }
 
@@ -143,7 +144,7 @@ public sealed class JobStoreTests : IDisposable
         await SubmitAsync(store, job, execution);
 
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        var waiting = store.WaitForJobAsync("j-1", job.Revision, patience.Token);
+        var waiting = store.WaitForJobAsync("j-1", store.GetJob("j-1")!.Revision, patience.Token);
         await Task.Delay(50);
         Assert.False(waiting.IsCompleted);
         await CompleteAsync(store, job, execution);
