@@ -1,3 +1,4 @@
+using System.Globalization;
 using Bacalhau.Core.Api;
 using Bacalhau.Orchestrator.Nodes;
 
@@ -9,7 +10,7 @@ public static class NodeEndpoints
     {
         var nodes = endpoints.MapGroup("/api/v1/orchestrator/nodes").WithTags("Nodes");
 
-        nodes.MapGet("/", (NodeRegistry registry) => new ListNodesResponse { Nodes = [.. registry.List()] });
+        nodes.MapGet("/", ListNodes);
 
         nodes.MapGet("/{id}", (string id, NodeRegistry registry) => registry.Get(id) is { } node
             ? Results.Ok(new GetNodeResponse { Node = node })
@@ -27,5 +28,29 @@ public static class NodeEndpoints
         });
 
         return endpoints;
+    }
+
+    /// <summary>Nodes by ID; all of them unless <c>limit</c> asks for a page (<c>next_token</c> continues).</summary>
+    private static IResult ListNodes(NodeRegistry registry, int? limit, string? next_token)
+    {
+        var offset = 0;
+        if (!string.IsNullOrEmpty(next_token) && (!int.TryParse(next_token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        {
+            return ApiErrors.BadRequest($"next_token '{next_token}' is not a token this server issued");
+        }
+
+        if (limit < 0)
+        {
+            return ApiErrors.BadRequest($"limit must not be negative, got {limit}");
+        }
+
+        var all = registry.List().OrderBy(n => n.Info.NodeID, StringComparer.Ordinal).Skip(offset);
+        var page = limit is > 0 ? [.. all.Take(limit.Value + 1)] : all.ToList();
+        var more = limit is > 0 && page.Count > limit;
+        return Results.Ok(new ListNodesResponse
+        {
+            Nodes = more ? page[..limit!.Value] : page,
+            NextToken = more ? (offset + limit!.Value).ToString(CultureInfo.InvariantCulture) : null,
+        });
     }
 }

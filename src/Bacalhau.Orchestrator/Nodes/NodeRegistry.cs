@@ -19,7 +19,8 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
     /// <summary>Changes whenever a node joins, leaves or changes membership: the scheduler revisits waiting jobs then.</summary>
     public long Version => Interlocked.Read(ref _version);
 
-    public IReadOnlyCollection<NodeState> List() => [.. _nodes.Values.OrderBy(n => n.Info.NodeID, StringComparer.Ordinal)];
+    /// <summary>A snapshot of every node, in no particular order.</summary>
+    public IReadOnlyCollection<NodeState> List() => [.. _nodes.Values];
 
     public NodeState? Get(string nodeId) => _nodes.GetValueOrDefault(nodeId);
 
