@@ -28,7 +28,8 @@ public static class LegacySpecTranslator
     public static Job Translate(string json)
     {
         ArgumentNullException.ThrowIfNull(json);
-        if (JobSpecReader.ParseJson(json.Trim()) is not JsonObject root)
+        var text = json.Trim();
+        if (text.Length == 0 || JobSpecReader.ParseJson(text) is not JsonObject root)
         {
             throw new JobSpecException("the body must be a v1beta1 job spec: a JSON object such as {\"Engine\": \"Docker\", \"Docker\": {\"Image\": \"ubuntu\"}}");
         }
