@@ -28,6 +28,7 @@ public sealed class JobStore : IAsyncDisposable
     private readonly Dictionary<string, List<string>> _executionsByJob = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JobHistory>> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeExecutions = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, List<TaskCompletionSource<Job>>> _terminalWaiters = new(StringComparer.Ordinal);
 
     public JobStore(string path, string source)
     {
@@ -161,9 +162,54 @@ public sealed class JobStore : IAsyncDisposable
             {
                 HistoryOf(entry.JobID).Add(entry);
             }
+
+            // After the whole change is in the view, so a waiter sees the executions that ended the job too.
+            foreach (var job in changes.Jobs.Where(j => j.State.StateType.IsTerminal()))
+            {
+                if (_terminalWaiters.Remove(job.ID, out var waiters))
+                {
+                    waiters.ForEach(waiter => waiter.TrySetResult(job));
+                }
+            }
         }
 
         return Writer.WriteAsync((connection, transaction) => Persist(connection, transaction, changes));
+    }
+
+    /// <summary>The job once it is in a terminal state (at once when it already is); null when there is no such job.</summary>
+    public async Task<Job?> WhenTerminalAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var waiter = new TaskCompletionSource<Job>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lock (_lock)
+        {
+            var current = _jobs.GetValueOrDefault(jobId);
+            if (current is null || current.State.StateType.IsTerminal())
+            {
+                return current;
+            }
+
+            if (!_terminalWaiters.TryGetValue(jobId, out var waiters))
+            {
+                _terminalWaiters[jobId] = waiters = [];
+            }
+
+            waiters.Add(waiter);
+        }
+
+        try
+        {
+            return await waiter.Task.WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            lock (_lock)
+            {
+                if (_terminalWaiters.TryGetValue(jobId, out var waiters) && waiters.Remove(waiter) && waiters.Count == 0)
+                {
+                    _terminalWaiters.Remove(jobId);
+                }
+            }
+        }
     }
 
     public ulong NextHistorySeq(string jobId)
