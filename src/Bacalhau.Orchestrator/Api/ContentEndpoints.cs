@@ -62,14 +62,19 @@ public static class ContentEndpoints
                 continue;
             }
 
-            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile) || entry.DataStream is null)
+            if (entry.EntryType is not (TarEntryType.RegularFile or TarEntryType.V7RegularFile))
             {
                 return ApiErrors.NotFound($"'{wanted}' in {parsed} is not a file ({entry.EntryType})");
             }
 
             http.Response.ContentType = "application/octet-stream";
             http.Response.ContentLength = entry.Length;
-            await entry.DataStream.CopyToAsync(http.Response.Body, cancellationToken);
+            // An empty file has no data stream.
+            if (entry.DataStream is { } data)
+            {
+                await data.CopyToAsync(http.Response.Body, cancellationToken);
+            }
+
             return Results.Empty;
         }
 
