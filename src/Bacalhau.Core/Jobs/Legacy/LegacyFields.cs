@@ -50,24 +50,8 @@ internal sealed class LegacyFields(JsonObject fields, string path, List<string> 
         _ => Wrong(name, "a string", ""),
     };
 
-    public List<string> TextList(string name)
-    {
-        switch (Node(name))
-        {
-            case null:
-                return [];
-            case JsonArray items:
-                var list = new List<string>(items.Count);
-                for (var i = 0; i < items.Count; i++)
-                {
-                    list.Add(items[i] is JsonValue { } item && item.GetValueKind() == JsonValueKind.String ? item.GetValue<string>() : Wrong($"{name}[{i}]", "a string", ""));
-                }
-
-                return list;
-            default:
-                return Wrong(name, "a list of strings", new List<string>());
-        }
-    }
+    public List<string> TextList(string name) =>
+        Items(name, "a list of strings", (item, _) => item is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null, "a string");
 
     public Dictionary<string, string> TextMap(string name)
     {
@@ -104,32 +88,8 @@ internal sealed class LegacyFields(JsonObject fields, string path, List<string> 
         _ => Wrong<LegacyFields?>(name, "an object", null),
     };
 
-    public List<LegacyFields> Objects(string name)
-    {
-        switch (Node(name))
-        {
-            case null:
-                return [];
-            case JsonArray items:
-                var list = new List<LegacyFields>(items.Count);
-                for (var i = 0; i < items.Count; i++)
-                {
-                    var itemPath = string.Create(CultureInfo.InvariantCulture, $"{PathOf(name)}[{i}]");
-                    if (items[i] is JsonObject item)
-                    {
-                        list.Add(new LegacyFields(item, itemPath, errors));
-                    }
-                    else
-                    {
-                        errors.Add($"{itemPath}: expected an object");
-                    }
-                }
-
-                return list;
-            default:
-                return Wrong(name, "a list of objects", new List<LegacyFields>());
-        }
-    }
+    public List<LegacyFields> Objects(string name) =>
+        Items(name, "a list of objects", (item, itemPath) => item is JsonObject value ? new LegacyFields(value, itemPath, errors) : null, "an object");
 
     /// <summary>Refuses a field this product does not implement, unless it is absent or empty (as clients send defaults).</summary>
     public void Unsupported(string name, string why)
@@ -152,6 +112,35 @@ internal sealed class LegacyFields(JsonObject fields, string path, List<string> 
             {
                 errors.Add($"{PathOf(key)}: unknown field of a v1beta1 spec");
             }
+        }
+    }
+
+    /// <summary>The items of a list field read by <paramref name="read"/>; items it cannot read are reported as not <paramref name="expectedItem"/>.</summary>
+    private List<T> Items<T>(string name, string expected, Func<JsonNode?, string, T?> read, string expectedItem)
+        where T : class
+    {
+        switch (Node(name))
+        {
+            case null:
+                return [];
+            case JsonArray items:
+                var list = new List<T>(items.Count);
+                for (var i = 0; i < items.Count; i++)
+                {
+                    var itemPath = string.Create(CultureInfo.InvariantCulture, $"{PathOf(name)}[{i}]");
+                    if (read(items[i], itemPath) is { } item)
+                    {
+                        list.Add(item);
+                    }
+                    else
+                    {
+                        errors.Add($"{itemPath}: expected {expectedItem}");
+                    }
+                }
+
+                return list;
+            default:
+                return Wrong(name, expected, new List<T>());
         }
     }
 
