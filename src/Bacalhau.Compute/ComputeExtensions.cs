@@ -6,7 +6,10 @@ using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
+using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
+using Bacalhau.Core.Content;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
@@ -73,6 +76,11 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<LocalResultStore>();
         builder.Services.AddSingleton<LocalResultUrls>();
         builder.Services.AddSingleton<IPublisher, LocalPublisher>();
+        builder.Services.TryAddSingleton<ContentStore>();
+        builder.Services.AddSingleton<IpfsPublisher>();
+        builder.Services.AddSingleton<IPublisher>(services => services.GetRequiredService<IpfsPublisher>());
+        // Probed before the node joins, like the engines, so its first node info offers ipfs only when it works.
+        builder.Services.AddHostedService(services => services.GetRequiredService<IpfsPublisher>());
         builder.AddInputSources();
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Bacalhau.Core.Content;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Serialization;
@@ -10,6 +11,7 @@ using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bacalhau.Orchestrator;
 
@@ -50,6 +52,7 @@ public static class OrchestratorExtensions
         builder.Services.AddSingleton<ComputeMessaging>();
         builder.Services.AddHostedService(services => services.GetRequiredService<ComputeMessaging>());
         builder.Services.AddHostedService<JobMaintenance>();
+        builder.Services.TryAddSingleton<ContentStore>();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -66,6 +69,8 @@ public static class OrchestratorExtensions
     {
         endpoints.MapNodeEndpoints();
         endpoints.MapJobEndpoints();
+        endpoints.MapRunEndpoints();
+        endpoints.MapContentEndpoints();
         endpoints.MapLogEndpoints();
         endpoints.MapAgentEndpoints();
         return endpoints;

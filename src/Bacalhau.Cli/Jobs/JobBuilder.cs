@@ -23,7 +23,7 @@ internal static class JobBuilder
 {
     public const string TaskName = "main";
 
-    public static IReadOnlyList<string> Publishers { get; } = ["noop", "local"];
+    public static IReadOnlyList<string> Publishers => PublisherTypes.All;
 
     public static Job Docker(string image, IReadOnlyList<string> entrypoint, IReadOnlyList<string> parameters, string? workingDirectory, JobSettings settings)
     {

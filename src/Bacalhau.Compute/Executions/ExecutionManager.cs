@@ -135,9 +135,9 @@ public sealed partial class ExecutionManager(
         }
 
         var publisher = execution.Job?.Tasks.FirstOrDefault()?.Publisher?.Type is { Length: > 0 } type ? type : NoopPublisherType;
-        if (!_publishers.ContainsKey(publisher))
+        if (!_publishers.TryGetValue(publisher, out var found) || !found.IsAvailable)
         {
-            return $"publisher '{publisher}' is not available on this node (available: {string.Join(", ", _publishers.Keys)})";
+            return $"publisher '{publisher}' is not available on this node (available: {string.Join(", ", _publishers.Values.Where(p => p.IsAvailable).Select(p => p.Type))})";
         }
 
         var available = AvailableCapacity;

@@ -22,7 +22,7 @@ public sealed class NodeInfoProvider(ComputeIdentity identity, Executors.EngineC
         ComputeNodeInfo = new ComputeNodeInfo
         {
             ExecutionEngines = [.. engines.Engines.Order(StringComparer.Ordinal)],
-            Publishers = [.. publishers.Select(p => p.Type).Order(StringComparer.Ordinal)],
+            Publishers = [.. publishers.Where(p => p.IsAvailable).Select(p => p.Type).Order(StringComparer.Ordinal)],
             MaxCapacity = _capacity,
             AvailableCapacity = _capacity,
             MaxJobRequirements = _capacity,

@@ -9,6 +9,9 @@ public interface IPublisher
     /// <summary>The publisher name jobs ask for in <c>Tasks[0].Publisher.Type</c>.</summary>
     string Type { get; }
 
+    /// <summary>Whether it can publish now; the node advertises and bids for only the publishers that can.</summary>
+    bool IsAvailable => true;
+
     /// <summary>Publishes and returns where the result is (the <c>PublishedResult</c> of the execution), or null.</summary>
     Task<SpecConfig?> PublishAsync(ExecutionRequest request, RunCommandResult result, CancellationToken cancellationToken);
 }

@@ -2,6 +2,13 @@ using Bacalhau.Core.Models.Jobs;
 
 namespace Bacalhau.Core.Api;
 
+/// <summary>Answer of the legacy <c>POST /api/v1/run</c>: the CID of the job's published result, lower-case as Bacalhau wrote it.</summary>
+public sealed record RunJobResponse
+{
+    [System.Text.Json.Serialization.JsonPropertyName("cid")]
+    public required string Cid { get; set; }
+}
+
 /// <summary>Body of <c>PUT|POST /api/v1/orchestrator/jobs</c>.</summary>
 public sealed record PutJobRequest
 {

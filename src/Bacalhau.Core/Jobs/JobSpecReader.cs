@@ -57,7 +57,7 @@ public static partial class JobSpecReader
         return Read(await reader.ReadToEndAsync(cancellationToken));
     }
 
-    private static JsonNode? ParseJson(string json)
+    internal static JsonNode? ParseJson(string json)
     {
         try
         {

@@ -7,7 +7,8 @@ namespace Bacalhau.Core.Jobs;
 internal static class TaskValidator
 {
     // Plug-ins Bacalhau has that this product leaves out; named so the user learns why the spec is refused.
-    private static readonly IReadOnlyList<string> Unsupported = ["s3", "ipfs"];
+    private static readonly IReadOnlyList<string> UnsupportedPublishers = ["s3"];
+    private static readonly IReadOnlyList<string> UnsupportedSources = ["s3", "ipfs"];
 
     public static void Validate(JobTask task, string path, List<string> errors)
     {
@@ -19,13 +20,13 @@ internal static class TaskValidator
         ValidateEngine(task.Engine, $"{path}.Engine", errors);
         if (task.Publisher is not null)
         {
-            AddProblem(errors, $"{path}.Publisher.Type", KnownNames.Problem(task.Publisher.Type, "publisher", PublisherTypes.All, Unsupported));
+            AddProblem(errors, $"{path}.Publisher.Type", KnownNames.Problem(task.Publisher.Type, "publisher", PublisherTypes.All, UnsupportedPublishers));
         }
 
         for (var i = 0; i < task.InputSources.Count; i++)
         {
             var input = task.InputSources[i];
-            AddProblem(errors, $"{path}.InputSources[{i}].Source.Type", KnownNames.Problem(input.Source.Type, "source", SourceTypes.All, Unsupported));
+            AddProblem(errors, $"{path}.InputSources[{i}].Source.Type", KnownNames.Problem(input.Source.Type, "source", SourceTypes.All, UnsupportedSources));
             AddProblem(errors, $"{path}.InputSources[{i}].Target", PathProblem(input.Target));
         }
 

@@ -32,6 +32,7 @@ namespace Bacalhau.Core.Serialization;
 [JsonSerializable(typeof(JobHistory))]
 [JsonSerializable(typeof(PutJobRequest))]
 [JsonSerializable(typeof(PutJobResponse))]
+[JsonSerializable(typeof(RunJobResponse))]
 [JsonSerializable(typeof(ListJobsResponse))]
 [JsonSerializable(typeof(GetJobResponse))]
 [JsonSerializable(typeof(ListJobExecutionsResponse))]

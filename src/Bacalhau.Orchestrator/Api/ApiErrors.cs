@@ -9,5 +9,5 @@ public static class ApiErrors
 
     public static IResult NotFound(string message) => Error(message, StatusCodes.Status404NotFound);
 
-    private static IResult Error(string message, int code) => Results.Json(new ApiError { Message = message, Code = code }, statusCode: code);
+    public static IResult Error(string message, int code) => Results.Json(new ApiError { Message = message, Code = code }, statusCode: code);
 }

@@ -176,6 +176,19 @@ public sealed class JobStore : IAsyncDisposable
         return GetJob(id);
     }
 
+    /// <summary>The job once it is in a terminal state (at once when it already is); null when there is no such job.</summary>
+    public async Task<Job?> WhenTerminalAsync(string jobId, CancellationToken cancellationToken)
+    {
+        var job = GetJob(jobId);
+        while (job is not null && !job.State.StateType.IsTerminal())
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            job = await WaitForJobAsync(jobId, job.Revision, cancellationToken);
+        }
+
+        return job;
+    }
+
     public ulong NextHistorySeq(string jobId)
     {
         lock (_lock)

@@ -51,7 +51,7 @@ public sealed class DockerRunTests
     }
 
     [Theory]
-    [InlineData("--publisher", "ipfs", "invalid publisher 'ipfs'")]
+    [InlineData("--publisher", "s3", "invalid publisher 's3': expected one of ipfs, local, noop")]
     [InlineData("-e", "NOVALUE", "invalid --env 'NOVALUE'")]
     [InlineData("-o", "/outputs", "invalid output '/outputs'")]
     [InlineData("--constraints", "=bad", "invalid constraint '=bad'")]

@@ -18,8 +18,8 @@ public sealed class JobValidatorTests
     [InlineData("Constraints: [{Key: k, Operator: exists, Values: [x]}]", "", Docker, "Constraints[0].Values: 'exists' takes no values, got 1")]
     [InlineData("Constraints: [{Key: k, Operator: '=', Values: [a, b]}]", "", Docker, "Constraints[0].Values: '=' needs exactly one value, got 2")]
     [InlineData("Constraints: [{Key: k, Operator: GT, Values: [abc]}]", "", Docker, "Constraints[0].Values[0]: 'gt' compares integers, got 'abc'")]
-    [InlineData("", "Publisher: {Type: s3}", Docker, "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: local, noop")]
-    [InlineData("", "Publisher: {Type: ftp}", Docker, "Tasks[0].Publisher.Type: unknown publisher 'ftp'; supported publishers: local, noop")]
+    [InlineData("", "Publisher: {Type: s3}", Docker, "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: ipfs, local, noop")]
+    [InlineData("", "Publisher: {Type: ftp}", Docker, "Tasks[0].Publisher.Type: unknown publisher 'ftp'; supported publishers: ipfs, local, noop")]
     [InlineData("", "InputSources: [{Target: /in, Source: {Type: ipfs}}]", Docker, "Tasks[0].InputSources[0].Source.Type: source 'ipfs' is not supported by Bacalhau.NET; supported sources: inline, local, urlDownload")]
     [InlineData("", "InputSources: [{Target: data, Source: {Type: urlDownload}}]", Docker, "Tasks[0].InputSources[0].Target: must be an absolute path, got 'data'")]
     [InlineData("", "InputSources: [{Source: {Type: inline}}]", Docker, "Tasks[0].InputSources[0].Target: required")]
@@ -76,13 +76,13 @@ public sealed class JobValidatorTests
     public void Every_error_is_reported_at_once()
     {
         var ex = Assert.Throws<JobSpecValidationException>(() => JobValidator.ThrowIfInvalid(JobDefaults.Apply(JobSpecReader.Read(
-            Spec("Count: -1", "Publisher: {Type: ipfs}", "{Type: flibble}")) with { ID = Specs.JobId })));
+            Spec("Count: -1", "Publisher: {Type: s3}", "{Type: flibble}")) with { ID = Specs.JobId })));
 
         Assert.Equal(
             [
                 "Count: must not be negative",
                 "Tasks[0].Engine.Type: unknown engine 'flibble'; supported engines: docker, noop, wasm",
-                "Tasks[0].Publisher.Type: publisher 'ipfs' is not supported by Bacalhau.NET; supported publishers: local, noop",
+                "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: ipfs, local, noop",
             ],
             ex.Errors);
         Assert.Equal(string.Join("; ", ex.Errors), ex.Message);

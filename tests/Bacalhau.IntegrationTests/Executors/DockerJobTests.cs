@@ -155,7 +155,7 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
     };
 
     /// <summary>The regular files of a gzipped tar, by entry name.</summary>
-    private static async Task<Dictionary<string, string>> ReadArchiveAsync(Stream archive)
+    internal static async Task<Dictionary<string, string>> ReadArchiveAsync(Stream archive)
     {
         var files = new Dictionary<string, string>(StringComparer.Ordinal);
         await using var gzip = new GZipStream(archive, CompressionMode.Decompress);

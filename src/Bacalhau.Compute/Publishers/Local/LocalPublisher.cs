@@ -12,11 +12,11 @@ public sealed class LocalPublisher(LocalResultStore store, LocalResultUrls urls)
 
     public async Task<SpecConfig?> PublishAsync(ExecutionRequest request, RunCommandResult result, CancellationToken cancellationToken)
     {
-        var name = await store.SaveAsync(request, result, cancellationToken);
+        var archive = await store.SaveAsync(request, result, cancellationToken);
         return new SpecConfig
         {
             Type = PublisherTypes.Local,
-            Params = { ["URL"] = JsonSerializer.SerializeToElement(urls.For(name), BacalhauJsonContext.Default.String) },
+            Params = { ["URL"] = JsonSerializer.SerializeToElement(urls.For(archive.Name), BacalhauJsonContext.Default.String) },
         };
     }
 }

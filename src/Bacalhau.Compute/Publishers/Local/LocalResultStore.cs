@@ -13,8 +13,8 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
 
     public string Directory { get; } = Path.Combine(identity.DataDir, "results");
 
-    /// <summary>Archives the execution's results and returns the archive's name in the store.</summary>
-    public async Task<string> SaveAsync(ExecutionRequest request, RunCommandResult result, CancellationToken cancellationToken)
+    /// <summary>Archives the execution's results and returns the archive as stored.</summary>
+    public async Task<StoredArchive> SaveAsync(ExecutionRequest request, RunCommandResult result, CancellationToken cancellationToken)
     {
         System.IO.Directory.CreateDirectory(Directory);
         var temporary = Path.Combine(Directory, $".{Guid.NewGuid():N}.tmp");
@@ -25,16 +25,17 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
                 await ResultArchive.WriteAsync(file, request.Results, result, cancellationToken);
             }
 
-            string hash;
+            byte[] hash;
             await using (var file = File.OpenRead(temporary))
             {
-                hash = Convert.ToHexStringLower(await SHA256.HashDataAsync(file, cancellationToken));
+                hash = await SHA256.HashDataAsync(file, cancellationToken);
             }
 
-            var name = hash + Extension;
+            var name = Convert.ToHexStringLower(hash) + Extension;
+            var path = Path.Combine(Directory, name);
             // Same name, same content: an archive already there is as good as this one.
-            File.Move(temporary, Path.Combine(Directory, name), overwrite: true);
-            return name;
+            File.Move(temporary, path, overwrite: true);
+            return new StoredArchive(name, path, hash);
         }
         finally
         {
@@ -57,3 +58,6 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
     [GeneratedRegex("^[0-9a-f]{64}\\.tar\\.gz$")]
     private static partial Regex ArchiveName();
 }
+
+/// <summary>An archive in the <see cref="LocalResultStore"/>: its name there, its file and the SHA-256 of its bytes.</summary>
+public sealed record StoredArchive(string Name, string Path, byte[] Sha256);

@@ -33,7 +33,10 @@ public static class PublisherTypes
     public const string Noop = "noop";
     public const string Local = "local";
 
-    public static IReadOnlyList<string> All { get; } = [Local, Noop];
+    /// <summary>Content-addressed results, served by the orchestrator by CID (there is no IPFS node; the name is Bacalhau's).</summary>
+    public const string Ipfs = "ipfs";
+
+    public static IReadOnlyList<string> All { get; } = [Ipfs, Local, Noop];
 }
 
 /// <summary>Values of an <see cref="InputSource"/>'s type that this product supports; Bacalhau spells urlDownload in camel case.</summary>

@@ -22,7 +22,7 @@ public sealed class LocalResultStoreTests : IDisposable
     {
         var request = Requests.For(new JobTask(), results: [ResultDirectory("out", ("a.txt", "15\n"), ("sub/b.txt", "b"))]);
 
-        var name = await _store.SaveAsync(request, Result, CancellationToken.None);
+        var name = (await _store.SaveAsync(request, Result, CancellationToken.None)).Name;
 
         Assert.Matches("^[0-9a-f]{64}\\.tar\\.gz$", name);
         var entries = await ReadAsync(_store.Find(name)!);
@@ -40,7 +40,7 @@ public sealed class LocalResultStoreTests : IDisposable
         var results = ResultDirectory("out");
         File.CreateSymbolicLink(Path.Combine(results.HostPath, "secret"), "/etc/hostname");
 
-        var name = await _store.SaveAsync(Requests.For(new JobTask(), results: [results]), Result, CancellationToken.None);
+        var name = (await _store.SaveAsync(Requests.For(new JobTask(), results: [results]), Result, CancellationToken.None)).Name;
 
         Assert.Equal(TarEntryType.SymbolicLink, (await TypesAsync(_store.Find(name)!))["out/secret"]);
     }
