@@ -133,6 +133,7 @@ public sealed partial class OrchestratorLink(
         var heartbeat = options.Value.Heartbeat;
         using var timer = new PeriodicTimer(heartbeat.Interval, time);
         var nextInfoUpdate = time.GetUtcNow() + heartbeat.InfoUpdateInterval;
+        var offered = Offer(nodeInfo.GetNodeInfo());
         while (await timer.WaitForNextTickAsync(cancellationToken))
         {
             try
@@ -150,12 +151,15 @@ public sealed partial class OrchestratorLink(
                 }
 
                 IsJoined = true;
-                if (time.GetUtcNow() >= nextInfoUpdate)
+                // What the node offers changed (an engine or publisher became usable): tell the scheduler now.
+                var info = nodeInfo.GetNodeInfo();
+                if (time.GetUtcNow() >= nextInfoUpdate || Offer(info) != offered)
                 {
                     nextInfoUpdate = time.GetUtcNow() + heartbeat.InfoUpdateInterval;
+                    offered = Offer(info);
                     var update = await RequestAsync(
                         MessageTypes.UpdateNodeInfoRequest,
-                        new UpdateNodeInfoRequest { NodeInfo = nodeInfo.GetNodeInfo() },
+                        new UpdateNodeInfoRequest { NodeInfo = info },
                         BacalhauJsonContext.Default.UpdateNodeInfoRequest,
                         BacalhauJsonContext.Default.UpdateNodeInfoResponse,
                         cancellationToken);
@@ -174,6 +178,11 @@ public sealed partial class OrchestratorLink(
             }
         }
     }
+
+    private static string Offer(Core.Models.NodeInfo info) => string.Join(';',
+        string.Join(',', info.ComputeNodeInfo?.ExecutionEngines ?? []),
+        string.Join(',', info.ComputeNodeInfo?.Publishers ?? []),
+        string.Join(',', info.Labels.Select(l => $"{l.Key}={l.Value}")));
 
     private async Task<TResponse> RequestAsync<TRequest, TResponse>(
         string type,
