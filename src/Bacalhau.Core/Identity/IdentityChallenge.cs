@@ -9,6 +9,8 @@ namespace Bacalhau.Core.Identity;
 /// </summary>
 public static class IdentityChallenge
 {
+    public const int MinNonceSize = 16;
+    public const int MaxNonceSize = 64;
     private const int NonceSize = 32;
     private static readonly byte[] Context = Encoding.ASCII.GetBytes("bacalhau-orchestrator-identity:");
 

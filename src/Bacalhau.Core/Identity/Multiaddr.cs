@@ -12,8 +12,11 @@ public sealed record Multiaddr(string Protocol, string Host, int Port, PeerId? P
 {
     private static readonly string[] HostProtocols = ["ip4", "ip6", "dns", "dns4", "dns6"];
 
+    /// <summary>The host as a URI writes it: IPv6 addresses in brackets.</summary>
+    public string UriHost => Protocol == "ip6" ? $"[{Host}]" : Host;
+
     /// <summary>The NATS URL of the server at this address.</summary>
-    public string NatsUrl => $"nats://{(Protocol == "ip6" ? $"[{Host}]" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string NatsUrl => $"nats://{UriHost}:{Port.ToString(CultureInfo.InvariantCulture)}";
 
     public static bool LooksLikeMultiaddr(string text) => text.TrimStart().StartsWith('/');
 
