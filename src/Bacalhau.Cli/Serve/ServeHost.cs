@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Bacalhau.Cli.Configuration;
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Compute;
 using Bacalhau.Orchestrator;
@@ -83,7 +85,8 @@ internal static class ServeHost
         }
 
         await app.StartAsync(cancellationToken);
-        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), nats));
+        var key = app.Services.GetService<OrchestratorIdentity>()?.Key ?? app.Services.GetRequiredService<ComputeIdentity>().Key;
+        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), key.PeerId, nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -105,17 +108,20 @@ internal static class ServeHost
         return value.Text;
     }
 
-    private static string Describe(NodeRoles roles, string apiUrl, EmbeddedNatsOptions? nats)
+    private static string Describe(NodeRoles roles, string apiUrl, PeerId peer, EmbeddedNatsOptions? nats)
     {
         var role = roles is { Orchestrator: true, Compute: true } ? "Hybrid node (orchestrator and compute)" : roles.Orchestrator ? "Orchestrator" : "Compute node";
-        var text = $"{role} started; REST API on {apiUrl}";
+        var text = $"{role} started; REST API on {apiUrl}; peer ID {peer}";
         if (nats is null)
         {
             return text;
         }
 
         var host = nats.Host is "0.0.0.0" or "::" or "[::]" ? Environment.MachineName : nats.Host;
+        var port = nats.Port.ToString(CultureInfo.InvariantCulture);
         return text + $"\nCompute nodes join it with (the token is `bacalhau config get Orchestrator.Auth.Token` here):" +
-            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{nats.Port.ToString(CultureInfo.InvariantCulture)}";
+            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{port}" +
+            $"\nor, checking that it is this node:" +
+            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}";
     }
 }
