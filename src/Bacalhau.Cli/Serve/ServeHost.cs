@@ -38,6 +38,16 @@ internal static class ServeHost
                 EnsureToken(settings, console));
         }
 
+        var apiHost = settings.Get(ConfigKeys.ApiHost)!;
+        // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
+        // unless a port is asked for, a compute-only node takes any free one.
+        var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
+        PortCheck.EnsureFree(apiHost, int.Parse(apiPort, CultureInfo.InvariantCulture), "--api-port");
+        if (nats is not null)
+        {
+            PortCheck.EnsureFree(nats.Host, nats.Port, "--port");
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = "bacalhau",
@@ -52,10 +62,6 @@ internal static class ServeHost
             builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl)]);
         }
 
-        var apiHost = settings.Get(ConfigKeys.ApiHost)!;
-        // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
-        // unless a port is asked for, a compute-only node takes any free one.
-        var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
         builder.WebHost.UseUrls($"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{apiPort}");
 
         builder.AddServiceDefaults();
