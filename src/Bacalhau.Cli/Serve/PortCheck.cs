@@ -20,6 +20,12 @@ internal static class PortCheck
         foreach (var address in Addresses(host))
         {
             using var listener = new TcpListener(address, port);
+            if (!OperatingSystem.IsWindows())
+            {
+                // As the servers themselves bind: a port whose last connections linger in TIME_WAIT is free, only a listener holds it.
+                listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+            }
+
             try
             {
                 listener.Start();

@@ -48,7 +48,9 @@ public sealed class IdentityTests
             await Assert.ThrowsAsync<SocketException>(() => other.ConnectAsync(IPAddress.Parse("127.0.0.2"), apiPort));
         }
 
+        // A graceful stop ends cleanly and takes its nats-server with it, so the same ports serve the restart.
         await first.StopAsync(TimeSpan.FromSeconds(20));
+        Assert.DoesNotContain("Error", first.Stderr, StringComparison.Ordinal);
         await cluster.StartOrchestratorAsync(dataDir, apiPort, natsPort);
         Assert.True(JsonElement.DeepEquals(fromApi, await GetJsonAsync(http, "/api/v1/id")), "the identity changed across the restart");
         Assert.Single(Directory.GetFiles(dataDir, "private_key.*"));
