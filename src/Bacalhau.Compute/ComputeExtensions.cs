@@ -11,6 +11,7 @@ using Bacalhau.Compute.Publishers.Local;
 using Bacalhau.Core.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Bacalhau.Compute.Storage;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Compute.Transport;
@@ -38,7 +39,7 @@ public static class ComputeExtensions
         var options = section.Get<ComputeOptions>() ?? new ComputeOptions();
 
         // "Compute.Orchestrators=host" arrives as a single value, a list as children: accept both.
-        var orchestrators = section["Orchestrators"] is { Length: > 0 } single ? [single] : options.Orchestrators;
+        var (orchestrators, peers) = ParseOrchestrators(section["Orchestrators"] is { Length: > 0 } single ? [single] : options.Orchestrators);
         builder.AddNatsClient("nats", settings =>
         {
             if (orchestrators.Count > 0)
@@ -49,7 +50,8 @@ public static class ComputeExtensions
             settings.Token = options.Auth.Token ?? settings.Token;
         });
 
-        var dataDir = Path.Combine(DataDirectory.Resolve(builder.Configuration["DataDir"]), "compute");
+        var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
+        var dataDir = Path.Combine(rootDir, "compute");
         Directory.CreateDirectory(dataDir);
         ReplicaSlot? slot = null;
         if (options.ClaimReplicaSlot)
@@ -58,14 +60,18 @@ public static class ComputeExtensions
             dataDir = slot.Directory;
         }
 
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? NodeIds.NewComputeNodeId());
+        // Replicas sharing a data dir each have their own key in their slot; other nodes keep theirs in the data dir.
+        var key = NodeKey.LoadOrCreate(slot?.Directory ?? rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
+        // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
+        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
         if (NodeIds.Validate(nodeId) is { } invalid)
         {
             throw new InvalidOperationException($"the node ID in '{Path.Combine(dataDir, SystemMetadata.FileName)}' is invalid: {invalid}");
         }
 
         var labels = builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
-        builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot));
+        builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot, key));
+        builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComputeOptions>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
@@ -104,6 +110,18 @@ public static class ComputeExtensions
         builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorLink>());
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
+    }
+
+    private static (IReadOnlyList<string> NatsAddresses, IReadOnlyList<Multiaddr> Peers) ParseOrchestrators(IEnumerable<string> configured)
+    {
+        try
+        {
+            return OrchestratorTrust.Parse(configured);
+        }
+        catch (FormatException ex)
+        {
+            throw new InvalidOperationException($"Compute.Orchestrators: {ex.Message}", ex);
+        }
     }
 
     /// <summary>Maps what a compute node serves over HTTP: the results its local publisher published.</summary>

@@ -5,8 +5,14 @@ public sealed class ComputeOptions
 {
     public const string SectionName = "Compute";
 
-    /// <summary>NATS addresses of the orchestrators; empty means the <c>nats</c> connection string.</summary>
+    /// <summary>
+    /// NATS addresses of the orchestrators (<c>host:port</c>, or multiaddrs that make the orchestrator prove its peer ID);
+    /// empty means the <c>nats</c> connection string.
+    /// </summary>
     public List<string> Orchestrators { get; set; } = [];
+
+    /// <summary>Port of the REST API an orchestrator given as a multiaddr without <c>/p2p/</c> is asked its peer ID on.</summary>
+    public int OrchestratorApiPort { get; set; } = 1234;
 
     public AuthOptions Auth { get; set; } = new();
 

@@ -1,5 +1,7 @@
 using System.Text.Json.Serialization;
+using Bacalhau.Core.Api;
 using Bacalhau.Core.Content;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Serialization;
@@ -11,6 +13,7 @@ using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
+using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Bacalhau.Orchestrator;
@@ -29,10 +32,13 @@ public static class OrchestratorExtensions
 
         builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
 
-        var dataDir = Path.Combine(DataDirectory.Resolve(builder.Configuration["DataDir"]), "orchestrator");
+        var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
+        var dataDir = Path.Combine(rootDir, "orchestrator");
         Directory.CreateDirectory(dataDir);
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? $"orchestrator-{Guid.NewGuid():N}"[..21]);
-        builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? []));
+        var key = NodeKey.LoadOrCreate(rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
+        // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
+        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
+        builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
 
         builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
         builder.Services.AddSingleton(TimeProvider.System);
@@ -77,14 +83,30 @@ public static class OrchestratorExtensions
     }
 }
 
-/// <summary>Who this orchestrator is: its persisted node ID, data directory and labels.</summary>
-public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOnlyDictionary<string, string> Labels)
+/// <summary>Who this orchestrator is: its persisted node ID, data directory, labels and node key.</summary>
+public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOnlyDictionary<string, string> Labels, NodeKey Key)
 {
-    public NodeInfo ToNodeInfo() => new()
+    /// <summary>The node's identity; <paramref name="nats"/> gives the addresses compute nodes reach it at.</summary>
+    public NodeIdentityResponse Describe(NatsClientSettings nats) => new()
     {
-        NodeID = NodeId,
-        NodeType = NodeType.Requester,
-        Labels = Labels,
-        SupportedProtocols = [Bacalhau.Core.Protocol.Protocols.NclV1],
+        ID = NodeId,
+        PeerID = Key.PeerId.Text,
+        PublicKey = Convert.ToBase64String(Key.PublicKey),
+        Addresses = OrchestratorAddresses.Of(nats.Url, Key.PeerId),
     };
+
+    public NodeInfo ToNodeInfo(NatsClientSettings nats)
+    {
+        var identity = Describe(nats);
+        return new()
+        {
+            NodeID = NodeId,
+            NodeType = NodeType.Requester,
+            Labels = Labels,
+            SupportedProtocols = [Bacalhau.Core.Protocol.Protocols.NclV1],
+            PeerID = identity.PeerID,
+            PublicKey = identity.PublicKey,
+            Addresses = identity.Addresses,
+        };
+    }
 }

@@ -14,6 +14,7 @@ internal static class BacalhauCli
         var root = new RootCommand("Bacalhau: compute over data. Submit jobs to an orchestrator, or run one with `bacalhau serve`.");
         globals.AddTo(root);
         root.Add(new VersionCommand(globals));
+        root.Add(new IdCommand(globals));
         root.Add(new AgentCommands(globals));
         root.Add(new NodeCommands(globals));
         root.Add(new JobCommands(globals));

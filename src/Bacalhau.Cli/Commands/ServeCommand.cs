@@ -16,11 +16,21 @@ internal sealed class ServeCommand : Command
         var orchestrator = new Option<bool>("--orchestrator") { Description = "Run an orchestrator, with its own NATS server" };
         var compute = new Option<bool>("--compute") { Description = "Run a compute node" };
         var host = new Option<string?>("--host") { Description = "Address the REST API listens on (default 0.0.0.0)" };
-        var port = new Option<string?>("--port") { Description = "Port of the orchestrator's NATS server (default 4222)" };
+        var port = new Option<string?>("--port")
+        {
+            Description = "Port of the orchestrator's NATS server (default 4222); also names the node's key file private_key.<port> (default private_key.1235)",
+        };
+        var peer = new Option<string?>("--peer")
+        {
+            Description = "Orchestrators a compute node joins, as comma-separated multiaddrs: /ip4/<ip>/tcp/<NATS port>[/p2p/<peer ID>] " +
+                "(/ip6, /dns4 too); the orchestrator must prove that peer ID, asked from its REST API when not given",
+            HelpName = "multiaddr,...",
+        };
         Add(orchestrator);
         Add(compute);
         Add(host);
         Add(port);
+        Add(peer);
 
         // Unknown tokens are config keys given as flags; ConfigFlags rejects anything else.
         TreatUnmatchedTokensAsErrors = false;
@@ -39,6 +49,11 @@ internal sealed class ServeCommand : Command
                 flags.Add((ConfigKeys.OrchestratorPort, p));
             }
 
+            if (parse.GetValue(peer) is { } peers)
+            {
+                flags.Add((ConfigKeys.ComputeOrchestrators, PeerFlag.Parse(peers)));
+            }
+
             flags.AddRange(ConfigFlags.Parse(parse.UnmatchedTokens));
             var settings = globals.LoadSettings(parse, flags);
 
@@ -49,6 +64,11 @@ internal sealed class ServeCommand : Command
             {
                 context.Error.WriteLine("Warning: neither --orchestrator nor --compute was given: running an orchestrator");
                 roles = new NodeRoles(Orchestrator: true, Compute: false);
+            }
+
+            if (parse.GetValue(peer) is not null && !roles.Compute)
+            {
+                context.Error.WriteLine("Warning: --peer names the orchestrators a compute node joins, and this node runs no compute node");
             }
 
             return ServeHost.RunAsync(settings, roles, context.Out, cancellationToken);

@@ -10,12 +10,13 @@ internal static class ConfigKeys
     public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints");
     public static readonly ConfigKey OrchestratorEnabled = new("Orchestrator.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs an orchestrator", "false");
     public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
-    public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server", "4222");
+    public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");
     public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)");
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
     public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
-    public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port or token@host:port", "nats://127.0.0.1:4222");
+    public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port, token@host:port, or multiaddrs (/ip4/<ip>/tcp/<port>[/p2p/<peer ID>]) whose orchestrator must prove its peer ID", "nats://127.0.0.1:4222");
+    public static readonly ConfigKey ComputeOrchestratorApiPort = new("Compute.OrchestratorAPIPort", ConfigValueType.Port, "REST API port a compute node asks for the peer ID of an orchestrator given as a multiaddr without /p2p/", "1234");
     public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)");
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
@@ -26,7 +27,7 @@ internal static class ConfigKeys
     [
         ApiHost, ApiPort, NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
-        ComputeEnabled, ComputeOrchestrators, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
+        ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
         InputReadTimeout,
     ];
 

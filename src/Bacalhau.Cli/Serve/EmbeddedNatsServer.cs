@@ -9,7 +9,10 @@ namespace Bacalhau.Cli.Serve;
 internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string Token)
 {
     /// <summary>The address this process connects to: loopback when the server listens on every interface.</summary>
-    public string ClientUrl => $"nats://{(Host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : Host)}:{Port.ToString(CultureInfo.InvariantCulture)}";
+    public string ClientUrl => ClientUrlFor(Host, Port);
+
+    public static string ClientUrlFor(string host, int port) =>
+        $"nats://{(host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : host)}:{port.ToString(CultureInfo.InvariantCulture)}";
 }
 
 /// <summary>

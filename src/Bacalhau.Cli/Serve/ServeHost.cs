@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Bacalhau.Cli.Configuration;
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Compute;
 using Bacalhau.Orchestrator;
@@ -36,6 +38,16 @@ internal static class ServeHost
                 EnsureToken(settings, console));
         }
 
+        var apiHost = settings.Get(ConfigKeys.ApiHost)!;
+        // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
+        // unless a port is asked for, a compute-only node takes any free one.
+        var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
+        PortCheck.EnsureFree(apiHost, int.Parse(apiPort, CultureInfo.InvariantCulture), "--api-port");
+        if (nats is not null)
+        {
+            PortCheck.EnsureFree(nats.Host, nats.Port, "--port");
+        }
+
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             ApplicationName = "bacalhau",
@@ -50,10 +62,6 @@ internal static class ServeHost
             builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl)]);
         }
 
-        var apiHost = settings.Get(ConfigKeys.ApiHost)!;
-        // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
-        // unless a port is asked for, a compute-only node takes any free one.
-        var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
         builder.WebHost.UseUrls($"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{apiPort}");
 
         builder.AddServiceDefaults();
@@ -83,7 +91,8 @@ internal static class ServeHost
         }
 
         await app.StartAsync(cancellationToken);
-        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), nats));
+        var key = app.Services.GetService<OrchestratorIdentity>()?.Key ?? app.Services.GetRequiredService<ComputeIdentity>().Key;
+        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), key.PeerId, nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -105,17 +114,20 @@ internal static class ServeHost
         return value.Text;
     }
 
-    private static string Describe(NodeRoles roles, string apiUrl, EmbeddedNatsOptions? nats)
+    private static string Describe(NodeRoles roles, string apiUrl, PeerId peer, EmbeddedNatsOptions? nats)
     {
         var role = roles is { Orchestrator: true, Compute: true } ? "Hybrid node (orchestrator and compute)" : roles.Orchestrator ? "Orchestrator" : "Compute node";
-        var text = $"{role} started; REST API on {apiUrl}";
+        var text = $"{role} started; REST API on {apiUrl}; peer ID {peer}";
         if (nats is null)
         {
             return text;
         }
 
         var host = nats.Host is "0.0.0.0" or "::" or "[::]" ? Environment.MachineName : nats.Host;
+        var port = nats.Port.ToString(CultureInfo.InvariantCulture);
         return text + $"\nCompute nodes join it with (the token is `bacalhau config get Orchestrator.Auth.Token` here):" +
-            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{nats.Port.ToString(CultureInfo.InvariantCulture)}";
+            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{port}" +
+            $"\nor, checking that it is this node:" +
+            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}";
     }
 }

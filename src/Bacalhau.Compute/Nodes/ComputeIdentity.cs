@@ -1,6 +1,7 @@
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Nodes;
 
 namespace Bacalhau.Compute.Nodes;
 
 /// <summary>Who this compute node is. Owns the replica slot lock, if any, for the life of the process.</summary>
-public sealed record ComputeIdentity(string NodeId, string DataDir, IReadOnlyDictionary<string, string> Labels, ReplicaSlot? Slot);
+public sealed record ComputeIdentity(string NodeId, string DataDir, IReadOnlyDictionary<string, string> Labels, ReplicaSlot? Slot, NodeKey Key);

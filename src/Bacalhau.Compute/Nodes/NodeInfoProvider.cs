@@ -19,6 +19,8 @@ public sealed class NodeInfoProvider(ComputeIdentity identity, Executors.EngineC
         NodeType = NodeType.Compute,
         Labels = identity.Labels,
         SupportedProtocols = [Protocols.NclV1],
+        PeerID = identity.Key.PeerId.Text,
+        PublicKey = Convert.ToBase64String(identity.Key.PublicKey),
         ComputeNodeInfo = new ComputeNodeInfo
         {
             ExecutionEngines = [.. engines.Engines.Order(StringComparer.Ordinal)],

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 using Bacalhau.ServiceDefaults.Nats;
@@ -21,6 +22,7 @@ public sealed partial class OrchestratorLink(
     NodeInfoProvider nodeInfo,
     OrchestratorMessaging messaging,
     ExecutionManager executions,
+    OrchestratorTrust trust,
     IOptions<ComputeOptions> options,
     TimeProvider time,
     ILogger<OrchestratorLink> logger) : BackgroundService
@@ -47,7 +49,7 @@ public sealed partial class OrchestratorLink(
             try
             {
                 await nats.ConnectAsync();
-                if (await HandshakeAsync(stoppingToken))
+                if (await VerifyOrchestratorAsync(stoppingToken) && await HandshakeAsync(stoppingToken))
                 {
                     retryDelay = TimeSpan.FromMilliseconds(250);
                     await HeartbeatAsync(stoppingToken);
@@ -101,6 +103,54 @@ public sealed partial class OrchestratorLink(
         {
             LogShutdownNoticeFailed(logger, ex.Message);
         }
+    }
+
+    /// <summary>
+    /// When this node was told which orchestrator to expect, the one answering must sign a fresh nonce with that
+    /// peer's key before this node sends it anything else; otherwise it is refused and the node does not join.
+    /// </summary>
+    private async Task<bool> VerifyOrchestratorAsync(CancellationToken cancellationToken)
+    {
+        if (!trust.IsRequired)
+        {
+            return true;
+        }
+
+        using var activity = ActivitySource.StartActivity("verify orchestrator identity", ActivityKind.Client);
+        var (expected, lookupError) = await trust.ExpectedPeersAsync(cancellationToken);
+        if (lookupError is not null)
+        {
+            Fail(lookupError);
+            return false;
+        }
+
+        var nonce = IdentityChallenge.NewNonce();
+        var proof = await RequestAsync(
+            MessageTypes.IdentityChallengeRequest,
+            new IdentityChallengeRequest { Nonce = Convert.ToBase64String(nonce) },
+            BacalhauJsonContext.Default.IdentityChallengeRequest,
+            BacalhauJsonContext.Default.IdentityChallengeResponse,
+            cancellationToken);
+        string? refusal;
+        try
+        {
+            refusal = IdentityChallenge.Verify(expected, Convert.FromBase64String(proof.PublicKey), nonce, Convert.FromBase64String(proof.Signature));
+        }
+        catch (FormatException)
+        {
+            refusal = "its proof is not base64";
+        }
+
+        activity?.SetTag("bacalhau.orchestrator.peer_id", proof.PeerID);
+        activity?.SetTag("bacalhau.orchestrator.verified", refusal is null);
+        if (refusal is not null)
+        {
+            Fail($"refusing the orchestrator: it did not prove the identity this node expects (--peer / Compute.Orchestrators): {refusal}");
+            return false;
+        }
+
+        LogOrchestratorVerified(logger, proof.NodeID, proof.PeerID);
+        return true;
     }
 
     private async Task<bool> HandshakeAsync(CancellationToken cancellationToken)
@@ -243,6 +293,9 @@ public sealed partial class OrchestratorLink(
 
     [LoggerMessage(Message = "Compute node {NodeId} cannot join the orchestrator at {Url}: {Error}; retrying")]
     private static partial void LogCannotJoin(ILogger logger, LogLevel level, string nodeId, string url, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Orchestrator {OrchestratorId} proved to be peer {PeerId}")]
+    private static partial void LogOrchestratorVerified(ILogger logger, string orchestratorId, string peerId);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orchestrator asked for a new handshake: {Reason}")]
     private static partial void LogRejoining(ILogger logger, string reason);

@@ -29,6 +29,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
     private readonly ConcurrentDictionary<string, PeerStream> _peers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _ackLoop;
+    private int _disposed;
 
     public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, string source, GroupCommitWriter writer, ILogger logger)
     {
@@ -57,8 +58,14 @@ public sealed partial class OrderedSender : IAsyncDisposable
     /// <summary>The receiver told us (in a handshake) what it has processed: resume right after it.</summary>
     public void Resync(string peer, ulong receiverLast) => Stream(peer).Resync(receiverLast);
 
+    /// <summary>Stops sending; safe to call twice (its owner stops it, and then the container disposes it).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await _stopping.CancelAsync();
         var loops = _peers.Values.Select(p => p.Loop).Append(_ackLoop ?? Task.CompletedTask);
         try

@@ -56,6 +56,24 @@ public sealed record ShutdownNoticeResponse
     public ulong LastComputeSeqNum { get; set; }
 }
 
+/// <summary>
+/// Sent by a compute node before its handshake when it was told which orchestrator to expect (<c>--peer</c>): the
+/// orchestrator must sign <see cref="Nonce"/> (base64, random) with its node key.
+/// </summary>
+public sealed record IdentityChallengeRequest
+{
+    public required string Nonce { get; set; }
+}
+
+/// <summary>The orchestrator's proof of identity: its marshalled public key and its signature of the challenge, base64.</summary>
+public sealed record IdentityChallengeResponse
+{
+    public required string NodeID { get; set; }
+    public required string PeerID { get; set; }
+    public required string PublicKey { get; set; }
+    public required string Signature { get; set; }
+}
+
 /// <summary>Answer to a request the receiver could not process (bad envelope, unknown type).</summary>
 public sealed record ErrorResponse
 {

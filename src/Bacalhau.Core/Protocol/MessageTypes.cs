@@ -11,6 +11,8 @@ public static class MessageTypes
     public const string UpdateNodeInfoResponse = "UpdateNodeInfoResponse";
     public const string ShutdownNoticeRequest = "ShutdownNoticeRequest";
     public const string ShutdownNoticeResponse = "ShutdownNoticeResponse";
+    public const string IdentityChallengeRequest = "IdentityChallengeRequest";
+    public const string IdentityChallengeResponse = "IdentityChallengeResponse";
     public const string Error = "Error";
 
     public const string AskForBid = "AskForBidRequest";

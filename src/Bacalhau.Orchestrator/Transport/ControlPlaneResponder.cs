@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 using Bacalhau.Orchestrator.Nodes;
@@ -80,6 +81,10 @@ public sealed partial class ControlPlaneResponder(
                         : new UpdateNodeInfoResponse { Reason = "node ID does not match subject" };
                     await ReplyAsync(message, MessageTypes.UpdateNodeInfoResponse, updateResponse, ctx.UpdateNodeInfoResponse, cancellationToken);
                     break;
+                case MessageTypes.IdentityChallengeRequest:
+                    var challenge = envelope.PayloadAs(ctx.IdentityChallengeRequest);
+                    await ReplyAsync(message, MessageTypes.IdentityChallengeResponse, ProveIdentity(challenge), ctx.IdentityChallengeResponse, cancellationToken);
+                    break;
                 case MessageTypes.ShutdownNoticeRequest:
                     var notice = envelope.PayloadAs(ctx.ShutdownNoticeRequest);
                     registry.ShutdownNotice(notice with { NodeID = nodeId });
@@ -94,6 +99,24 @@ public sealed partial class ControlPlaneResponder(
             LogBadMessage(logger, nodeId, ex.Message);
             await ReplyAsync(message, MessageTypes.Error, new ErrorResponse { Error = ex.Message }, BacalhauJsonContext.Default.ErrorResponse, cancellationToken);
         }
+    }
+
+    private IdentityChallengeResponse ProveIdentity(IdentityChallengeRequest challenge)
+    {
+        // The node signs only short random challenges, never arbitrary documents.
+        var nonce = new byte[IdentityChallenge.MaxNonceSize];
+        if (!Convert.TryFromBase64String(challenge.Nonce, nonce, out var length) || length < IdentityChallenge.MinNonceSize)
+        {
+            throw new EnvelopeException($"IdentityChallengeRequest.Nonce must be {IdentityChallenge.MinNonceSize} to {IdentityChallenge.MaxNonceSize} bytes in base64");
+        }
+
+        return new IdentityChallengeResponse
+        {
+            NodeID = identity.NodeId,
+            PeerID = identity.Key.PeerId.Text,
+            PublicKey = Convert.ToBase64String(identity.Key.PublicKey),
+            Signature = Convert.ToBase64String(IdentityChallenge.Sign(identity.Key, nonce.AsSpan(0, length))),
+        };
     }
 
     private ValueTask ReplyAsync<T>(NatsMsg<byte[]> request, string type, T payload, JsonTypeInfo<T> typeInfo, CancellationToken cancellationToken)

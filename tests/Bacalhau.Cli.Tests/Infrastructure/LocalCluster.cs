@@ -35,9 +35,16 @@ internal sealed class LocalCluster : IAsyncDisposable
     {
         var dataDir = NewDataDir();
         var (apiPort, natsPort) = (FreePort(), FreePort());
+        await StartOrchestratorAsync(dataDir, apiPort, natsPort, extra);
+        return (dataDir, apiPort, natsPort);
+    }
+
+    /// <summary>An orchestrator on <paramref name="dataDir"/> (a restart when it was used before); returns once it answers.</summary>
+    public async Task<CliProcess> StartOrchestratorAsync(string dataDir, int apiPort, int natsPort, params string[] extra)
+    {
         var process = Serve(dataDir, ["--orchestrator", "--api-port", $"{apiPort}", "--host", "127.0.0.1", "--port", $"{natsPort}", "--Orchestrator.Host=127.0.0.1", .. extra]);
         await WaitUntilAsync(async () => (await CliProcess.RunAsync(dataDir, "agent", "alive", "--api-port", $"{apiPort}")).ExitCode == 0, process, "the orchestrator to answer");
-        return (dataDir, apiPort, natsPort);
+        return process;
     }
 
     /// <summary>Waits until <c>node list</c> shows <paramref name="count"/> compute nodes, all CONNECTED; returns their IDs.</summary>
@@ -117,7 +124,7 @@ internal sealed class LocalCluster : IAsyncDisposable
         }
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, CliProcess watched, string what)
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, CliProcess watched, string what)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         while (!await condition())

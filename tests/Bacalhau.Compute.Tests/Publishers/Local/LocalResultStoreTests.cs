@@ -3,6 +3,7 @@ using System.IO.Compression;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers.Local;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests.Publishers.Local;
@@ -13,9 +14,19 @@ public sealed class LocalResultStoreTests : IDisposable
     private readonly string _dataDir = Directory.CreateTempSubdirectory("bacalhau-results-").FullName;
     private readonly LocalResultStore _store;
 
-    public LocalResultStoreTests() => _store = new LocalResultStore(new ComputeIdentity("n-1", _dataDir, new Dictionary<string, string>(), null));
+    private readonly NodeKey _key;
 
-    public void Dispose() => Directory.Delete(_dataDir, recursive: true);
+    public LocalResultStoreTests()
+    {
+        _key = NodeKey.LoadOrCreate(_dataDir, NodeKey.DefaultPort);
+        _store = new LocalResultStore(new ComputeIdentity("n-1", _dataDir, new Dictionary<string, string>(), null, _key));
+    }
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        Directory.Delete(_dataDir, recursive: true);
+    }
 
     [Fact]
     public async Task An_archive_holds_each_result_path_under_its_name_and_the_output_and_exit_code()
