@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Builds the orchestrator, compute node, CLI and benchmark in Release and runs the benchmark scenarios
+# (all by default; --scenarios 1,2 --quick for a short run; --help for the options). Prints a table and writes
+# bench/results/<timestamp>.json. Ctrl+C stops every process it started.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/prerequisites.sh
+bacalhau_require_dotnet
+bacalhau_install_packages
+for project in src/Bacalhau.Orchestrator src/Bacalhau.Compute src/Bacalhau.Cli bench/Bacalhau.Bench; do
+  dotnet build -c Release -v quiet -nologo "$project" >/dev/null
+done
+exec dotnet bench/Bacalhau.Bench/bin/Release/net10.0/Bacalhau.Bench.dll "$@"
