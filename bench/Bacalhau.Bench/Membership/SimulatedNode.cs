@@ -1,4 +1,3 @@
-using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
@@ -14,43 +13,19 @@ internal sealed class SimulatedNode(INatsConnection nats, string nodeId)
 {
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly Resources Capacity = new() { CPU = 1.6, Memory = 6L << 30, Disk = 80L << 30 };
+    private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
+    private readonly string _subject = Subjects.ControlOut(nodeId);
 
-    public string NodeId => nodeId;
-
-    public async Task<bool> HandshakeAsync(CancellationToken cancellationToken)
-    {
-        var response = await RequestAsync(
-            MessageTypes.HandshakeRequest,
-            new HandshakeRequest { NodeInfo = Info(), StartTime = _startTime },
-            BacalhauJsonContext.Default.HandshakeRequest,
-            BacalhauJsonContext.Default.HandshakeResponse,
-            cancellationToken);
-        return response.Accepted;
-    }
+    public async Task<bool> HandshakeAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.HandshakeRequest, new HandshakeRequest { NodeInfo = Info(), StartTime = _startTime }, Json.HandshakeRequest, Json.HandshakeResponse, RequestTimeout, cancellationToken)).Accepted;
 
     /// <summary>False when the orchestrator asks for a new handshake.</summary>
-    public async Task<bool> HeartbeatAsync(CancellationToken cancellationToken)
-    {
-        var response = await RequestAsync(
-            MessageTypes.HeartbeatRequest,
-            new HeartbeatRequest { NodeID = nodeId, AvailableCapacity = Capacity },
-            BacalhauJsonContext.Default.HeartbeatRequest,
-            BacalhauJsonContext.Default.HeartbeatResponse,
-            cancellationToken);
-        return response.Accepted;
-    }
+    public async Task<bool> HeartbeatAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.HeartbeatRequest, new HeartbeatRequest { NodeID = nodeId, AvailableCapacity = Capacity }, Json.HeartbeatRequest, Json.HeartbeatResponse, RequestTimeout, cancellationToken)).Accepted;
 
-    public async Task<bool> UpdateInfoAsync(CancellationToken cancellationToken)
-    {
-        var response = await RequestAsync(
-            MessageTypes.UpdateNodeInfoRequest,
-            new UpdateNodeInfoRequest { NodeInfo = Info() },
-            BacalhauJsonContext.Default.UpdateNodeInfoRequest,
-            BacalhauJsonContext.Default.UpdateNodeInfoResponse,
-            cancellationToken);
-        return response.Accepted;
-    }
+    public async Task<bool> UpdateInfoAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.UpdateNodeInfoRequest, new UpdateNodeInfoRequest { NodeInfo = Info() }, Json.UpdateNodeInfoRequest, Json.UpdateNodeInfoResponse, RequestTimeout, cancellationToken)).Accepted;
 
     /// <summary>What a compute node with the noop, docker and wasm engines and both publishers reports.</summary>
     private NodeInfo Info() => new()
@@ -67,12 +42,4 @@ internal sealed class SimulatedNode(INatsConnection nats, string nodeId)
             MaxJobRequirements = Capacity,
         },
     };
-
-    private Task<TResponse> RequestAsync<TRequest, TResponse>(
-        string type,
-        TRequest request,
-        JsonTypeInfo<TRequest> requestType,
-        JsonTypeInfo<TResponse> responseType,
-        CancellationToken cancellationToken) =>
-        nats.RequestAsync(Subjects.ControlOut(nodeId), nodeId, type, request, requestType, responseType, RequestTimeout, cancellationToken);
 }
