@@ -7,7 +7,6 @@ cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 bacalhau_require_dotnet
 bacalhau_install_packages
-for project in src/Bacalhau.Orchestrator src/Bacalhau.Compute src/Bacalhau.Cli bench/Bacalhau.Bench; do
-  dotnet build -c Release -v quiet -nologo "$project" >/dev/null
-done
+# One build: the benchmark references the orchestrator and compute node and builds the CLI with them.
+dotnet build -c Release -v quiet -nologo bench/Bacalhau.Bench
 exec dotnet bench/Bacalhau.Bench/bin/Release/net10.0/Bacalhau.Bench.dll "$@"

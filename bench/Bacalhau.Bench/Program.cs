@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Bacalhau.Bench;
 using Bacalhau.Bench.Measurement;
 using Bacalhau.Bench.Scenarios;
@@ -16,15 +17,19 @@ if (options.Help)
 }
 
 using var cancellation = new CancellationTokenSource();
-// Ctrl+C stops the run; every process a scenario started is then stopped by its PID as the scenario unwinds.
-Console.CancelKeyPress += (_, e) =>
+// Ctrl+C or SIGTERM stops the run; every process a scenario started is then stopped by its PID as the scenario unwinds.
+void Stop(PosixSignalContext context)
 {
-    e.Cancel = true;
+    context.Cancel = true;
     cancellation.Cancel();
-};
+}
+
+using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
 
 var settings = new BenchSettings(options.Quick);
 var startedAt = DateTimeOffset.UtcNow;
+var clock = System.Diagnostics.Stopwatch.StartNew();
 var figures = new List<Figure>();
 foreach (var scenario in all.Where(s => options.Scenarios.Contains(s.Number)))
 {
@@ -46,7 +51,7 @@ foreach (var scenario in all.Where(s => options.Scenarios.Contains(s.Number)))
 }
 
 Console.WriteLine(ResultTable.Format(figures));
-var report = new BenchReport(startedAt, DateTimeOffset.UtcNow - startedAt, options.Quick, options.Scenarios, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription, figures);
+var report = new BenchReport(startedAt, clock.Elapsed, options.Quick, options.Scenarios, Environment.ProcessorCount, System.Runtime.InteropServices.RuntimeInformation.OSDescription, figures);
 var path = await ResultFile.WriteAsync(options.ResultsDirectory, report, CancellationToken.None);
 Console.WriteLine($"Figures written to {path} in {report.Duration.TotalMinutes:F1} min");
 return 0;
