@@ -63,7 +63,7 @@ internal sealed class JobStoreScenario : IScenario
     /// <summary>After a settling pause: the page's latency (whole body read, after a warm-up), then RSS.</summary>
     private static async Task<Sample> MeasureAsync(int pid, HttpClient http, int requests, BenchSettings settings, CancellationToken cancellationToken)
     {
-        await Task.Delay(settings.Window(5, 2), cancellationToken);
+        await Task.Delay(settings.Window(3, 2), cancellationToken);
         var latencies = new Latencies();
         for (var i = -requests / 10; i < requests; i++)
         {

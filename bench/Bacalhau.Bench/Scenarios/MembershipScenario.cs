@@ -30,7 +30,7 @@ internal sealed class MembershipScenario : IScenario
 
         BenchSettings.Progress("scenario 3: idle orchestrator (baseline)");
         await Task.Delay(settings.Window(5, 2), cancellationToken);
-        var idle = await MeasureAsync(cluster.OrchestratorPid, http, settings.Window(15, 5), settings.Count(20, 5), cancellationToken);
+        var idle = await MeasureAsync(cluster.OrchestratorPid, http, settings.Window(10, 5), settings.Count(20, 5), cancellationToken);
 
         var figures = new List<Figure>();
         await using var fleet = new SimulatedFleet(nats, heartbeat.Interval, heartbeat.InfoUpdateInterval);

@@ -31,9 +31,9 @@ internal sealed class NoopJobsScenario : IScenario
             var load = new JobLoad(cluster.Client, watcher, JobLoad.NoopJob);
 
             BenchSettings.Progress($"scenario 2: {nodes} node(s), concurrency 1");
-            var sequential = await load.RunAsync(1, settings.Window(3, 1), settings.Window(12, 4), cancellationToken);
+            var sequential = await load.RunAsync(1, settings.Window(2, 1), settings.Window(10, 4), cancellationToken);
             BenchSettings.Progress($"scenario 2: {nodes} node(s), concurrency {HighConcurrency}");
-            var concurrent = await load.RunAsync(HighConcurrency, settings.Window(3, 1), settings.Window(15, 5), cancellationToken);
+            var concurrent = await load.RunAsync(HighConcurrency, settings.Window(2, 1), settings.Window(12, 5), cancellationToken);
             figures.AddRange(Describe(nodes, sequential, concurrent, baseline));
         }
 
