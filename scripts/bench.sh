@@ -8,5 +8,5 @@ source scripts/prerequisites.sh
 bacalhau_require_dotnet
 bacalhau_install_packages
 # One build: the benchmark references the orchestrator and compute node and builds the CLI with them.
-dotnet build -c Release -v quiet -nologo bench/Bacalhau.Bench
+dotnet build -c Release -v quiet -nologo bench/Bacalhau.Bench >&2
 exec dotnet bench/Bacalhau.Bench/bin/Release/net10.0/Bacalhau.Bench.dll "$@"
