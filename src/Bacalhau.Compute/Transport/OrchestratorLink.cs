@@ -234,28 +234,13 @@ public sealed partial class OrchestratorLink(
         string.Join(',', info.ComputeNodeInfo?.Publishers ?? []),
         string.Join(',', info.Labels.Select(l => $"{l.Key}={l.Value}")));
 
-    private async Task<TResponse> RequestAsync<TRequest, TResponse>(
+    private Task<TResponse> RequestAsync<TRequest, TResponse>(
         string type,
         TRequest request,
         JsonTypeInfo<TRequest> requestType,
         JsonTypeInfo<TResponse> responseType,
-        CancellationToken cancellationToken)
-    {
-        var (data, headers) = NclMessage.Create(type, identity.NodeId, request, requestType);
-        var reply = await nats.RequestAsync<byte[], byte[]>(
-            ControlSubject,
-            data,
-            headers,
-            replyOpts: new NatsSubOpts { Timeout = RequestTimeout },
-            cancellationToken: cancellationToken);
-        var envelope = Envelope.Decode(reply.Data);
-        if (envelope.Type == MessageTypes.Error)
-        {
-            throw new EnvelopeException($"orchestrator answered with an error: {envelope.PayloadAs(BacalhauJsonContext.Default.ErrorResponse).Error}");
-        }
-
-        return envelope.PayloadAs(responseType);
-    }
+        CancellationToken cancellationToken) =>
+        nats.RequestAsync(ControlSubject, identity.NodeId, type, request, requestType, responseType, RequestTimeout, cancellationToken);
 
     private void Fail(string error)
     {

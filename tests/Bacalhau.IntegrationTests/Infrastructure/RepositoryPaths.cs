@@ -17,6 +17,8 @@ internal static class RepositoryPaths
 
     public static string CliAssembly => Path.Combine(Root, "src", "Bacalhau.Cli", "bin", Configuration, "net10.0", "bacalhau.dll");
 
+    public static string OrchestratorAssembly => Path.Combine(Root, "src", "Bacalhau.Orchestrator", "bin", Configuration, "net10.0", "Bacalhau.Orchestrator.dll");
+
     public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute", "bin", Configuration, "net10.0", "Bacalhau.Compute.dll");
 
     private static string FindRoot()

@@ -1,0 +1,45 @@
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using NATS.Client.Core;
+
+namespace Bacalhau.Bench.Membership;
+
+/// <summary>
+/// A compute node reduced to its membership: the handshake, heartbeats and node info updates a real node's
+/// OrchestratorLink sends, with the same messages and envelopes, on a NATS connection shared with other simulated nodes.
+/// </summary>
+internal sealed class SimulatedNode(INatsConnection nats, string nodeId)
+{
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+    private static readonly Resources Capacity = new() { CPU = 1.6, Memory = 6L << 30, Disk = 80L << 30 };
+    private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
+    private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
+    private readonly string _subject = Subjects.ControlOut(nodeId);
+
+    public async Task<bool> HandshakeAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.HandshakeRequest, new HandshakeRequest { NodeInfo = Info(), StartTime = _startTime }, Json.HandshakeRequest, Json.HandshakeResponse, RequestTimeout, cancellationToken)).Accepted;
+
+    /// <summary>False when the orchestrator asks for a new handshake.</summary>
+    public async Task<bool> HeartbeatAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.HeartbeatRequest, new HeartbeatRequest { NodeID = nodeId, AvailableCapacity = Capacity }, Json.HeartbeatRequest, Json.HeartbeatResponse, RequestTimeout, cancellationToken)).Accepted;
+
+    public async Task<bool> UpdateInfoAsync(CancellationToken cancellationToken) =>
+        (await nats.RequestAsync(_subject, nodeId, MessageTypes.UpdateNodeInfoRequest, new UpdateNodeInfoRequest { NodeInfo = Info() }, Json.UpdateNodeInfoRequest, Json.UpdateNodeInfoResponse, RequestTimeout, cancellationToken)).Accepted;
+
+    /// <summary>What a compute node with the noop, docker and wasm engines and both publishers reports.</summary>
+    private NodeInfo Info() => new()
+    {
+        NodeID = nodeId,
+        NodeType = NodeType.Compute,
+        SupportedProtocols = [Protocols.NclV1],
+        ComputeNodeInfo = new ComputeNodeInfo
+        {
+            ExecutionEngines = ["docker", "noop", "wasm"],
+            Publishers = ["local", "noop"],
+            MaxCapacity = Capacity,
+            AvailableCapacity = Capacity,
+            MaxJobRequirements = Capacity,
+        },
+    };
+}
