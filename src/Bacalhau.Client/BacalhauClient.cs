@@ -6,6 +6,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
+using Bacalhau.Core.Models.Jobs;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 
@@ -19,6 +20,9 @@ public sealed class BacalhauClient(HttpClient http)
 {
     private const string Jobs = "api/v1/orchestrator/jobs";
     private const string Nodes = "api/v1/orchestrator/nodes";
+
+    // How long one blocking query may wait on the server for a job to change.
+    private const string FollowWait = "30s";
     private const string Agent = "api/v1/agent";
 
     private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
@@ -95,13 +99,25 @@ public sealed class BacalhauClient(HttpClient http)
     }
 
     /// <summary>
-    /// A blocking query: the job as soon as its revision passes <paramref name="revision"/>, or as it is after
-    /// <paramref name="wait"/>.
+    /// The job now and then at each change until it is Completed, Failed or Stopped: blocking queries
+    /// (<c>?index=&amp;wait=</c>) answer as soon as the job changes, so there is no polling interval to wait out.
     /// </summary>
-    public Task<GetJobResponse> WaitForJobChangeAsync(string jobId, ulong revision, TimeSpan wait, CancellationToken cancellationToken = default) =>
-        GetAsync($"{Jobs}/{Escape(jobId)}" + Query(
-            ("index", revision.ToString(System.Globalization.CultureInfo.InvariantCulture)),
-            ("wait", $"{(long)wait.TotalMilliseconds}ms")), Json.GetJobResponse, cancellationToken);
+    public async IAsyncEnumerable<Job> FollowJobAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var job = (await GetJobAsync(jobId, cancellationToken: cancellationToken)).Job;
+        yield return job;
+        while (!job.State.StateType.IsTerminal())
+        {
+            var query = Query(("index", job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("wait", FollowWait));
+            var next = (await GetAsync($"{Jobs}/{Escape(jobId)}" + query, Json.GetJobResponse, cancellationToken)).Job;
+            if (next.Revision != job.Revision)
+            {
+                yield return next;
+            }
+
+            job = next;
+        }
+    }
 
     public Task<ListJobExecutionsResponse> ListExecutionsAsync(string jobId, CancellationToken cancellationToken = default) =>
         GetAsync($"{Jobs}/{Escape(jobId)}/executions", Json.ListJobExecutionsResponse, cancellationToken);

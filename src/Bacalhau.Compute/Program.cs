@@ -1,6 +1,8 @@
 using Bacalhau.Compute;
 
-var builder = WebApplication.CreateBuilder(args);
+// The content root is where the binaries are, not the working directory: configuration files are watched under it,
+// and a data directory below the working directory would otherwise feed that watcher every execution's files.
+var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
 
 builder.AddServiceDefaults();
 builder.AddCompute();

@@ -18,7 +18,7 @@ internal sealed record JobLoadResult(double JobsPerSecond, Latencies Client, Lat
 /// Closed-loop load: <c>concurrency</c> clients each submit a job through the REST API, wait until the API reports it
 /// terminal, and submit the next. Jobs that end during the warm-up are not counted.
 /// </summary>
-internal sealed class JobLoad(BacalhauClient client, JobCompletionWatcher watcher, JsonElement jobSpec)
+internal sealed class JobLoad(BacalhauClient client, JsonElement jobSpec)
 {
     /// <summary>A batch job of one noop task: it does nothing, so all that is measured is the system's own work.</summary>
     public static JsonElement NoopJob { get; } = JsonDocument.Parse("""
@@ -41,7 +41,7 @@ internal sealed class JobLoad(BacalhauClient client, JobCompletionWatcher watche
             {
                 var submitted = Stopwatch.GetTimestamp();
                 var response = await client.PutJobAsync(jobSpec, cancellationToken: cancellationToken);
-                var job = await watcher.WaitAsync(response.JobID, cancellationToken);
+                var job = await FinishedAsync(client, response.JobID, cancellationToken);
                 var done = Stopwatch.GetTimestamp();
                 if (done < measureFrom || done > measureTo)
                 {
@@ -64,6 +64,18 @@ internal sealed class JobLoad(BacalhauClient client, JobCompletionWatcher watche
         }, cancellationToken)));
 
         return new JobLoadResult(completed / window.TotalSeconds, clientLatencies, serverLatencies, completed, failed);
+    }
+
+    /// <summary>The job once the API reports it terminal, followed with blocking queries as the CLI does.</summary>
+    public static async Task<Job> FinishedAsync(BacalhauClient client, string jobId, CancellationToken cancellationToken)
+    {
+        Job job = null!;
+        await foreach (var next in client.FollowJobAsync(jobId, cancellationToken))
+        {
+            job = next;
+        }
+
+        return job;
     }
 
     private static long Ticks(TimeSpan span) => (long)(span.TotalSeconds * Stopwatch.Frequency);

@@ -37,6 +37,7 @@ internal static class JobStoreSeeder
         var shift = (long)later.TotalNanoseconds;
         var jobId = $"j-{Guid.NewGuid():D}";
         var executionIds = executions.ToDictionary(e => e.ID, _ => $"e-{Guid.NewGuid():D}", StringComparer.Ordinal);
+        changes.CreatedJobs.Add(jobId);
         changes.Jobs.Add(job with { ID = jobId, CreateTime = job.CreateTime + shift, ModifyTime = job.ModifyTime + shift });
         changes.Executions.AddRange(executions.Select(e => e with
         {

@@ -32,10 +32,7 @@ internal sealed class JobStoreScenario : IScenario
 
         // A job the system really ran is the template of every stored one.
         var submitted = await cluster.Client.PutJobAsync(JobLoad.NoopJob, cancellationToken: cancellationToken);
-        await using (var watcher = await JobCompletionWatcher.StartAsync(nats, cluster.Client))
-        {
-            await watcher.WaitAsync(submitted.JobID, cancellationToken);
-        }
+        await JobLoad.FinishedAsync(cluster.Client, submitted.JobID, cancellationToken);
 
         var template = await cluster.Client.GetJobAsync(submitted.JobID, Everything, cancellationToken);
         await cluster.StopOrchestratorAsync();

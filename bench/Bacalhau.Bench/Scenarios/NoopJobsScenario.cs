@@ -27,8 +27,7 @@ internal sealed class NoopJobsScenario : IScenario
         {
             BenchSettings.Progress($"scenario 2: cluster with {nodes} compute node(s)");
             await using var cluster = await BacalhauCluster.StartAsync(nats, nodes, cancellationToken);
-            await using var watcher = await JobCompletionWatcher.StartAsync(nats, cluster.Client);
-            var load = new JobLoad(cluster.Client, watcher, JobLoad.NoopJob);
+            var load = new JobLoad(cluster.Client, JobLoad.NoopJob);
 
             BenchSettings.Progress($"scenario 2: {nodes} node(s), concurrency 1");
             var sequential = await load.RunAsync(1, settings.Window(2, 1), settings.Window(10, 4), cancellationToken);

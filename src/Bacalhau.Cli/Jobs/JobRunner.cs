@@ -9,8 +9,6 @@ namespace Bacalhau.Cli.Jobs;
 /// <summary>Submits a job and, unless told not to, follows it to the end and prints what it wrote.</summary>
 internal static class JobRunner
 {
-    // Each status request waits on the server until the job changes (a blocking query), at most this long.
-    private static readonly TimeSpan ChangeWait = TimeSpan.FromSeconds(30);
 
     /// <returns>The exit code: non-zero when the job failed.</returns>
     public static async Task<int> RunAsync(CommandContext context, JsonElement job, RunSettings run, CancellationToken cancellationToken)
@@ -74,9 +72,11 @@ internal static class JobRunner
         JobStateType? last = null;
         try
         {
-            var job = (await client.GetJobAsync(jobId, cancellationToken: deadline.Token)).Job;
-            while (true)
+            // The sequence ends with the job's terminal state.
+            Job job = null!;
+            await foreach (var next in client.FollowJobAsync(jobId, deadline.Token))
             {
+                job = next;
                 if (job.State.StateType != last && progress is not null)
                 {
                     var message = string.IsNullOrEmpty(job.State.Message) ? "" : $": {job.State.Message}";
@@ -84,13 +84,9 @@ internal static class JobRunner
                 }
 
                 last = job.State.StateType;
-                if (job.State.StateType.IsTerminal())
-                {
-                    return job;
-                }
-
-                job = (await client.WaitForJobChangeAsync(jobId, job.Revision, ChangeWait, deadline.Token)).Job;
             }
+
+            return job;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
