@@ -47,10 +47,8 @@ public static class NodeEndpoints
         var all = registry.List().OrderBy(n => n.Info.NodeID, StringComparer.Ordinal).Skip(offset);
         var page = limit is > 0 ? [.. all.Take(limit.Value + 1)] : all.ToList();
         var more = limit is > 0 && page.Count > limit;
-        return Results.Ok(new ListNodesResponse
-        {
-            Nodes = more ? page[..limit!.Value] : page,
-            NextToken = more ? (offset + limit!.Value).ToString(CultureInfo.InvariantCulture) : null,
-        });
+        return new NodeListResult(
+            more ? page[..limit!.Value] : page,
+            more ? (offset + limit!.Value).ToString(CultureInfo.InvariantCulture) : null);
     }
 }

@@ -1,0 +1,65 @@
+using System.Text;
+using System.Text.Json;
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Serialization;
+using Bacalhau.Orchestrator.Api;
+using Microsoft.AspNetCore.Http;
+
+namespace Bacalhau.Orchestrator.Tests.Api;
+
+public sealed class NodeListResultTests
+{
+    private static NodeState Node(string id, string label) => new()
+    {
+        Info = new NodeInfo
+        {
+            NodeID = id,
+            NodeType = NodeType.Compute,
+            Labels = new Dictionary<string, string> { ["zone"] = label },
+            ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"] },
+        },
+        Membership = NodeMembership.Approved,
+        ConnectionState = new ConnectionState { Status = NodeConnectionStatus.Connected },
+    };
+
+    private static async Task<string> WriteAsync(IReadOnlyList<NodeState> nodes, string? nextToken)
+    {
+        var context = new DefaultHttpContext();
+        using var body = new MemoryStream();
+        context.Response.Body = body;
+        await new NodeListResult(nodes, nextToken).ExecuteAsync(context);
+        return Encoding.UTF8.GetString(body.ToArray());
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("2")]
+    public async Task Writes_what_the_serializer_writes_for_the_response(string? nextToken)
+    {
+        IReadOnlyList<NodeState> nodes = [Node("n-1", "a"), Node("n-2", "b")];
+
+        var written = await WriteAsync(nodes, nextToken);
+
+        var expected = JsonSerializer.Serialize(new ListNodesResponse { Nodes = nodes, NextToken = nextToken }, BacalhauJsonContext.Default.ListNodesResponse);
+        Assert.Equal(expected, written);
+    }
+
+    [Fact]
+    public async Task A_replaced_node_state_is_written_anew()
+    {
+        var node = Node("n-1", "a");
+        Assert.Contains("\"zone\":\"a\"", await WriteAsync([node], null), StringComparison.Ordinal);
+
+        var moved = node with { Info = node.Info with { Labels = new Dictionary<string, string> { ["zone"] = "b" } } };
+
+        Assert.Contains("\"zone\":\"b\"", await WriteAsync([moved], null), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_empty_list_is_valid_json()
+    {
+        using var document = JsonDocument.Parse(await WriteAsync([], null));
+        Assert.Equal(0, document.RootElement.GetProperty("Nodes").GetArrayLength());
+    }
+}
