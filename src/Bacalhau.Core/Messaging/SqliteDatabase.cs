@@ -8,13 +8,7 @@ public static class SqliteDatabase
     public static SqliteConnection Open(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadWriteCreate,
-            Pooling = false,
-        }.ToString());
-        connection.Open();
+        var connection = Connect(path, SqliteOpenMode.ReadWriteCreate, pooling: false);
         // WAL + NORMAL: a commit survives a process crash (not a power cut) at the cost of one fsync per checkpoint,
         // which is what lets group commit reach thousands of changes per second.
         Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
@@ -25,17 +19,7 @@ public static class SqliteDatabase
     /// A read-only connection to a database another connection writes; pooled, so opening one per read is cheap.
     /// WAL lets it read the last commit while the writer works.
     /// </summary>
-    public static SqliteConnection OpenReader(string path)
-    {
-        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
-        {
-            DataSource = path,
-            Mode = SqliteOpenMode.ReadOnly,
-            Pooling = true,
-        }.ToString());
-        connection.Open();
-        return connection;
-    }
+    public static SqliteConnection OpenReader(string path) => Connect(path, SqliteOpenMode.ReadOnly, pooling: true);
 
     public static void Execute(SqliteConnection connection, string sql, SqliteTransaction? transaction = null)
     {
@@ -43,5 +27,12 @@ public static class SqliteDatabase
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static SqliteConnection Connect(string path, SqliteOpenMode mode, bool pooling)
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = mode, Pooling = pooling }.ToString());
+        connection.Open();
+        return connection;
     }
 }
