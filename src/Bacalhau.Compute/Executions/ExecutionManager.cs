@@ -203,7 +203,6 @@ public sealed partial class ExecutionManager(
     private async Task<ExecutionRequest> PrepareAsync(Execution execution, string workingDirectory, CancellationToken cancellationToken)
     {
         var task = execution.Job!.Tasks[0];
-        Directory.CreateDirectory(workingDirectory);
         var staged = await inputs.StageAsync(task, workingDirectory, cancellationToken);
         var results = task.ResultPaths
             .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))

@@ -18,7 +18,9 @@ public interface IExecutor
 /// <summary>
 /// An execution ready to run: its staged inputs (host paths to mount read-only at their targets) and the host
 /// directories its result paths map to, all under the execution's own working directory; and the files its
-/// stdout and stderr must be appended to as they are produced, which live log streaming tails.
+/// stdout and stderr must be appended to as they are produced, which live log streaming tails. The working
+/// directory exists only once something is put in it: an executor that needs room there creates its own
+/// subdirectory, and an execution that needs none (noop) costs no directory at all.
 /// </summary>
 public sealed record ExecutionRequest(
     Execution Execution,

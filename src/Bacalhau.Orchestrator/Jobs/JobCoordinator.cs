@@ -299,7 +299,8 @@ public sealed partial class JobCoordinator(
             };
             _cluster ??= new ClusterView(owner._registry.List(), owner._store.ActiveExecutions());
             // The stored executions, as this decision has changed them so far, then the ones it created.
-            var executions = owner._store.GetExecutions(job.ID).ToDictionary(e => e.ID, StringComparer.Ordinal);
+            var stored = Changes.CreatedJobs.Contains(job.ID) ? [] : owner._store.GetExecutions(job.ID);
+            var executions = stored.ToDictionary(e => e.ID, StringComparer.Ordinal);
             foreach (var execution in _executions.Values.Where(e => e.JobID == job.ID))
             {
                 executions[execution.ID] = execution;
@@ -354,7 +355,8 @@ public sealed partial class JobCoordinator(
 
         private void AddHistory(JobHistory entry)
         {
-            var seq = _historySeq.TryGetValue(entry.JobID, out var last) ? last + 1 : owner._store.NextHistorySeq(entry.JobID);
+            var seq = _historySeq.TryGetValue(entry.JobID, out var last) ? last + 1
+                : Changes.CreatedJobs.Contains(entry.JobID) ? 1 : owner._store.NextHistorySeq(entry.JobID);
             _historySeq[entry.JobID] = seq;
             Changes.History.Add(entry with { SeqNum = seq });
         }
