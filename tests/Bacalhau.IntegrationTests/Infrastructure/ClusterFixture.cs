@@ -140,7 +140,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
         int[] ids;
         lock (_processIds)
         {
-            ids = [.. _processIds];
+            ids = [.. _processIds.Union(ProcessesUsing(DataDir))];
         }
 
         foreach (var id in ids)
@@ -158,6 +158,37 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             catch (ArgumentException)
             {
                 // Already gone.
+            }
+        }
+    }
+
+    /// <summary>
+    /// Processes whose environment names <paramref name="dataDir"/> as their data directory: every node of this
+    /// cluster, including one that Aspire started without reporting its process ID.
+    /// </summary>
+    private static IEnumerable<int> ProcessesUsing(string dataDir)
+    {
+        var marker = $"BACALHAU_DIR={dataDir}";
+        foreach (var directory in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(directory), out var id))
+            {
+                continue;
+            }
+
+            string environment;
+            try
+            {
+                environment = File.ReadAllText(Path.Combine(directory, "environ"));
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                continue;
+            }
+
+            if (environment.Split('\0').Contains(marker, StringComparer.Ordinal))
+            {
+                yield return id;
             }
         }
     }
