@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.Json;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Jobs;
@@ -61,11 +60,9 @@ public static class JobEndpoints
             return ApiErrors.BadRequest(ex.Message);
         }
 
-        job = JobDefaults.Apply(job with { ID = $"j-{Guid.NewGuid():D}" });
-        var errors = JobValidator.Validate(job);
-        if (errors.Count > 0)
+        if (!JobSubmissions.TryPrepare(job, out job, out var error))
         {
-            return ApiErrors.BadRequest(string.Join("; ", errors));
+            return ApiErrors.BadRequest(error);
         }
 
         var result = await coordinator.SubmitAsync(job, cancellationToken);
@@ -75,14 +72,13 @@ public static class JobEndpoints
     private static IResult ListJobs(JobStore store, int? limit, string? next_token, bool? reverse)
     {
         var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
-        var offset = 0;
-        if (!string.IsNullOrEmpty(next_token) && (!int.TryParse(next_token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        if (!PageTokens.TryRead(next_token, out var offset))
         {
-            return ApiErrors.BadRequest($"next_token '{next_token}' is not a token this server issued");
+            return PageTokens.Invalid(next_token);
         }
 
         var items = store.ListJobs(offset, size, reverse ?? false);
-        var next = offset + items.Count < store.JobCount && items.Count == size ? (offset + items.Count).ToString(CultureInfo.InvariantCulture) : null;
+        var next = offset + items.Count < store.JobCount && items.Count == size ? PageTokens.For(offset + items.Count) : null;
         return Results.Ok(new ListJobsResponse { Items = items, NextToken = next });
     }
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Bacalhau.Core.Api;
 using Bacalhau.Orchestrator.Nodes;
 
@@ -33,10 +32,9 @@ public static class NodeEndpoints
     /// <summary>Nodes by ID; all of them unless <c>limit</c> asks for a page (<c>next_token</c> continues).</summary>
     private static IResult ListNodes(NodeRegistry registry, int? limit, string? next_token)
     {
-        var offset = 0;
-        if (!string.IsNullOrEmpty(next_token) && (!int.TryParse(next_token, NumberStyles.None, CultureInfo.InvariantCulture, out offset) || offset < 0))
+        if (!PageTokens.TryRead(next_token, out var offset))
         {
-            return ApiErrors.BadRequest($"next_token '{next_token}' is not a token this server issued");
+            return PageTokens.Invalid(next_token);
         }
 
         if (limit < 0)
@@ -49,6 +47,6 @@ public static class NodeEndpoints
         var more = limit is > 0 && page.Count > limit;
         return new NodeListResult(
             more ? page[..limit!.Value] : page,
-            more ? (offset + limit!.Value).ToString(CultureInfo.InvariantCulture) : null);
+            more ? PageTokens.For(offset + limit!.Value) : null);
     }
 }

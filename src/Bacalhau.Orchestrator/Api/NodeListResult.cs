@@ -17,7 +17,7 @@ public sealed class NodeListResult(IReadOnlyList<NodeState> nodes, string? nextT
     private static readonly ConditionalWeakTable<NodeState, byte[]> Cache = [];
     private static readonly byte[] Open = "{\"Nodes\":["u8.ToArray();
 
-    public static byte[] JsonOf(NodeState node) =>
+    private static byte[] JsonOf(NodeState node) =>
         Cache.GetValue(node, n => JsonSerializer.SerializeToUtf8Bytes(n, BacalhauJsonContext.Default.NodeState));
 
     public async Task ExecuteAsync(HttpContext httpContext)

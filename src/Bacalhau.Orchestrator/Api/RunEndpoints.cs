@@ -53,11 +53,9 @@ public static partial class RunEndpoints
             return Refuse(logger, activity, ex.Message);
         }
 
-        job = JobDefaults.Apply(job with { ID = $"j-{Guid.NewGuid():D}" });
-        var errors = JobValidator.Validate(job);
-        if (errors.Count > 0)
+        if (!JobSubmissions.TryPrepare(job, out job, out var error))
         {
-            return Refuse(logger, activity, string.Join("; ", errors));
+            return Refuse(logger, activity, error);
         }
 
         activity?.SetTag("bacalhau.job.id", job.ID);

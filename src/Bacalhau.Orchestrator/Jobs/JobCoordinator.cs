@@ -219,7 +219,7 @@ public sealed partial class JobCoordinator(
         public Job? Job(string id) => _jobs.GetValueOrDefault(id) ?? owner._store.GetJob(id);
 
         public Execution? ActiveExecution(string id) =>
-            (_executions.GetValueOrDefault(id) ?? owner._store.GetExecution(id)) is { IsActive: true } execution ? execution : null;
+            (_executions.GetValueOrDefault(id) ?? owner._store.GetActiveExecution(id)) is { IsActive: true } execution ? execution : null;
 
         public void SaveJob(Job job)
         {

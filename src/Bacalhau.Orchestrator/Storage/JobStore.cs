@@ -115,21 +115,16 @@ public sealed class JobStore : IAsyncDisposable
             }
         }
 
-        var job = _tables.ReadJob(jobId);
-        return [.. _tables.ReadExecutions(jobId).Select(e => e with { Job = job })];
+        return _tables.ReadJob(jobId) is { } job ? _tables.ReadExecutions(job) : [];
     }
 
-    public Execution? GetExecution(string id)
+    /// <summary>The execution if it is active; every active execution is held in memory.</summary>
+    public Execution? GetActiveExecution(string id)
     {
         lock (_lock)
         {
-            if (_executions.TryGetValue(id, out var execution))
-            {
-                return execution;
-            }
+            return _activeExecutions.Contains(id) ? _executions[id] : null;
         }
-
-        return _tables.ReadExecution(id);
     }
 
     public IReadOnlyList<Execution> ActiveExecutions()
@@ -279,9 +274,9 @@ public sealed class JobStore : IAsyncDisposable
     private void Admit(Job job)
     {
         _history[job.ID] = _tables.ReadHistory(job.ID);
-        foreach (var execution in _tables.ReadExecutions(job.ID))
+        foreach (var execution in _tables.ReadExecutions(job))
         {
-            Index(execution with { Job = job });
+            Index(execution);
         }
     }
 

@@ -111,9 +111,6 @@ internal sealed class JobTables(string path)
     public Job? ReadJob(string id) =>
         Read("SELECT body FROM jobs WHERE id = $id", Context.Job, p => p.AddWithValue("$id", id)).FirstOrDefault();
 
-    public Execution? ReadExecution(string id) =>
-        Read("SELECT body FROM executions WHERE id = $id", Context.Execution, p => p.AddWithValue("$id", id)).FirstOrDefault();
-
     /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
     public List<Job> ReadJobs(int offset, int limit, bool reverse)
     {
@@ -145,9 +142,11 @@ internal sealed class JobTables(string path)
         return ids;
     }
 
-    public List<Execution> ReadExecutions(string jobId) =>
-        [.. Read("SELECT body FROM executions WHERE job_id = $job", Context.Execution, p => p.AddWithValue("$job", jobId))
-            .OrderBy(e => e.CreateTime).ThenBy(e => e.ID, StringComparer.Ordinal)];
+    /// <summary>The executions of <paramref name="job"/>, oldest first, each carrying the job as the API shows it.</summary>
+    public List<Execution> ReadExecutions(Job job) =>
+        [.. Read("SELECT body FROM executions WHERE job_id = $job", Context.Execution, p => p.AddWithValue("$job", job.ID))
+            .OrderBy(e => e.CreateTime).ThenBy(e => e.ID, StringComparer.Ordinal)
+            .Select(e => e with { Job = job })];
 
     public List<JobHistory> ReadHistory(string jobId) =>
         Read("SELECT body FROM history WHERE job_id = $job ORDER BY seq", Context.JobHistory, p => p.AddWithValue("$job", jobId));
