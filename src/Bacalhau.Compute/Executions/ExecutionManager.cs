@@ -117,12 +117,15 @@ public sealed partial class ExecutionManager(
             Accepted = rejection is null,
             Reason = rejection ?? "",
         }, BacalhauJsonContext.Default.BidResult);
-        await store.SaveAsync(recorded, reply, message);
-        sender.Enqueue([reply]);
+        var durable = store.SaveAsync(recorded, reply, message);
         if (rejection is null)
         {
+            // Run while the bid commits: the result is written after it (one writer, in order) and sent after it.
             _ = Task.Run(() => RunAsync(recorded, activity?.Context ?? parent));
         }
+
+        await durable;
+        sender.Enqueue([reply]);
     }
 
     /// <summary>Why this node cannot take <paramref name="execution"/>, or null when it can.</summary>

@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Core.Messaging;
@@ -7,70 +6,136 @@ namespace Bacalhau.Core.Messaging;
 /// The single writer of a database. Work items queued while a transaction commits are written together in the
 /// next one, so the cost of a commit is shared by everything that arrived meanwhile (group commit).
 /// </summary>
+/// <remarks>
+/// A caller that finds the writer idle commits on its own thread, and a batch of one completes inline: a lone change
+/// costs its commit and no thread hand-offs. Under load the writer is busy, callers only queue, the writing moves to
+/// the thread pool, and a batch's callers resume there so that their work does not hold up the next commit.
+/// </remarks>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 1024;
     private readonly SqliteConnection _connection;
-    private readonly Channel<WorkItem> _queue = Channel.CreateUnbounded<WorkItem>(new UnboundedChannelOptions { SingleReader = true });
-    private readonly Task _loop;
+    private readonly Lock _lock = new();
+    private readonly Queue<WorkItem> _queue = new();
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private bool _writing;
+    private bool _disposed;
 
-    public GroupCommitWriter(SqliteConnection connection)
-    {
-        _connection = connection;
-        _loop = Task.Run(RunAsync);
-    }
+    public GroupCommitWriter(SqliteConnection connection) => _connection = connection;
 
     /// <summary>Queues <paramref name="work"/>; the task completes once it is durable.</summary>
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work)
     {
-        var item = new WorkItem(work, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
-        if (!_queue.Writer.TryWrite(item))
+        var item = new WorkItem(work, new TaskCompletionSource());
+        lock (_lock)
         {
-            item.Done.SetException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+            if (_disposed)
+            {
+                return Task.FromException(new ObjectDisposedException(nameof(GroupCommitWriter)));
+            }
+
+            _queue.Enqueue(item);
+            if (_writing)
+            {
+                return item.Done.Task;
+            }
+
+            _writing = true;
         }
 
+        Drain(inline: true);
         return item.Done.Task;
     }
 
+    /// <summary>Stops taking work and waits until what was queued is written.</summary>
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
-        await _loop;
+        lock (_lock)
+        {
+            _disposed = true;
+            if (!_writing)
+            {
+                _stopped.TrySetResult();
+            }
+        }
+
+        await _stopped.Task;
     }
 
-    private async Task RunAsync()
+    /// <summary>Commits batches until the queue is empty; on a caller's thread it commits one batch, then hands over.</summary>
+    private void Drain(bool inline)
     {
-        var batch = new List<WorkItem>(MaxBatch);
-        while (await _queue.Reader.WaitToReadAsync())
+        var batch = new List<WorkItem>();
+        while (true)
         {
-            while (batch.Count < MaxBatch && _queue.Reader.TryRead(out var item))
+            lock (_lock)
             {
-                batch.Add(item);
+                while (batch.Count < MaxBatch && _queue.TryDequeue(out var next))
+                {
+                    batch.Add(next);
+                }
+
+                if (batch.Count == 0)
+                {
+                    _writing = false;
+                    if (_disposed)
+                    {
+                        _stopped.TrySetResult();
+                    }
+
+                    return;
+                }
             }
 
-            try
+            Write(batch);
+            if (batch.Count == 1)
             {
-                Commit(batch);
-                batch.ForEach(item => item.Done.SetResult());
+                batch[0].Settle();
             }
-            catch (Exception)
+            else
             {
-                // One bad item must not sink the others: retry them one transaction each.
                 foreach (var item in batch)
                 {
-                    try
-                    {
-                        Commit([item]);
-                        item.Done.SetResult();
-                    }
-                    catch (Exception ex)
-                    {
-                        item.Done.SetException(ex);
-                    }
+                    ThreadPool.UnsafeQueueUserWorkItem(static i => i.Settle(), item, preferLocal: false);
                 }
             }
 
             batch.Clear();
+            bool more;
+            lock (_lock)
+            {
+                more = _queue.Count > 0;
+            }
+
+            if (inline && more)
+            {
+                // More arrived meanwhile: write it from the thread pool, not on the thread of the caller that found us idle.
+                ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(inline: false), this, preferLocal: false);
+                return;
+            }
+        }
+    }
+
+    private void Write(List<WorkItem> batch)
+    {
+        try
+        {
+            Commit(batch);
+        }
+        catch (Exception)
+        {
+            // One bad item must not sink the others: retry them one transaction each.
+            foreach (var item in batch)
+            {
+                try
+                {
+                    Commit([item]);
+                }
+                catch (Exception ex)
+                {
+                    item.Error = ex;
+                }
+            }
         }
     }
 
@@ -85,5 +150,20 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         transaction.Commit();
     }
 
-    private sealed record WorkItem(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done);
+    private sealed record WorkItem(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)
+    {
+        public Exception? Error { get; set; }
+
+        public void Settle()
+        {
+            if (Error is null)
+            {
+                Done.SetResult();
+            }
+            else
+            {
+                Done.SetException(Error);
+            }
+        }
+    }
 }

@@ -119,28 +119,33 @@ public sealed partial class OrderedSender : IAsyncDisposable
         }
     }
 
-    /// <summary>The ordered stream of messages to one peer.</summary>
+    /// <summary>
+    /// The ordered stream of messages to one peer. Whoever makes a message sendable (a commit handing it over, an
+    /// acknowledgement opening the window) publishes it on its own thread, one thread at a time; a timer only rewinds
+    /// after a missing acknowledgement.
+    /// </summary>
     private sealed class PeerStream : IDisposable
     {
         private readonly OrderedSender _owner;
         private readonly string _peer;
         private readonly Lock _lock = new();
         private readonly SortedDictionary<ulong, OutboxEntry> _pending = [];
-        private readonly SemaphoreSlim _signal = new(0);
+        private readonly PeriodicTimer _ackTimer = new(AckTimeout);
         private ulong _acked;
         private ulong _nextToSend;
         private DateTime _lastProgress = DateTime.UtcNow;
+        private int _sending;
 
         public PeerStream(OrderedSender owner, string peer)
         {
             _owner = owner;
             _peer = peer;
-            Loop = Task.Run(() => RunAsync(owner._stopping.Token));
+            Loop = Task.Run(() => WatchAcksAsync(owner._stopping.Token));
         }
 
         public Task Loop { get; }
 
-        public void Dispose() => _signal.Dispose();
+        public void Dispose() => _ackTimer.Dispose();
 
         public void Add(OutboxEntry entry)
         {
@@ -159,7 +164,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
                 }
             }
 
-            Wake();
+            _ = SendReadyAsync();
         }
 
         public void Resync(ulong receiverLast)
@@ -171,16 +176,17 @@ public sealed partial class OrderedSender : IAsyncDisposable
                 _lastProgress = DateTime.UtcNow;
             }
 
-            Wake();
+            _ = SendReadyAsync();
         }
 
         public void OnAck(ulong seq, string error)
         {
+            var advanced = false;
             lock (_lock)
             {
                 if (string.IsNullOrEmpty(error))
                 {
-                    Acknowledge(seq);
+                    advanced = Acknowledge(seq);
                 }
                 else if (_nextToSend > _acked + 1)
                 {
@@ -189,14 +195,20 @@ public sealed partial class OrderedSender : IAsyncDisposable
                 }
             }
 
-            Wake();
+            if (advanced)
+            {
+                var peer = _peer;
+                _ = _owner._writer.WriteAsync((connection, transaction) => MessageOutbox.Acknowledged(connection, transaction, peer, seq));
+            }
+
+            _ = SendReadyAsync();
         }
 
-        private void Acknowledge(ulong seq)
+        private bool Acknowledge(ulong seq)
         {
             if (seq <= _acked)
             {
-                return;
+                return false;
             }
 
             _acked = seq;
@@ -211,62 +223,86 @@ public sealed partial class OrderedSender : IAsyncDisposable
                 _nextToSend = seq + 1;
             }
 
-            var peer = _peer;
-            _ = _owner._writer.WriteAsync((connection, transaction) => MessageOutbox.Acknowledged(connection, transaction, peer, seq));
+            return true;
         }
 
-        private void Wake()
+        /// <summary>Publishes what the window allows; a caller that finds another thread sending leaves it to that one.</summary>
+        private async Task SendReadyAsync()
         {
-            if (_signal.CurrentCount == 0)
-            {
-                _signal.Release();
-            }
-        }
-
-        private async Task RunAsync(CancellationToken cancellationToken)
-        {
+            var cancellationToken = _owner._stopping.Token;
             var batch = new List<OutboxEntry>();
-            while (!cancellationToken.IsCancellationRequested)
+            while (!cancellationToken.IsCancellationRequested && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
             {
-                lock (_lock)
-                {
-                    var inFlight = _nextToSend > _acked + 1;
-                    if (inFlight && DateTime.UtcNow - _lastProgress > AckTimeout)
-                    {
-                        // No acknowledgement for a while (peer away, message lost): start again from the first unacknowledged.
-                        _nextToSend = _acked + 1;
-                        _lastProgress = DateTime.UtcNow;
-                    }
-
-                    while (_nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out var entry))
-                    {
-                        batch.Add(entry);
-                        _nextToSend++;
-                    }
-                }
-
-                foreach (var entry in batch)
-                {
-                    try
-                    {
-                        await _owner.PublishAsync(entry, cancellationToken);
-                    }
-                    catch (NatsException ex)
-                    {
-                        LogSendFailed(_owner._logger, _peer, entry.Seq, ex.Message);
-                        break;
-                    }
-                }
-
-                batch.Clear();
                 try
                 {
-                    await _signal.WaitAsync(AckTimeout, cancellationToken);
+                    TakeReady(batch);
+                    foreach (var entry in batch)
+                    {
+                        try
+                        {
+                            await _owner.PublishAsync(entry, cancellationToken);
+                        }
+                        catch (NatsException ex)
+                        {
+                            // This and the rest go again when the missing acknowledgement rewinds the stream.
+                            LogSendFailed(_owner._logger, _peer, entry.Seq, ex.Message);
+                            break;
+                        }
+                    }
                 }
-                catch (OperationCanceledException)
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
                 {
                     return;
                 }
+                finally
+                {
+                    Volatile.Write(ref _sending, 0);
+                }
+
+                batch.Clear();
+                lock (_lock)
+                {
+                    // Another thread may have made more sendable while this one held the stream.
+                    if (!_pending.ContainsKey(_nextToSend) || _nextToSend - _acked > Window)
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private void TakeReady(List<OutboxEntry> batch)
+        {
+            lock (_lock)
+            {
+                var inFlight = _nextToSend > _acked + 1;
+                if (inFlight && DateTime.UtcNow - _lastProgress > AckTimeout)
+                {
+                    // No acknowledgement for a while (peer away, message lost): start again from the first unacknowledged.
+                    _nextToSend = _acked + 1;
+                    _lastProgress = DateTime.UtcNow;
+                }
+
+                while (_nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out var entry))
+                {
+                    batch.Add(entry);
+                    _nextToSend++;
+                }
+            }
+        }
+
+        private async Task WatchAcksAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (await _ackTimer.WaitForNextTickAsync(cancellationToken))
+                {
+                    await SendReadyAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
             }
         }
     }
