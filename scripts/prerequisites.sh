@@ -20,6 +20,19 @@ bacalhau_install_packages() {
   else
     [ -x /bin/busybox ] || missing+=(busybox-static)
   fi
+  bacalhau_apt_install "${missing[@]}"
+}
+
+# Publishing the CLI as a native executable (Native AOT) links it with a C toolchain.
+bacalhau_require_native_toolchain() {
+  if command -v clang >/dev/null 2>&1 || command -v gcc >/dev/null 2>&1; then
+    return 0
+  fi
+  bacalhau_apt_install clang
+}
+
+bacalhau_apt_install() {
+  local missing=("$@")
   [ ${#missing[@]} -eq 0 ] && return 0
   if ! command -v apt-get >/dev/null 2>&1; then
     echo "Missing: ${missing[*]}. Install them with your package manager and run again." >&2

@@ -27,7 +27,7 @@ public sealed record BuildVersionInfo
             Minor = version.Minor.ToString(System.Globalization.CultureInfo.InvariantCulture),
             GitVersion = $"v{version.Major}.{version.Minor}.{version.Build}",
             GitCommit = plus >= 0 ? informational[(plus + 1)..] : "",
-            BuildDate = File.GetLastWriteTimeUtc(assembly.Location).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
+            BuildDate = File.GetLastWriteTimeUtc(BuiltFile(assembly)).ToString("yyyy-MM-ddTHH:mm:ssZ", System.Globalization.CultureInfo.InvariantCulture),
             GOOS = OperatingSystem.IsLinux() ? "linux" : OperatingSystem.IsMacOS() ? "darwin" : OperatingSystem.IsWindows() ? "windows" : "unknown",
             GOARCH = RuntimeInformation.OSArchitecture switch
             {
@@ -36,5 +36,12 @@ public sealed record BuildVersionInfo
                 var other => other.ToString().ToLowerInvariant(),
             },
         };
+    }
+
+    /// <summary>The assembly's file, or the executable it was compiled into ahead of time (which has no assembly files).</summary>
+    private static string BuiltFile(Assembly assembly)
+    {
+        var file = Path.Combine(AppContext.BaseDirectory, assembly.GetName().Name + ".dll");
+        return File.Exists(file) ? file : Environment.ProcessPath ?? file;
     }
 }

@@ -1,4 +1,5 @@
-using YamlDotNet.Serialization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Bacalhau.Core.Nodes;
 
@@ -10,10 +11,12 @@ public sealed class SystemMetadata
 {
     public const string FileName = "system_metadata.yaml";
 
-    [YamlMember(Alias = "NodeID")]
+    // Read and written through YAML's node model, which needs no reflection (the CLI is compiled ahead of time).
+    private const string NodeIdKey = "NodeID";
+    private const string InstanceIdKey = "InstanceID";
+
     public string? NodeId { get; set; }
 
-    [YamlMember(Alias = "InstanceID")]
     public string? InstanceId { get; set; }
 
     public static SystemMetadata Load(string dataDir)
@@ -26,10 +29,12 @@ public sealed class SystemMetadata
 
         try
         {
-            var deserializer = new DeserializerBuilder().IgnoreUnmatchedProperties().Build();
-            return deserializer.Deserialize<SystemMetadata?>(File.ReadAllText(path)) ?? new SystemMetadata();
+            var stream = new YamlStream();
+            stream.Load(new StringReader(File.ReadAllText(path)));
+            var root = stream.Documents.Count > 0 ? stream.Documents[0].RootNode as YamlMappingNode : null;
+            return new SystemMetadata { NodeId = Scalar(root, NodeIdKey), InstanceId = Scalar(root, InstanceIdKey) };
         }
-        catch (YamlDotNet.Core.YamlException ex)
+        catch (YamlException ex)
         {
             throw new InvalidDataException($"'{path}' is not valid YAML ({ex.Message}); fix or remove it", ex);
         }
@@ -39,9 +44,25 @@ public sealed class SystemMetadata
     {
         var path = Path.Combine(dataDir, FileName);
         var temp = path + ".tmp";
-        File.WriteAllText(temp, new SerializerBuilder().ConfigureDefaultValuesHandling(DefaultValuesHandling.OmitNull).Build().Serialize(this));
+        var root = new YamlMappingNode();
+        foreach (var (key, value) in new[] { (NodeIdKey, NodeId), (InstanceIdKey, InstanceId) })
+        {
+            if (value is not null)
+            {
+                root.Add(key, value);
+            }
+        }
+
+        using (var writer = new StreamWriter(temp))
+        {
+            new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        }
+
         File.Move(temp, path, overwrite: true);
     }
+
+    private static string? Scalar(YamlMappingNode? root, string key) =>
+        root is not null && root.Children.TryGetValue(new YamlScalarNode(key), out var node) && node is YamlScalarNode { Value: { Length: > 0 } value } ? value : null;
 
     /// <summary>The persisted node ID, created with <paramref name="create"/> and saved on first use.</summary>
     public static string GetOrCreateNodeId(string dataDir, Func<string> create)

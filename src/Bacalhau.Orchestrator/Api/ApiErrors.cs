@@ -1,4 +1,5 @@
 using Bacalhau.Core.Api;
+using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -9,5 +10,5 @@ public static class ApiErrors
 
     public static IResult NotFound(string message) => Error(message, StatusCodes.Status404NotFound);
 
-    public static IResult Error(string message, int code) => Results.Json(new ApiError { Message = message, Code = code }, statusCode: code);
+    public static IResult Error(string message, int code) => Results.Json(new ApiError { Message = message, Code = code }, BacalhauJsonContext.Default.ApiError, statusCode: code);
 }

@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Bacalhau.IntegrationTests.Infrastructure;
 
 /// <summary>Paths of the built projects, found from the test assembly's location.</summary>
@@ -16,6 +18,9 @@ internal static class RepositoryPaths
     public static string ConformanceJob(string fileName) => Path.Combine(Root, "tests", "conformance", "bacalhau-jobs", fileName);
 
     public static string CliAssembly => Path.Combine(Root, "src", "Bacalhau.Cli", "bin", Configuration, "net10.0", "bacalhau.dll");
+
+    /// <summary>The CLI as users get it: <c>dotnet publish src/Bacalhau.Cli -c Release</c>, a native executable.</summary>
+    public static string PublishedCli => Path.Combine(Root, "src", "Bacalhau.Cli", "bin", "Release", "net10.0", RuntimeInformation.RuntimeIdentifier, "publish", "bacalhau");
 
     public static string OrchestratorAssembly => Path.Combine(Root, "src", "Bacalhau.Orchestrator", "bin", Configuration, "net10.0", "Bacalhau.Orchestrator.dll");
 

@@ -62,9 +62,8 @@ public sealed partial class DockerExecutor : IExecutor, IDisposable
         activity?.SetTag("bacalhau.execution.id", request.Execution.ID);
         activity?.SetTag("container.image.name", spec.Image);
 
-        await ImagePuller.EnsureAsync(_client, spec.Image, cancellationToken);
         var started = Stopwatch.GetTimestamp();
-        var container = await CreateAsync(ContainerDefinition.Create(request, spec, _identity.NodeId));
+        var container = await CreateAsync(ContainerDefinition.Create(request, spec, _identity.NodeId), cancellationToken);
         activity?.SetTag("container.id", container);
         try
         {
@@ -92,12 +91,24 @@ public sealed partial class DockerExecutor : IExecutor, IDisposable
         _configuration.Dispose();
     }
 
-    /// <summary>Not cancellable: a container created by a call given up on would be known to no one until the next sweep.</summary>
-    private async Task<string> CreateAsync(CreateContainerParameters parameters)
+    /// <summary>
+    /// Creates the container, pulling its image only when the daemon answers that it has none: one call when the image
+    /// is there, as <c>docker run</c>. The creation itself is not cancellable: a container created by a call given up on
+    /// would be known to no one until the next sweep.
+    /// </summary>
+    private async Task<string> CreateAsync(CreateContainerParameters parameters, CancellationToken cancellationToken)
     {
         try
         {
-            return (await _client.Containers.CreateContainerAsync(parameters, CancellationToken.None)).ID;
+            try
+            {
+                return (await _client.Containers.CreateContainerAsync(parameters, CancellationToken.None)).ID;
+            }
+            catch (DockerImageNotFoundException)
+            {
+                await ImagePuller.PullAsync(_client, parameters.Image, cancellationToken);
+                return (await _client.Containers.CreateContainerAsync(parameters, CancellationToken.None)).ID;
+            }
         }
         catch (DockerApiException ex)
         {

@@ -3,16 +3,11 @@ using Docker.DotNet.Models;
 
 namespace Bacalhau.Compute.Executors.Docker;
 
-/// <summary>Makes sure an image is on the node: used as is when present, pulled otherwise.</summary>
+/// <summary>Pulls an image the daemon does not have, as <c>docker run</c> does when creating its container finds none.</summary>
 internal static class ImagePuller
 {
-    public static async Task EnsureAsync(IDockerClient client, string image, CancellationToken cancellationToken)
+    public static async Task PullAsync(IDockerClient client, string image, CancellationToken cancellationToken)
     {
-        if (await ExistsAsync(client, image, cancellationToken))
-        {
-            return;
-        }
-
         // The daemon reports most pull failures inside a successful response, as progress messages.
         var progress = new PullProgress();
         try
