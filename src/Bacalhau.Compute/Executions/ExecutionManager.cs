@@ -210,7 +210,7 @@ public sealed partial class ExecutionManager(
         var results = task.ResultPaths
             .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
             .ToList();
-        var (stdout, stderr) = logFiles.Create(execution.ID);
+        var (stdout, stderr) = logFiles.For(execution.ID);
         return new ExecutionRequest(execution, workingDirectory, staged, results, stdout, stderr);
     }
 

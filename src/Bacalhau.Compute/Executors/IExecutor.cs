@@ -19,8 +19,9 @@ public interface IExecutor
 /// An execution ready to run: its staged inputs (host paths to mount read-only at their targets) and the host
 /// directories its result paths map to, all under the execution's own working directory; and the files its
 /// stdout and stderr must be appended to as they are produced, which live log streaming tails. The working
-/// directory exists only once something is put in it: an executor that needs room there creates its own
-/// subdirectory, and an execution that needs none (noop) costs no directory at all.
+/// directory and the log files exist only once something goes in them: an executor that needs room creates its own
+/// subdirectory, one that writes output creates the log files, and an execution that needs neither (noop) costs no
+/// file system work at all.
 /// </summary>
 public sealed record ExecutionRequest(
     Execution Execution,
@@ -31,6 +32,14 @@ public sealed record ExecutionRequest(
     string StderrPath)
 {
     public JobTask Task => Execution.Job!.Tasks[0];
+
+    /// <summary>Creates the empty log files, for an executor about to write output.</summary>
+    public void CreateLogFiles()
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(StdoutPath)!);
+        File.WriteAllBytes(StdoutPath, []);
+        File.WriteAllBytes(StderrPath, []);
+    }
 }
 
 /// <summary>An input staged on the host at <paramref name="HostPath"/>, to appear read-only at <paramref name="Target"/>.</summary>

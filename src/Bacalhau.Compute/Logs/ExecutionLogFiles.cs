@@ -4,7 +4,8 @@ namespace Bacalhau.Compute.Logs;
 
 /// <summary>
 /// Where an execution's stdout and stderr are written as they are produced, outside its working directory so
-/// they outlive it: <c>&lt;data dir&gt;/logs/&lt;execution&gt;/stdout|stderr</c>. Log streaming tails these files.
+/// they outlive it: <c>&lt;data dir&gt;/logs/&lt;execution&gt;/stdout|stderr</c>. Log streaming tails these files; an
+/// execution that writes no output (noop) has none.
 /// </summary>
 public sealed class ExecutionLogFiles(ComputeIdentity identity)
 {
@@ -14,12 +15,4 @@ public sealed class ExecutionLogFiles(ComputeIdentity identity)
         return (Path.Combine(directory, "stdout"), Path.Combine(directory, "stderr"));
     }
 
-    public (string Stdout, string Stderr) Create(string executionId)
-    {
-        var paths = For(executionId);
-        Directory.CreateDirectory(Path.GetDirectoryName(paths.Stdout)!);
-        File.WriteAllBytes(paths.Stdout, []);
-        File.WriteAllBytes(paths.Stderr, []);
-        return paths;
-    }
 }

@@ -120,6 +120,7 @@ public sealed partial class DockerExecutor : IExecutor, IDisposable
     {
         // Attached before the start, so no output is missed.
         using var stream = await _client.Containers.AttachContainerAsync(container, tty: false, AttachOutput, cancellationToken);
+        request.CreateLogFiles();
         var output = new ContainerOutput(_options.MaxOutputBytes, request.StdoutPath, request.StderrPath);
         var reading = output.ReadAsync(stream, cancellationToken);
         try

@@ -42,6 +42,7 @@ public sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolver
             imports.Add(await modules.ResolveAsync(spec.ImportModules[i], $"ImportModules[{i}]", request, cancellationToken));
         }
 
+        request.CreateLogFiles();
         var plan = new WasmRunPlan(entry, imports, spec.Entrypoint, spec.Parameters, spec.Environment, WasmPreopens.For(request, scratch),
             request.StdoutPath, request.StderrPath, request.Execution.AllocatedResources.Memory);
         activity?.SetTag("bacalhau.wasm.module", entry.Name);
