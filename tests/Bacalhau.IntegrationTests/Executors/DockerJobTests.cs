@@ -95,12 +95,14 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task An_image_that_is_not_there_fails_the_execution_naming_it()
     {
+        // A registry on a closed loopback port: the pull fails at once and the daemon looks nothing up elsewhere.
+        const string Image = "127.0.0.1:9/no-such-image:0.1";
         var job = ShellJob("true");
-        job.Tasks[0].Engine.Params["Image"] = JsonSerializer.SerializeToElement("no-such-image:0.1");
+        job.Tasks[0].Engine.Params["Image"] = JsonSerializer.SerializeToElement(Image);
 
         var failed = await RunAsync(job, JobStateType.Failed);
 
-        Assert.Contains("image 'no-such-image:0.1' is not present on this node and could not be pulled", Assert.Single(failed.Executions!.Items).ComputeState.Message, StringComparison.Ordinal);
+        Assert.Contains($"image '{Image}' is not present on this node and could not be pulled", Assert.Single(failed.Executions!.Items).ComputeState.Message, StringComparison.Ordinal);
     }
 
     [Fact]
