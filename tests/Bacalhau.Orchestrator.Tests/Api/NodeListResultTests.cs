@@ -23,13 +23,16 @@ public sealed class NodeListResultTests
         ConnectionState = new ConnectionState { Status = NodeConnectionStatus.Connected },
     };
 
-    private static async Task<string> WriteAsync(IReadOnlyList<NodeState> nodes, string? nextToken)
+    private static async Task<string> WriteAsync(IReadOnlyList<NodeState> nodes, string? nextToken) =>
+        (await ExecuteAsync(nodes, nextToken)).Body;
+
+    private static async Task<(string Body, long? ContentLength, int BodyLength)> ExecuteAsync(IReadOnlyList<NodeState> nodes, string? nextToken)
     {
         var context = new DefaultHttpContext();
         using var body = new MemoryStream();
         context.Response.Body = body;
         await new NodeListResult(nodes, nextToken).ExecuteAsync(context);
-        return Encoding.UTF8.GetString(body.ToArray());
+        return (Encoding.UTF8.GetString(body.ToArray()), context.Response.ContentLength, (int)body.Length);
     }
 
     [Theory]
@@ -43,6 +46,19 @@ public sealed class NodeListResultTests
 
         var expected = JsonSerializer.Serialize(new ListNodesResponse { Nodes = nodes, NextToken = nextToken }, BacalhauJsonContext.Default.ListNodesResponse);
         Assert.Equal(expected, written);
+    }
+
+    [Theory]
+    [InlineData(0, null)]
+    [InlineData(1, null)]
+    [InlineData(3, "3")]
+    public async Task The_content_length_is_the_length_of_the_body(int count, string? nextToken)
+    {
+        var nodes = Enumerable.Range(0, count).Select(i => Node($"n-{i}", "zone-ü")).ToList();
+
+        var (_, contentLength, bodyLength) = await ExecuteAsync(nodes, nextToken);
+
+        Assert.Equal(bodyLength, contentLength);
     }
 
     [Fact]

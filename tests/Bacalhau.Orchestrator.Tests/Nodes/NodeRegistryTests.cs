@@ -99,6 +99,26 @@ public sealed class NodeRegistryTests
         Assert.True(registry.Handshake(Handshake("n-1")).Accepted);
     }
 
+    [Fact]
+    public void Nodes_are_listed_in_id_order_with_their_latest_state()
+    {
+        var registry = CreateRegistry();
+        foreach (var id in new[] { "n-b", "n-C", "n-a" })
+        {
+            registry.Handshake(Handshake(id));
+        }
+
+        Assert.Equal(["n-C", "n-a", "n-b"], registry.ListById().Select(n => n.Info.NodeID));
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-a" });
+        Assert.Equal(_time.GetUtcNow(), registry.ListById().Single(n => n.Info.NodeID == "n-a").ConnectionState.LastHeartbeat);
+
+        registry.Handshake(Handshake("n-0"));
+        Assert.True(registry.ApplyAction("n-b", "delete", null).Success);
+        Assert.Equal(["n-0", "n-C", "n-a"], registry.ListById().Select(n => n.Info.NodeID));
+    }
+
     [Theory]
     [InlineData("bad.id", NodeType.Compute)]
     [InlineData("n-1", NodeType.Requester)]
