@@ -10,17 +10,22 @@ namespace Bacalhau.Orchestrator.Api;
 /// <summary>
 /// Writes a <see cref="ListNodesResponse"/> from each node's JSON, kept per <see cref="NodeState"/> instance: a node's
 /// state is replaced, never changed, so its JSON stays valid until its next heartbeat, and a list of thousands of
-/// nodes serializes only those that changed since the last list. The body's length is known before the first byte,
-/// so it goes out with a Content-Length: a client reads the whole list into one buffer of the right size instead
-/// of growing one chunk by chunk.
+/// nodes serializes only those that changed since the last list, reusing their info's JSON
+/// (<see cref="CachedNodeInfoConverter"/>). The body's length is known before the first byte, so it goes out with a
+/// Content-Length: a client reads the whole list into one buffer of the right size instead of growing one chunk by
+/// chunk.
 /// </summary>
 public sealed class NodeListResult(IReadOnlyList<NodeState> nodes, string? nextToken) : IResult
 {
     private static readonly ConditionalWeakTable<NodeState, byte[]> Cache = [];
     private static readonly byte[] Open = "{\"Nodes\":["u8.ToArray();
+    private static readonly BacalhauJsonContext Json = new(new JsonSerializerOptions(BacalhauJsonContext.Default.Options)
+    {
+        Converters = { new CachedNodeInfoConverter() },
+    });
 
     private static byte[] JsonOf(NodeState node) =>
-        Cache.GetValue(node, n => JsonSerializer.SerializeToUtf8Bytes(n, BacalhauJsonContext.Default.NodeState));
+        Cache.GetValue(node, n => JsonSerializer.SerializeToUtf8Bytes(n, Json.NodeState));
 
     public async Task ExecuteAsync(HttpContext httpContext)
     {

@@ -109,10 +109,10 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
         var now = time.GetUtcNow();
         var updated = Update(request.NodeID, current => current.ConnectionState.Status != NodeConnectionStatus.Connected ? null : current with
         {
-            Info = current.Info with
-            {
-                ComputeNodeInfo = current.Info.ComputeNodeInfo is { } compute ? compute with { AvailableCapacity = request.AvailableCapacity } : null,
-            },
+            // The same info while the capacity stays the same: the node list keeps its JSON per info.
+            Info = current.Info.ComputeNodeInfo is { } compute && compute.AvailableCapacity != request.AvailableCapacity
+                ? current.Info with { ComputeNodeInfo = compute with { AvailableCapacity = request.AvailableCapacity } }
+                : current.Info,
             ConnectionState = current.ConnectionState with { LastHeartbeat = now, LastOrchestratorSeqNum = request.LastOrchestratorSeqNum },
         });
         return updated is null

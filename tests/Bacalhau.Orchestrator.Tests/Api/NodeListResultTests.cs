@@ -73,6 +73,20 @@ public sealed class NodeListResultTests
     }
 
     [Fact]
+    public async Task A_heartbeat_that_keeps_the_info_is_written_with_its_new_time()
+    {
+        var node = Node("n-1", "a");
+        var before = await WriteAsync([node], null);
+
+        var beaten = node with { ConnectionState = node.ConnectionState with { LastHeartbeat = DateTimeOffset.UnixEpoch } };
+        var after = await WriteAsync([beaten], null);
+
+        Assert.DoesNotContain("1970-01-01", before, StringComparison.Ordinal);
+        Assert.Contains("\"LastHeartbeat\":\"1970-01-01T00:00:00+00:00\"", after, StringComparison.Ordinal);
+        Assert.Equal(JsonSerializer.Serialize(new ListNodesResponse { Nodes = [beaten] }, BacalhauJsonContext.Default.ListNodesResponse), after);
+    }
+
+    [Fact]
     public async Task An_empty_list_is_valid_json()
     {
         using var document = JsonDocument.Parse(await WriteAsync([], null));

@@ -56,6 +56,22 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void A_heartbeat_replaces_the_info_only_when_the_capacity_changed()
+    {
+        var registry = CreateRegistry();
+        registry.Handshake(Handshake("n-1"));
+        var info = registry.Get("n-1")!.Info;
+
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1", AvailableCapacity = Resources.Zero });
+        Assert.Same(info, registry.Get("n-1")!.Info);
+
+        var capacity = new Resources { CPU = 2 };
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1", AvailableCapacity = capacity });
+        Assert.Equal(capacity, registry.Get("n-1")!.Info.ComputeNodeInfo!.AvailableCapacity);
+        Assert.Equal(info with { ComputeNodeInfo = info.ComputeNodeInfo! with { AvailableCapacity = capacity } }, registry.Get("n-1")!.Info);
+    }
+
+    [Fact]
     public void A_disconnected_or_unknown_node_is_told_to_handshake_again()
     {
         var registry = CreateRegistry();
