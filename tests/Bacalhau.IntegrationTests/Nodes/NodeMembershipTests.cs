@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Bacalhau.Core.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
