@@ -52,13 +52,15 @@ public sealed class NodeListResultTests
     [InlineData(0, null)]
     [InlineData(1, null)]
     [InlineData(3, "3")]
+    [InlineData(5_000, "5000")]
     public async Task The_content_length_is_the_length_of_the_body(int count, string? nextToken)
     {
         var nodes = Enumerable.Range(0, count).Select(i => Node($"n-{i}", "zone-ü")).ToList();
 
-        var (_, contentLength, bodyLength) = await ExecuteAsync(nodes, nextToken);
+        var (body, contentLength, bodyLength) = await ExecuteAsync(nodes, nextToken);
 
         Assert.Equal(bodyLength, contentLength);
+        Assert.Equal(count, JsonSerializer.Deserialize(body, BacalhauJsonContext.Default.ListNodesResponse)!.Nodes.Count);
     }
 
     [Fact]
