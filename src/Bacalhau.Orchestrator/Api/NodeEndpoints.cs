@@ -1,4 +1,5 @@
 using Bacalhau.Core.Api;
+using Bacalhau.Core.Models;
 using Bacalhau.Orchestrator.Nodes;
 
 namespace Bacalhau.Orchestrator.Api;
@@ -42,11 +43,12 @@ public static class NodeEndpoints
             return ApiErrors.BadRequest($"limit must not be negative, got {limit}");
         }
 
-        var all = registry.List().OrderBy(n => n.Info.NodeID, StringComparer.Ordinal).Skip(offset);
-        var page = limit is > 0 ? [.. all.Take(limit.Value + 1)] : all.ToList();
-        var more = limit is > 0 && page.Count > limit;
+        var all = registry.ListById();
+        var start = Math.Min(offset, all.Length);
+        var count = limit is > 0 ? Math.Min(limit.Value, all.Length - start) : all.Length - start;
+        var end = start + count;
         return new NodeListResult(
-            more ? page[..limit!.Value] : page,
-            more ? PageTokens.For(offset + limit!.Value) : null);
+            new ArraySegment<NodeState>(all, start, count),
+            end < all.Length ? PageTokens.For(end) : null);
     }
 }

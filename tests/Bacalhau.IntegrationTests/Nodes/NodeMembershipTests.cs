@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using System.Text.Json;
 using Bacalhau.Core.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
@@ -75,6 +76,32 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
         await using var second = cluster.StartComputeNode(_scratch);
         Assert.Equal(nodeId, await second.WaitForNodeIdAsync(JoinTimeout));
         await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+    }
+
+    [Fact]
+    public async Task The_node_list_is_in_id_order_and_pages_with_next_token()
+    {
+        await cluster.WaitForReplicasAsync();
+        using var whole = await cluster.Api.GetAsync("/api/v1/orchestrator/nodes");
+        var body = await whole.Content.ReadAsByteArrayAsync();
+        Assert.Equal(body.Length, whole.Content.Headers.ContentLength);
+        var all = JsonSerializer.Deserialize(body, Core.Serialization.BacalhauJsonContext.Default.ListNodesResponse)!;
+        var ids = all.Nodes.Select(n => n.Info.NodeID).ToList();
+        Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
+        Assert.Null(all.NextToken);
+
+        var paged = new List<string>();
+        string? token = null;
+        do
+        {
+            var page = await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/nodes?limit=3{(token is null ? "" : $"&next_token={token}")}", Core.Serialization.BacalhauJsonContext.Default.ListNodesResponse);
+            Assert.InRange(page!.Nodes.Count, 1, 3);
+            paged.AddRange(page.Nodes.Select(n => n.Info.NodeID));
+            token = page.NextToken;
+        }
+        while (token is not null);
+
+        Assert.Equal(ids, paged);
     }
 
     [Fact]

@@ -56,6 +56,22 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void A_heartbeat_replaces_the_info_only_when_the_capacity_changed()
+    {
+        var registry = CreateRegistry();
+        registry.Handshake(Handshake("n-1"));
+        var info = registry.Get("n-1")!.Info;
+
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1", AvailableCapacity = Resources.Zero });
+        Assert.Same(info, registry.Get("n-1")!.Info);
+
+        var capacity = new Resources { CPU = 2 };
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-1", AvailableCapacity = capacity });
+        Assert.Equal(capacity, registry.Get("n-1")!.Info.ComputeNodeInfo!.AvailableCapacity);
+        Assert.Equal(info with { ComputeNodeInfo = info.ComputeNodeInfo! with { AvailableCapacity = capacity } }, registry.Get("n-1")!.Info);
+    }
+
+    [Fact]
     public void A_disconnected_or_unknown_node_is_told_to_handshake_again()
     {
         var registry = CreateRegistry();
@@ -97,6 +113,26 @@ public sealed class NodeRegistryTests
 
         Assert.True(registry.ApplyAction("n-1", "delete", null).Success);
         Assert.True(registry.Handshake(Handshake("n-1")).Accepted);
+    }
+
+    [Fact]
+    public void Nodes_are_listed_in_id_order_with_their_latest_state()
+    {
+        var registry = CreateRegistry();
+        foreach (var id in new[] { "n-b", "n-C", "n-a" })
+        {
+            registry.Handshake(Handshake(id));
+        }
+
+        Assert.Equal(["n-C", "n-a", "n-b"], registry.ListById().Select(n => n.Info.NodeID));
+
+        _time.Advance(TimeSpan.FromSeconds(15));
+        registry.Heartbeat(new HeartbeatRequest { NodeID = "n-a" });
+        Assert.Equal(_time.GetUtcNow(), registry.ListById().Single(n => n.Info.NodeID == "n-a").ConnectionState.LastHeartbeat);
+
+        registry.Handshake(Handshake("n-0"));
+        Assert.True(registry.ApplyAction("n-b", "delete", null).Success);
+        Assert.Equal(["n-0", "n-C", "n-a"], registry.ListById().Select(n => n.Info.NodeID));
     }
 
     [Theory]
