@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
@@ -230,13 +231,11 @@ public sealed partial class OrderedSender : IAsyncDisposable
         private async Task SendReadyAsync()
         {
             var cancellationToken = _owner._stopping.Token;
-            var batch = new List<OutboxEntry>();
             while (!cancellationToken.IsCancellationRequested && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
             {
                 try
                 {
-                    TakeReady(batch);
-                    foreach (var entry in batch)
+                    foreach (var entry in TakeReady())
                     {
                         try
                         {
@@ -259,11 +258,10 @@ public sealed partial class OrderedSender : IAsyncDisposable
                     Volatile.Write(ref _sending, 0);
                 }
 
-                batch.Clear();
                 lock (_lock)
                 {
                     // Another thread may have made more sendable while this one held the stream.
-                    if (!_pending.ContainsKey(_nextToSend) || _nextToSend - _acked > Window)
+                    if (!NextIsSendable(out _))
                     {
                         return;
                     }
@@ -271,8 +269,9 @@ public sealed partial class OrderedSender : IAsyncDisposable
             }
         }
 
-        private void TakeReady(List<OutboxEntry> batch)
+        private List<OutboxEntry> TakeReady()
         {
+            var batch = new List<OutboxEntry>();
             lock (_lock)
             {
                 var inFlight = _nextToSend > _acked + 1;
@@ -283,12 +282,21 @@ public sealed partial class OrderedSender : IAsyncDisposable
                     _lastProgress = DateTime.UtcNow;
                 }
 
-                while (_nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out var entry))
+                while (NextIsSendable(out var entry))
                 {
                     batch.Add(entry);
                     _nextToSend++;
                 }
             }
+
+            return batch;
+        }
+
+        /// <summary>Whether the next message is queued and inside the window; call under the lock.</summary>
+        private bool NextIsSendable([MaybeNullWhen(false)] out OutboxEntry entry)
+        {
+            entry = null;
+            return _nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out entry);
         }
 
         private async Task WatchAcksAsync(CancellationToken cancellationToken)
