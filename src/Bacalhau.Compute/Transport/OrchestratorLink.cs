@@ -37,6 +37,10 @@ public sealed partial class OrchestratorLink(
     /// <summary>True while the orchestrator has accepted this node and answers its heartbeats.</summary>
     public bool IsJoined { get; private set; }
 
+    // A missed heartbeat clears IsJoined while the orchestrator may still count this node in; the shutdown notice goes
+    // whenever a handshake was ever accepted, since a notice for a node the orchestrator dropped does nothing.
+    private bool _handshakeAccepted;
+
     public string? LastError { get; private set; }
 
     private string ControlSubject => Subjects.ControlOut(identity.NodeId);
@@ -80,9 +84,8 @@ public sealed partial class OrchestratorLink(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        var wasJoined = IsJoined;
         await base.StopAsync(cancellationToken);
-        if (!wasJoined)
+        if (!_handshakeAccepted)
         {
             return;
         }
@@ -172,6 +175,7 @@ public sealed partial class OrchestratorLink(
 
         messaging.ResumeAfter(response.LastComputeSeqNum);
         IsJoined = true;
+        _handshakeAccepted = true;
         LastError = null;
         LogJoined(logger, identity.NodeId, nats.Opts.Url, response.Reason);
         return true;
