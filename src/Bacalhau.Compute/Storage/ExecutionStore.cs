@@ -63,14 +63,10 @@ public sealed class ExecutionStore : IAsyncDisposable
         var body = JsonSerializer.Serialize(execution, BacalhauJsonContext.Default.Execution);
         return Writer.WriteAsync((connection, transaction) =>
         {
-            using (var command = connection.CreateCommand())
-            {
-                command.Transaction = transaction;
-                command.CommandText = "INSERT OR REPLACE INTO executions(id, body) VALUES ($id, $body)";
-                command.Parameters.AddWithValue("$id", execution.ID);
-                command.Parameters.AddWithValue("$body", body);
-                command.ExecuteNonQuery();
-            }
+            var command = SqliteDatabase.Prepared(connection, transaction, "INSERT INTO executions(id, body) VALUES ($id, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body");
+            command.Parameters.AddWithValue("$id", execution.ID);
+            command.Parameters.AddWithValue("$body", body);
+            command.ExecuteNonQuery();
 
             if (message is not null)
             {

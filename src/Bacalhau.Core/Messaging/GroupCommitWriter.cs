@@ -14,14 +14,26 @@ namespace Bacalhau.Core.Messaging;
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
     private const int MaxBatch = 1024;
+    private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
     private readonly SqliteConnection _connection;
+    private readonly WalCheckpointer? _checkpointer;
     private readonly Lock _lock = new();
     private readonly Queue<WorkItem> _queue = new();
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _writing;
     private bool _disposed;
 
-    public GroupCommitWriter(SqliteConnection connection) => _connection = connection;
+    public GroupCommitWriter(SqliteConnection connection)
+    {
+        _connection = connection;
+        if (!string.IsNullOrEmpty(connection.DataSource) && connection.DataSource != ":memory:")
+        {
+            // Checkpoints leave the commit path (see WalCheckpointer); when the log is rewound after a burst, the commit
+            // that rewinds it trims the file to 64 MB.
+            SqliteDatabase.Execute(connection, "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;");
+            _checkpointer = new WalCheckpointer(connection.DataSource, CheckpointInterval);
+        }
+    }
 
     /// <summary>Queues <paramref name="work"/>; the task completes once it is durable.</summary>
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work)
@@ -60,6 +72,10 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
 
         await _stopped.Task;
+        if (_checkpointer is not null)
+        {
+            await _checkpointer.DisposeAsync();
+        }
     }
 
     /// <summary>Commits batches until the queue is empty; on a caller's thread it commits one batch, then hands over.</summary>
@@ -101,6 +117,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             }
 
             batch.Clear();
+            _checkpointer?.CatchUp(_connection);
             bool more;
             lock (_lock)
             {

@@ -82,13 +82,11 @@ public sealed class MessageOutbox
 
     public static void Insert(SqliteConnection connection, SqliteTransaction transaction, OutboxEntry entry)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var command = SqliteDatabase.Prepared(connection, transaction, """
             INSERT INTO outbox(peer, seq, type, envelope, traceparent) VALUES ($peer, $seq, $type, $envelope, $traceparent);
             INSERT INTO peer_sequences(peer, last_assigned) VALUES ($peer, $seq)
                 ON CONFLICT(peer) DO UPDATE SET last_assigned = max(last_assigned, excluded.last_assigned);
-            """;
+            """);
         command.Parameters.AddWithValue("$peer", entry.Peer);
         command.Parameters.AddWithValue("$seq", (long)entry.Seq);
         command.Parameters.AddWithValue("$type", entry.Type);
@@ -100,12 +98,10 @@ public sealed class MessageOutbox
     /// <summary>Records, with the effects of the message, that <paramref name="seq"/> from <paramref name="peer"/> was processed.</summary>
     public static void MarkReceived(SqliteConnection connection, SqliteTransaction transaction, string peer, ulong seq)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
+        var command = SqliteDatabase.Prepared(connection, transaction, """
             INSERT INTO peer_sequences(peer, last_received) VALUES ($peer, $seq)
                 ON CONFLICT(peer) DO UPDATE SET last_received = max(last_received, excluded.last_received);
-            """;
+            """);
         command.Parameters.AddWithValue("$peer", peer);
         command.Parameters.AddWithValue("$seq", (long)seq);
         command.ExecuteNonQuery();
@@ -113,9 +109,7 @@ public sealed class MessageOutbox
 
     public static void Acknowledged(SqliteConnection connection, SqliteTransaction transaction, string peer, ulong upToSeq)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "DELETE FROM outbox WHERE peer = $peer AND seq <= $seq";
+        var command = SqliteDatabase.Prepared(connection, transaction, "DELETE FROM outbox WHERE peer = $peer AND seq <= $seq");
         command.Parameters.AddWithValue("$peer", peer);
         command.Parameters.AddWithValue("$seq", (long)upToSeq);
         command.ExecuteNonQuery();

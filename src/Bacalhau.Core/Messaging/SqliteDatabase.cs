@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Core.Messaging;
@@ -5,6 +6,8 @@ namespace Bacalhau.Core.Messaging;
 /// <summary>Opens a node's embedded SQLite database tuned for one writer and many small transactions.</summary>
 public static class SqliteDatabase
 {
+    private static readonly ConditionalWeakTable<SqliteConnection, Dictionary<string, SqliteCommand>> PreparedCommands = new();
+
     public static SqliteConnection Open(string path)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
@@ -27,6 +30,26 @@ public static class SqliteDatabase
         command.Transaction = transaction;
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    /// <summary>
+    /// The command for <paramref name="sql"/> on a writer's connection, in <paramref name="transaction"/> with no
+    /// parameters yet. It is prepared once and kept with the connection: parsing a small statement costs more than
+    /// running it. Not to be disposed by the caller, and only for connections that are not pooled.
+    /// </summary>
+    public static SqliteCommand Prepared(SqliteConnection connection, SqliteTransaction transaction, string sql)
+    {
+        var commands = PreparedCommands.GetOrCreateValue(connection);
+        if (!commands.TryGetValue(sql, out var command))
+        {
+            command = connection.CreateCommand();
+            command.CommandText = sql;
+            commands.Add(sql, command);
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
     }
 
     private static SqliteConnection Connect(string path, SqliteOpenMode mode, bool pooling)

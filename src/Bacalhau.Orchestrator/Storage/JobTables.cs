@@ -35,6 +35,17 @@ internal sealed class JobTables(string path)
         CREATE INDEX IF NOT EXISTS executions_by_job ON executions(job_id);
         """;
 
+    // Updates in place rather than INSERT OR REPLACE, which deletes and re-inserts the row under a new rowid and so
+    // rewrites an entry in every index, each on a page of its own, for every state change.
+    private const string JobUpsert = """
+        INSERT INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)
+            ON CONFLICT(id) DO UPDATE SET create_time = excluded.create_time, open = excluded.open, body = excluded.body
+        """;
+
+    private const string ExecutionUpsert = """
+        INSERT INTO executions(id, job_id, body) VALUES ($id, $job, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body
+        """;
+
     private static BacalhauJsonContext Context => BacalhauJsonContext.Default;
 
     public static void Create(SqliteConnection connection)
@@ -54,7 +65,7 @@ internal sealed class JobTables(string path)
     {
         foreach (var job in changes.Jobs)
         {
-            Write(connection, transaction, "INSERT OR REPLACE INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)", job, Context.Job, p =>
+            Write(connection, transaction, JobUpsert, job, Context.Job, p =>
             {
                 p.AddWithValue("$id", job.ID);
                 p.AddWithValue("$time", job.CreateTime);
@@ -65,7 +76,7 @@ internal sealed class JobTables(string path)
         foreach (var execution in changes.Executions)
         {
             // The job is stored once, in its own row; executions reference it.
-            Write(connection, transaction, "INSERT OR REPLACE INTO executions(id, job_id, body) VALUES ($id, $job, $body)", execution with { Job = null }, Context.Execution, p =>
+            Write(connection, transaction, ExecutionUpsert, execution with { Job = null }, Context.Execution, p =>
             {
                 p.AddWithValue("$id", execution.ID);
                 p.AddWithValue("$job", execution.JobID);
@@ -181,9 +192,7 @@ internal sealed class JobTables(string path)
 
     private static void Write<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, T value, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection> bind)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = sql;
+        var command = SqliteDatabase.Prepared(connection, transaction, sql);
         bind(command.Parameters);
         command.Parameters.AddWithValue("$body", JsonSerializer.Serialize(value, typeInfo));
         command.ExecuteNonQuery();

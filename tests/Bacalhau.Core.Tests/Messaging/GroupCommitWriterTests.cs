@@ -71,13 +71,50 @@ public sealed class GroupCommitWriterTests
         await Assert.ThrowsAsync<ObjectDisposedException>(() => database.Writer.WriteAsync(Put("late", 1)));
     }
 
-    private static Action<SqliteConnection, SqliteTransaction> Put(string key, int value) => (connection, transaction) =>
+    [Fact]
+    public async Task Commits_reach_the_database_file_in_the_background_without_waiting_for_a_later_commit()
+    {
+        await using var database = new TestDatabase();
+        var before = database.FileLength("state.db");
+
+        // About 2 MB: below the 4 MB at which SQLite's own checkpoint would run.
+        await Task.WhenAll(Enumerable.Range(0, 2000).Select(i => database.Writer.WriteAsync(Put($"k{i}", i, new string('x', 1000))))).WaitAsync(Timeout);
+
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        while (database.FileLength("state.db") < before + 2_000_000 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        Assert.True(database.FileLength("state.db") >= before + 2_000_000, $"database file is {database.FileLength("state.db")} bytes");
+    }
+
+    [Fact]
+    public async Task The_log_is_rewound_while_writes_go_on_so_it_does_not_grow_with_them()
+    {
+        await using var database = new TestDatabase();
+        var payload = new string('x', 4000);
+        long written = 0;
+        var until = DateTime.UtcNow + TimeSpan.FromSeconds(2);
+        for (var round = 0; DateTime.UtcNow < until; round++)
+        {
+            // Each row a fresh key, so the log holds every byte written since its last rewind.
+            await Task.WhenAll(Enumerable.Range(0, 50).Select(i => database.Writer.WriteAsync(Put($"r{round}-{i}", i, payload)))).WaitAsync(Timeout);
+            written += 50 * payload.Length;
+        }
+
+        var logged = database.FramesInLog() * 4096L;
+        Assert.True(logged < written / 2, $"log holds {logged} bytes after {written} bytes written");
+    }
+
+    private static Action<SqliteConnection, SqliteTransaction> Put(string key, int value, string? note = null) => (connection, transaction) =>
     {
         using var command = connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "INSERT INTO items(key, value) VALUES ($key, $value) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
+        command.CommandText = "INSERT INTO items(key, value, note) VALUES ($key, $value, $note) ON CONFLICT(key) DO UPDATE SET value = excluded.value";
         command.Parameters.AddWithValue("$key", key);
         command.Parameters.AddWithValue("$value", value);
+        command.Parameters.AddWithValue("$note", (object?)note ?? DBNull.Value);
         command.ExecuteNonQuery();
     };
 
@@ -90,13 +127,26 @@ public sealed class GroupCommitWriterTests
         public TestDatabase()
         {
             _connection = SqliteDatabase.Open(DatabasePath);
-            SqliteDatabase.Execute(_connection, "CREATE TABLE items(key TEXT PRIMARY KEY, value INTEGER NOT NULL)");
+            SqliteDatabase.Execute(_connection, "CREATE TABLE items(key TEXT PRIMARY KEY, value INTEGER NOT NULL, note TEXT)");
             Writer = new GroupCommitWriter(_connection);
         }
 
         public GroupCommitWriter Writer { get; }
 
         private string DatabasePath => Path.Combine(_directory, "state.db");
+
+        /// <summary>Frames the log holds now (those since its last rewind); the file itself keeps its size for reuse.</summary>
+        public long FramesInLog()
+        {
+            using var connection = SqliteDatabase.Open(DatabasePath);
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            using var reader = command.ExecuteReader();
+            reader.Read();
+            return reader.GetInt64(1);
+        }
+
+        public long FileLength(string name) => new FileInfo(Path.Combine(_directory, name)) is { Exists: true } file ? file.Length : 0;
 
         public long? ReadFromAnotherConnection(string key)
         {

@@ -1,0 +1,76 @@
+using Microsoft.Data.Sqlite;
+
+namespace Bacalhau.Core.Messaging;
+
+/// <summary>
+/// Copies a database's write-ahead log into the database file from a connection of its own, once per interval, for
+/// the <see cref="GroupCommitWriter"/>.
+/// </summary>
+/// <remarks>
+/// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (every 4 MB of log), so every caller
+/// waiting on that commit stalls for the copy and its fsync. Here the copy runs beside the writer, which goes on
+/// appending, and a page changed by many commits within an interval is copied once. Such a copy never catches up with
+/// a busy writer, and the log is rewound only once one has; so after each pass the writer is asked to copy, between
+/// two of its commits, the little that came meanwhile.
+/// </remarks>
+internal sealed class WalCheckpointer : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _loop;
+    private int _catchUpDue;
+    private int _disposed;
+
+    public WalCheckpointer(string path, TimeSpan interval) =>
+        _loop = Task.Run(() => RunAsync(path, interval, _stop.Token));
+
+    /// <summary>Copies what the log holds beyond the last pass, on the writer's connection between its commits.</summary>
+    public void CatchUp(SqliteConnection writer)
+    {
+        if (Interlocked.Exchange(ref _catchUpDue, 0) == 1)
+        {
+            Checkpoint(writer);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stop.CancelAsync();
+        await _loop;
+        _stop.Dispose();
+    }
+
+    private async Task RunAsync(string path, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        using var connection = SqliteDatabase.Open(path);
+        using var timer = new PeriodicTimer(interval);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(cancellationToken))
+            {
+                Checkpoint(connection);
+                Volatile.Write(ref _catchUpDue, 1);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private static void Checkpoint(SqliteConnection connection)
+    {
+        try
+        {
+            // PASSIVE waits for no one: frames it cannot copy now (a reader still needs them) are copied next time.
+            SqliteDatabase.Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+        }
+        catch (SqliteException)
+        {
+            // The log only grows until the next attempt; closing the last connection checkpoints it too.
+        }
+    }
+}
