@@ -4,6 +4,7 @@ using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
+using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using NATS.Client.Core;
 
@@ -136,6 +137,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
         private ulong _nextToSend;
         private DateTime _lastProgress = DateTime.UtcNow;
         private int _sending;
+        private bool _forgetQueued;
 
         public PeerStream(OrderedSender owner, string peer)
         {
@@ -182,12 +184,14 @@ public sealed partial class OrderedSender : IAsyncDisposable
 
         public void OnAck(ulong seq, string error)
         {
-            var advanced = false;
+            var forget = false;
             lock (_lock)
             {
                 if (string.IsNullOrEmpty(error))
                 {
-                    advanced = Acknowledge(seq);
+                    // Acknowledged entries leave the outbox in one delete for every ack that arrives before it is written.
+                    forget = Acknowledge(seq) && !_forgetQueued;
+                    _forgetQueued |= forget;
                 }
                 else if (_nextToSend > _acked + 1)
                 {
@@ -196,13 +200,24 @@ public sealed partial class OrderedSender : IAsyncDisposable
                 }
             }
 
-            if (advanced)
+            if (forget)
             {
-                var peer = _peer;
-                _ = _owner._writer.WriteAsync((connection, transaction) => MessageOutbox.Acknowledged(connection, transaction, peer, seq));
+                _ = _owner._writer.WriteAsync(ForgetAcknowledged);
             }
 
             _ = SendReadyAsync();
+        }
+
+        private void ForgetAcknowledged(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            ulong upTo;
+            lock (_lock)
+            {
+                upTo = _acked;
+                _forgetQueued = false;
+            }
+
+            MessageOutbox.Acknowledged(connection, transaction, _peer, upTo);
         }
 
         private bool Acknowledge(ulong seq)
