@@ -7,17 +7,19 @@ namespace Bacalhau.Compute.Storage;
 
 /// <summary>
 /// The compute node's executions in embedded SQLite (<c>&lt;DataDir&gt;/compute/state.db</c>), with an in-memory
-/// view. Each state change is written together with the message that reports it and the inbound sequence number
+/// view of the unfinished ones. Each state change is written together with the message that reports it and the inbound sequence number
 /// it processed, so a crash neither loses a result nor applies a message twice.
 /// </summary>
 public sealed class ExecutionStore : IAsyncDisposable
 {
+    private readonly string _path;
     private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
 
     public ExecutionStore(string path, string source)
     {
+        _path = path;
         _connection = SqliteDatabase.Open(path);
         SqliteDatabase.Execute(_connection, "CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, body TEXT NOT NULL)");
         Outbox = new MessageOutbox(_connection, source);
@@ -28,7 +30,10 @@ public sealed class ExecutionStore : IAsyncDisposable
         while (reader.Read())
         {
             var execution = JsonSerializer.Deserialize(reader.GetString(0), BacalhauJsonContext.Default.Execution)!;
-            _executions[execution.ID] = execution;
+            if (!execution.ComputeState.StateType.IsTerminal())
+            {
+                _executions[execution.ID] = execution;
+            }
         }
     }
 
@@ -36,12 +41,22 @@ public sealed class ExecutionStore : IAsyncDisposable
 
     public MessageOutbox Outbox { get; }
 
+    /// <summary>An execution, unfinished from memory, finished from the database.</summary>
     public Execution? Get(string id)
     {
         lock (_lock)
         {
-            return _executions.GetValueOrDefault(id);
+            if (_executions.TryGetValue(id, out var execution))
+            {
+                return execution;
+            }
         }
+
+        using var connection = SqliteDatabase.OpenReader(_path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM executions WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        return command.ExecuteScalar() is string body ? JsonSerializer.Deserialize(body, BacalhauJsonContext.Default.Execution) : null;
     }
 
     public IReadOnlyList<Execution> Unfinished()
@@ -53,7 +68,7 @@ public sealed class ExecutionStore : IAsyncDisposable
     }
 
     /// <summary>Records <paramref name="execution"/>, the message reporting it and the inbound message it answers; completes when durable.</summary>
-    public Task SaveAsync(Execution execution, OutboxEntry? message, InboundMessage? processed)
+    public async Task SaveAsync(Execution execution, OutboxEntry? message, InboundMessage? processed)
     {
         lock (_lock)
         {
@@ -61,7 +76,7 @@ public sealed class ExecutionStore : IAsyncDisposable
         }
 
         var body = JsonSerializer.Serialize(execution, BacalhauJsonContext.Default.Execution);
-        return Writer.WriteAsync((connection, transaction) =>
+        await Writer.WriteAsync((connection, transaction) =>
         {
             var command = SqliteDatabase.Prepared(connection, transaction, "INSERT INTO executions(id, body) VALUES ($id, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body");
             command.Parameters.AddWithValue("$id", execution.ID);
@@ -78,6 +93,19 @@ public sealed class ExecutionStore : IAsyncDisposable
                 MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq);
             }
         });
+
+        // A node runs executions without end; memory keeps the unfinished ones, and a finished one once its record
+        // is durable, so that reading it back never finds an older state.
+        if (execution.ComputeState.StateType.IsTerminal())
+        {
+            lock (_lock)
+            {
+                if (ReferenceEquals(_executions.GetValueOrDefault(execution.ID), execution))
+                {
+                    _executions.Remove(execution.ID);
+                }
+            }
+        }
     }
 
     /// <summary>Records that an inbound message needed no state change, so it is not applied again.</summary>
