@@ -13,6 +13,7 @@ namespace Bacalhau.Core.Messaging;
 /// </remarks>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
+    public const long DefaultLogLimitBytes = 64 * 1024 * 1024;
     private const int MaxBatch = 1024;
     private static readonly TimeSpan CheckpointInterval = TimeSpan.FromMilliseconds(250);
     private readonly SqliteConnection _connection;
@@ -23,15 +24,18 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private bool _writing;
     private bool _disposed;
 
-    public GroupCommitWriter(SqliteConnection connection)
+    /// <param name="connection">The database's one writing connection.</param>
+    /// <param name="logLimitBytes">
+    /// The size the write-ahead log is kept near under steady load, and trimmed back to after a burst.
+    /// </param>
+    public GroupCommitWriter(SqliteConnection connection, long logLimitBytes = DefaultLogLimitBytes)
     {
         _connection = connection;
         if (!string.IsNullOrEmpty(connection.DataSource) && connection.DataSource != ":memory:")
         {
-            // Checkpoints leave the commit path (see WalCheckpointer); when the log is rewound after a burst, the commit
-            // that rewinds it trims the file to 64 MB.
-            SqliteDatabase.Execute(connection, "PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit=67108864;");
-            _checkpointer = new WalCheckpointer(connection.DataSource, CheckpointInterval);
+            // Checkpoints leave the commit path: see WalCheckpointer.
+            SqliteDatabase.Execute(connection, $"PRAGMA wal_autocheckpoint=0; PRAGMA journal_size_limit={logLimitBytes};");
+            _checkpointer = new WalCheckpointer(connection.DataSource, CheckpointInterval, logLimitBytes);
         }
     }
 

@@ -32,6 +32,13 @@ public static class SqliteDatabase
         command.ExecuteNonQuery();
     }
 
+    public static long Scalar(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>
     /// The command for <paramref name="sql"/> on a writer's connection, in <paramref name="transaction"/> with no
     /// parameters yet. It is prepared once and kept with the connection: parsing a small statement costs more than

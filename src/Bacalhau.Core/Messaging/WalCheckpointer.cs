@@ -10,8 +10,8 @@ namespace Bacalhau.Core.Messaging;
 /// SQLite's automatic checkpoint runs inside the commit that crosses its threshold (every 4 MB of log), so every caller
 /// waiting on that commit stalls for the copy and its fsync. Here the copy runs beside the writer, which goes on
 /// appending, and a page changed by many commits within an interval is copied once. Such a copy never catches up with
-/// a busy writer, and the log is rewound only once one has; so after each pass the writer is asked to copy, between
-/// two of its commits, the little that came meanwhile.
+/// a busy writer, and the log is rewound only once one has; so when the log has grown large the writer is asked to copy,
+/// between two of its commits, the little that came since the last pass.
 /// </remarks>
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
@@ -20,8 +20,14 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     private int _catchUpDue;
     private int _disposed;
 
-    public WalCheckpointer(string path, TimeSpan interval) =>
-        _loop = Task.Run(() => RunAsync(path, interval, _stop.Token));
+    /// <param name="path">The database file.</param>
+    /// <param name="interval">Time between two background passes.</param>
+    /// <param name="catchUpBytes">
+    /// Log size from which the writer is asked to catch up. That costs it two fsyncs, a stall for every commit queued
+    /// behind it, so not at every pass; an idle writer needs none, as the background pass then completes.
+    /// </param>
+    public WalCheckpointer(string path, TimeSpan interval, long catchUpBytes) =>
+        _loop = Task.Run(() => RunAsync(path, interval, catchUpBytes, _stop.Token));
 
     /// <summary>Copies what the log holds beyond the last pass, on the writer's connection between its commits.</summary>
     public void CatchUp(SqliteConnection writer)
@@ -44,16 +50,19 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         _stop.Dispose();
     }
 
-    private async Task RunAsync(string path, TimeSpan interval, CancellationToken cancellationToken)
+    private async Task RunAsync(string path, TimeSpan interval, long catchUpBytes, CancellationToken cancellationToken)
     {
         using var connection = SqliteDatabase.Open(path);
+        var catchUpFrames = catchUpBytes / SqliteDatabase.Scalar(connection, "PRAGMA page_size");
         using var timer = new PeriodicTimer(interval);
         try
         {
             while (await timer.WaitForNextTickAsync(cancellationToken))
             {
-                Checkpoint(connection);
-                Volatile.Write(ref _catchUpDue, 1);
+                if (Checkpoint(connection) >= catchUpFrames)
+                {
+                    Volatile.Write(ref _catchUpDue, 1);
+                }
             }
         }
         catch (OperationCanceledException)
@@ -61,16 +70,21 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
     }
 
-    private static void Checkpoint(SqliteConnection connection)
+    /// <summary>Copies what it can; returns the frames the log holds (0 when the attempt failed).</summary>
+    private static long Checkpoint(SqliteConnection connection)
     {
         try
         {
             // PASSIVE waits for no one: frames it cannot copy now (a reader still needs them) are copied next time.
-            SqliteDatabase.Execute(connection, "PRAGMA wal_checkpoint(PASSIVE)");
+            using var command = connection.CreateCommand();
+            command.CommandText = "PRAGMA wal_checkpoint(PASSIVE)";
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? reader.GetInt64(1) : 0;
         }
         catch (SqliteException)
         {
             // The log only grows until the next attempt; closing the last connection checkpoints it too.
+            return 0;
         }
     }
 }

@@ -51,7 +51,7 @@ internal sealed class JobTables(string path)
     public static void Create(SqliteConnection connection)
     {
         SqliteDatabase.Execute(connection, Schema);
-        if (Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'open'") == 0)
+        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'open'") == 0)
         {
             using var transaction = connection.BeginTransaction();
             SqliteDatabase.Execute(connection, JobColumns, transaction);
@@ -117,7 +117,7 @@ internal sealed class JobTables(string path)
         Query(connection, "SELECT body FROM jobs WHERE open = 1", Context.Job, null),
         Query(connection, "SELECT e.body FROM executions e JOIN jobs j ON j.id = e.job_id WHERE j.open = 1", Context.Execution, null),
         Query(connection, "SELECT h.body FROM history h JOIN jobs j ON j.id = h.job_id WHERE j.open = 1 ORDER BY h.job_id, h.seq", Context.JobHistory, null),
-        Scalar(connection, "SELECT COUNT(*) FROM jobs"));
+        SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM jobs"));
 
     public Job? ReadJob(string id) =>
         Read("SELECT body FROM jobs WHERE id = $id", Context.Job, p => p.AddWithValue("$id", id)).FirstOrDefault();
@@ -181,13 +181,6 @@ internal sealed class JobTables(string path)
         }
 
         return items;
-    }
-
-    private static long Scalar(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        return Convert.ToInt64(command.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static void Write<T>(SqliteConnection connection, SqliteTransaction transaction, string sql, T value, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection> bind)

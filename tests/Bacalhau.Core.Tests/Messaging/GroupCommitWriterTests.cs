@@ -92,7 +92,7 @@ public sealed class GroupCommitWriterTests
     [Fact]
     public async Task The_log_is_rewound_while_writes_go_on_so_it_does_not_grow_with_them()
     {
-        await using var database = new TestDatabase();
+        await using var database = new TestDatabase(logLimitBytes: 1024 * 1024);
         var payload = new string('x', 4000);
         long written = 0;
         var until = DateTime.UtcNow + TimeSpan.FromSeconds(2);
@@ -124,11 +124,11 @@ public sealed class GroupCommitWriterTests
         private readonly string _directory = Directory.CreateTempSubdirectory("bacalhau-writer-").FullName;
         private readonly SqliteConnection _connection;
 
-        public TestDatabase()
+        public TestDatabase(long logLimitBytes = GroupCommitWriter.DefaultLogLimitBytes)
         {
             _connection = SqliteDatabase.Open(DatabasePath);
             SqliteDatabase.Execute(_connection, "CREATE TABLE items(key TEXT PRIMARY KEY, value INTEGER NOT NULL, note TEXT)");
-            Writer = new GroupCommitWriter(_connection);
+            Writer = new GroupCommitWriter(_connection, logLimitBytes);
         }
 
         public GroupCommitWriter Writer { get; }
