@@ -16,7 +16,7 @@ namespace Bacalhau.Core.Messaging;
 internal sealed class WalCheckpointer : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _loop;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _catchUpDue;
     private int _disposed;
 
@@ -26,8 +26,13 @@ internal sealed class WalCheckpointer : IAsyncDisposable
     /// Log size from which the writer is asked to catch up. That costs it two fsyncs, a stall for every commit queued
     /// behind it, so not at every pass; an idle writer needs none, as the background pass then completes.
     /// </param>
-    public WalCheckpointer(string path, TimeSpan interval, long catchUpBytes) =>
-        _loop = Task.Run(() => RunAsync(path, interval, catchUpBytes, _stop.Token));
+    public WalCheckpointer(string path, TimeSpan interval, long catchUpBytes)
+    {
+        // A thread of its own: under load a pass blocks on the disk for up to a second, and on one of the two
+        // thread-pool threads of a small machine that would hold back every request until the pool adds a thread.
+        var thread = new Thread(() => Run(path, interval, catchUpBytes, _stop.Token)) { IsBackground = true, Name = "SQLite checkpointer" };
+        thread.Start();
+    }
 
     /// <summary>Copies what the log holds beyond the last pass, on the writer's connection between its commits.</summary>
     public void CatchUp(SqliteConnection writer)
@@ -46,18 +51,17 @@ internal sealed class WalCheckpointer : IAsyncDisposable
         }
 
         await _stop.CancelAsync();
-        await _loop;
+        await _stopped.Task;
         _stop.Dispose();
     }
 
-    private async Task RunAsync(string path, TimeSpan interval, long catchUpBytes, CancellationToken cancellationToken)
+    private void Run(string path, TimeSpan interval, long catchUpBytes, CancellationToken cancellationToken)
     {
-        using var connection = SqliteDatabase.Open(path);
-        var catchUpFrames = catchUpBytes / SqliteDatabase.Scalar(connection, "PRAGMA page_size");
-        using var timer = new PeriodicTimer(interval);
         try
         {
-            while (await timer.WaitForNextTickAsync(cancellationToken))
+            using var connection = SqliteDatabase.Open(path);
+            var catchUpFrames = catchUpBytes / SqliteDatabase.Scalar(connection, "PRAGMA page_size");
+            while (!cancellationToken.WaitHandle.WaitOne(interval))
             {
                 if (Checkpoint(connection) >= catchUpFrames)
                 {
@@ -65,8 +69,13 @@ internal sealed class WalCheckpointer : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException)
+        catch (SqliteException)
         {
+            // Rare, as the writer opened this file a moment ago; its log is then copied when the last connection closes.
+        }
+        finally
+        {
+            _stopped.TrySetResult();
         }
     }
 
