@@ -6,9 +6,9 @@ using Bacalhau.Core.Serialization;
 namespace Bacalhau.Compute.Storage;
 
 /// <summary>
-/// The compute node's executions in embedded SQLite (<c>&lt;DataDir&gt;/compute/state.db</c>), with an in-memory
-/// view of the unfinished ones. Each state change is written together with the message that reports it and the inbound sequence number
-/// it processed, so a crash neither loses a result nor applies a message twice.
+/// The compute node's executions in embedded SQLite (<c>&lt;DataDir&gt;/compute/state.db</c>), the unfinished ones
+/// also in memory. Each state change is written together with the message that reports it and the inbound sequence
+/// number it processed, so a crash neither loses a result nor applies a message twice.
 /// </summary>
 public sealed class ExecutionStore : IAsyncDisposable
 {
