@@ -21,6 +21,7 @@ internal static class BacalhauCli
         root.Add(new DockerCommands(globals));
         root.Add(new WasmCommands(globals));
         root.Add(new ConfigCommands(globals));
+        root.Add(new AuthCommands(globals));
         root.Add(new ServeCommand(globals));
         return root;
     }

@@ -1,5 +1,8 @@
 using System.Collections;
+using System.Net;
+using Bacalhau.Client;
 using Bacalhau.Core.Nodes;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Cli.Configuration;
 
@@ -137,7 +140,40 @@ internal sealed class CliSettings
         get
         {
             var host = Get(ConfigKeys.ApiHost) is { Length: > 0 } h && h is not ("0.0.0.0" or "::" or "*" or "[::]") ? h : "127.0.0.1";
-            return new UriBuilder(Uri.UriSchemeHttp, host, int.Parse(Get(ConfigKeys.ApiPort)!, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+            var scheme = Get(ConfigKeys.ApiTlsUseTls) == "true" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
+            return new UriBuilder(scheme, host, int.Parse(Get(ConfigKeys.ApiPort)!, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+        }
+    }
+
+    /// <summary>
+    /// The client's credentials: <c>API.Auth.APIKey</c> (or <c>BACALHAU_API_KEY</c>), else a username and password,
+    /// else the admin key an orchestrator saved in this data dir, sent only to an orchestrator on this host.
+    /// </summary>
+    public BacalhauClientOptions ClientOptions
+    {
+        get
+        {
+            var username = Get(ConfigKeys.ApiUsername);
+            var key = Get(ConfigKeys.ApiKey) is { Length: > 0 } configured ? configured
+                : username is null && IsLoopback(ApiAddress) ? LocalAdminKey() : null;
+            return new BacalhauClientOptions(key, username, Get(ConfigKeys.ApiPassword), Get(ConfigKeys.ApiTlsCaCert));
+        }
+    }
+
+    private static bool IsLoopback(Uri address) =>
+        address.IsLoopback || (IPAddress.TryParse(address.IdnHost, out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>The generated admin key of an orchestrator served from this data dir, when this user may read it.</summary>
+    private string? LocalAdminKey()
+    {
+        try
+        {
+            var path = Path.Combine(DataDir, "orchestrator", AdminApiKey.FileName);
+            return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } key ? key : null : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
