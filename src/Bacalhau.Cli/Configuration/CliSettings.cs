@@ -182,11 +182,18 @@ internal sealed class CliSettings
     /// own environment form (<c>Compute__Auth__Token</c>) counts as environment too.
     /// </summary>
     public IConfigurationBuilder AddTo(IConfigurationBuilder builder) => builder
-        .AddInMemoryCollection(Flatten(_file))
+        .AddInMemoryCollection(Flatten(_file, _environment, _flags))
         .AddEnvironmentVariables()
-        .AddInMemoryCollection(Flatten(_environment))
+        .AddInMemoryCollection(Flatten(_environment, _flags))
         .AddInMemoryCollection(Flatten(_flags));
 
-    private static List<KeyValuePair<string, string?>> Flatten(Dictionary<ConfigKey, ConfigValue> values) =>
-        values.Values.SelectMany(v => v.ToConfiguration()).ToList();
+    /// <summary>
+    /// The entries of one layer. A tree set by a higher layer is left out here: .NET merges layers key by key, and
+    /// users from a flag must replace the file's users whole, not take their passwords and capabilities index by index.
+    /// </summary>
+    private static List<KeyValuePair<string, string?>> Flatten(Dictionary<ConfigKey, ConfigValue> values, params Dictionary<ConfigKey, ConfigValue>[] higher) =>
+        values.Values
+            .Where(v => v.Key.Type != ConfigValueType.Tree || !higher.Any(layer => layer.ContainsKey(v.Key)))
+            .SelectMany(v => v.ToConfiguration())
+            .ToList();
 }
