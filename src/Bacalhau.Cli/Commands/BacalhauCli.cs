@@ -80,6 +80,7 @@ internal static class BacalhauCli
     private static (string Message, int ExitCode) Describe(Exception ex) => ex switch
     {
         CliException cli => (cli.Message, cli.ExitCode),
+        Microsoft.Extensions.Options.OptionsValidationException invalid => (invalid.Message, 1),
         BacalhauApiException api => (api.Message, 1),
         OrchestratorUnreachableException unreachable => (unreachable.Message, 1),
         HttpRequestException http => ($"request to the orchestrator failed: {http.Message}", 1),

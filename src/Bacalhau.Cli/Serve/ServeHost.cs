@@ -8,6 +8,7 @@ using Bacalhau.Core.Nodes;
 using Bacalhau.Compute;
 using Bacalhau.Orchestrator;
 using Bacalhau.Orchestrator.Auth;
+using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Cli.Serve;
 
@@ -87,6 +88,8 @@ internal static class ServeHost
         }
 
         await using var app = builder.Build();
+        // Bad settings (API.Auth.Users, ...) are one line from the CLI, before the host would log them with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.MapDefaultEndpoints();
         if (roles.Orchestrator)
         {

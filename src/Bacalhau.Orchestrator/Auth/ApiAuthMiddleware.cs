@@ -46,8 +46,12 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
         return ApiErrors.Error(decision.Message!, status).ExecuteAsync(context);
     }
 
+    /// <summary>
+    /// None for no endpoint (a 404) and for routing's own rejections (405, 415), which are not route endpoints and
+    /// only answer an error; an endpoint of ours without a requirement needs every permission, so none is open by mistake.
+    /// </summary>
     private static ApiPermissions Required(Endpoint? endpoint) =>
-        endpoint is null || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? ApiPermissions.None
+        endpoint is not RouteEndpoint || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? ApiPermissions.None
         : endpoint.Metadata.GetMetadata<ApiPermissionRequirement>()?.Permission ?? ApiPermissions.All;
 
     private static bool IsLoopback(IPAddress? address) =>
