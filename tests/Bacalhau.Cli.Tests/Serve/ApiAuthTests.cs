@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json;
 using Bacalhau.Cli.Tests.Infrastructure;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Cli.Tests.Serve;
 
@@ -17,13 +18,17 @@ public sealed class ApiAuthTests
     private const string ReaderKey = "reader-key-0123456789abcdef";
     private const string NoopJob = """{"Job":{"Type":"batch","Count":1,"Tasks":[{"Name":"main","Engine":{"Type":"noop"}}]}}""";
     private static readonly string ReaderUser = $$"""[{Alias: reader, APIKey: "{{ReaderKey}}", Capabilities: [{Actions: ["read:*"]}]}]""";
+    private static readonly string ReaderAndSubmitter = $$"""
+        [{Alias: reader, APIKey: "{{ReaderKey}}", Capabilities: [{Actions: ["read:*"]}]},
+         {Username: jobs, Password: "{{PasswordHash.Create("pw-of-jobs")}}", Capabilities: [{Actions: ["read:job", "write:job"]}]}]
+        """;
 
     [Fact]
     public async Task From_another_address_requests_need_a_key_holding_the_capability_they_use()
     {
         await using var cluster = new LocalCluster();
         await using var remote = await NetworkNamespace.CreateAsync();
-        var (dataDir, apiPort, orchestrator) = await StartOrchestratorAsync(cluster, "--host", "0.0.0.0", "-c", $"API.Auth.Users={ReaderUser}");
+        var (dataDir, apiPort, orchestrator) = await StartOrchestratorAsync(cluster, "--host", "0.0.0.0", "-c", $"API.Auth.Users={ReaderAndSubmitter}");
         var adminKey = ReadAdminKey(dataDir);
         var api = $"http://{remote.HostAddress}:{apiPort}";
         var curl = new Curl(remote, cluster.NewDataDir());
@@ -51,6 +56,13 @@ public sealed class ApiAuthTests
         Assert.Equal(200, config.Status);
         Assert.DoesNotContain(ReaderKey, config.Body, StringComparison.Ordinal);
         Assert.DoesNotContain(adminKey, config.Body, StringComparison.Ordinal);
+
+        // A username and password (HTTP Basic) hold their user's capabilities.
+        var jobs = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("jobs:pw-of-jobs"));
+        Assert.Equal(200, (await curl.SendAsync("PUT", $"{api}/api/v1/orchestrator/jobs", body: NoopJob, authorization: jobs)).Status);
+        Assert.Equal(403, (await curl.SendAsync("GET", $"{api}/api/v1/orchestrator/nodes", authorization: jobs)).Status);
+        var wrongPassword = "Basic " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes("jobs:pw-of-job"));
+        Assert.Equal(401, (await curl.SendAsync("GET", $"{api}/api/v1/orchestrator/jobs", authorization: wrongPassword)).Status);
 
         // The generated admin key may do anything.
         var submitted = await curl.SendAsync("PUT", $"{api}/api/v1/orchestrator/jobs", adminKey, NoopJob);
@@ -184,10 +196,11 @@ public sealed class ApiAuthTests
     /// <summary>curl inside a network namespace; the key goes in a header file, not on curl's command line.</summary>
     private sealed class Curl(NetworkNamespace network, string scratchDir)
     {
-        public async Task<(int Status, string Body, JsonElement Json)> SendAsync(string method, string url, string? key = null, string? body = null)
+        public async Task<(int Status, string Body, JsonElement Json)> SendAsync(string method, string url, string? key = null, string? body = null, string? authorization = null)
         {
             var headers = Path.Combine(scratchDir, "headers");
-            await File.WriteAllTextAsync(headers, (key is null ? "" : $"Authorization: Bearer {key}\n") + "Content-Type: application/json\n");
+            authorization ??= key is null ? null : $"Bearer {key}";
+            await File.WriteAllTextAsync(headers, (authorization is null ? "" : $"Authorization: {authorization}\n") + "Content-Type: application/json\n");
             string[] command = ["curl", "-sS", "--max-time", "30", "-X", method, "-H", $"@{headers}", "-w", "\n%{http_code}", .. body is null ? [] : (string[])["--data-binary", body], url];
             var result = await network.ExecAsync(command);
             Assert.True(result.ExitCode == 0, result.ToString());
