@@ -69,15 +69,17 @@ internal sealed record ConfigValue
                 return FromMap(key, map);
 
             case ConfigValueType.Tree:
+                // The value is not echoed: a tree such as API.Auth.Users holds keys.
+                var invalid = $"invalid value for {key.Name}: expected {key.TypeDescription}";
                 try
                 {
                     var stream = new YamlStream();
                     stream.Load(new StringReader(text));
-                    return stream.Documents is [{ RootNode: YamlSequenceNode or YamlMappingNode } document] ? FromTree(key, document.RootNode) : throw Invalid(key, raw);
+                    return stream.Documents is [{ RootNode: YamlSequenceNode or YamlMappingNode } document] ? FromTree(key, document.RootNode) : throw new CliException(invalid);
                 }
                 catch (YamlException ex)
                 {
-                    throw new CliException($"invalid value for {key.Name}: expected {key.TypeDescription}: {ex.Message}");
+                    throw new CliException($"{invalid}: {ex.Message}");
                 }
 
             default:
