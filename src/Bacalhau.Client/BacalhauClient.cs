@@ -27,9 +27,17 @@ public sealed class BacalhauClient(HttpClient http)
 
     private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
 
-    /// <summary>A client of the orchestrator at <paramref name="baseAddress"/> (for example <c>http://127.0.0.1:1234</c>).</summary>
-    public static BacalhauClient Create(Uri baseAddress, TimeSpan? timeout = null) =>
-        new(new HttpClient { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) });
+    /// <summary>
+    /// A client of the orchestrator at <paramref name="baseAddress"/> (for example <c>http://127.0.0.1:1234</c>), with the
+    /// credentials and trusted CA of <paramref name="options"/>.
+    /// </summary>
+    public static BacalhauClient Create(Uri baseAddress, TimeSpan? timeout = null, BacalhauClientOptions? options = null)
+    {
+        options ??= BacalhauClientOptions.Anonymous;
+        var http = new HttpClient(ClientHandler.Create(options)) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        http.DefaultRequestHeaders.Authorization = ClientHandler.Authorization(options);
+        return new(http);
+    }
 
     public Uri BaseAddress => http.BaseAddress ?? throw new InvalidOperationException("the HttpClient has no BaseAddress");
 

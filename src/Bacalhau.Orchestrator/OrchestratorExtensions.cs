@@ -8,6 +8,7 @@ using Bacalhau.Core.Serialization;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Orchestrator.Api;
+using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
@@ -40,6 +41,7 @@ public static class OrchestratorExtensions
         var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
         builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
 
+        builder.AddApiAuth();
         builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();

@@ -1,4 +1,5 @@
 using Bacalhau.Orchestrator;
+using Bacalhau.Orchestrator.Auth;
 
 // The content root is where the binaries are, not the working directory: configuration files are watched under it,
 // and a data directory below the working directory would otherwise feed that watcher every execution's files.
@@ -9,6 +10,7 @@ builder.AddOrchestrator();
 
 var app = builder.Build();
 
+app.UseApiAuth();
 app.MapDefaultEndpoints();
 app.MapOrchestratorApi();
 

@@ -21,6 +21,7 @@ internal static class BacalhauCli
         root.Add(new DockerCommands(globals));
         root.Add(new WasmCommands(globals));
         root.Add(new ConfigCommands(globals));
+        root.Add(new AuthCommands(globals));
         root.Add(new ServeCommand(globals));
         return root;
     }
@@ -79,6 +80,7 @@ internal static class BacalhauCli
     private static (string Message, int ExitCode) Describe(Exception ex) => ex switch
     {
         CliException cli => (cli.Message, cli.ExitCode),
+        Microsoft.Extensions.Options.OptionsValidationException invalid => (invalid.Message, 1),
         BacalhauApiException api => (api.Message, 1),
         OrchestratorUnreachableException unreachable => (unreachable.Message, 1),
         HttpRequestException http => ($"request to the orchestrator failed: {http.Message}", 1),

@@ -18,7 +18,7 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions globals)
 
     public TextWriter Error => parse.InvocationConfiguration.Error;
 
-    public BacalhauClient CreateClient(TimeSpan? timeout = null) => BacalhauClient.Create(Settings.ApiAddress, timeout);
+    public BacalhauClient CreateClient(TimeSpan? timeout = null) => BacalhauClient.Create(Settings.ApiAddress, timeout, Settings.ClientOptions);
 
     public OutputWriter Output(Option<OutputFormat> option) => new(Out, parse.GetValue(option));
 }

@@ -74,7 +74,7 @@ internal sealed class ConfigCommands : Command
             IReadOnlyList<ConfigEntry> entries = [.. ConfigKeys.All.Select(k =>
             {
                 var (value, source) = context.Settings.Resolve(k);
-                var text = k == ConfigKeys.DataDir ? context.Settings.DataDir : value?.Text;
+                var text = k == ConfigKeys.DataDir ? context.Settings.DataDir : k.Secret && value is not null ? "<redacted>" : value?.Text;
                 return new ConfigEntry(k.Name, text, source.ToString().ToLowerInvariant(), k.Type.ToString().ToLowerInvariant(), k.Description);
             })];
             context.Output(output).Write(entries, CliJsonContext.Default.IReadOnlyListConfigEntry, rows =>

@@ -26,6 +26,18 @@ internal sealed class GlobalOptions
         Recursive = true,
     };
 
+    public Option<bool> ApiTls { get; } = new("--api-tls")
+    {
+        Description = "Talk https to the orchestrator's REST API (API.TLS.UseTLS)",
+        Recursive = true,
+    };
+
+    public Option<string?> CaCert { get; } = new("--cacert")
+    {
+        Description = "PEM file of the CA that signed the orchestrator's certificate (API.TLS.CACert)",
+        Recursive = true,
+    };
+
     public Option<string?> DataDir { get; } = new("--data-dir")
     {
         Description = "Data directory (env BACALHAU_DIR or BACALHAU_PATH, default ~/.bacalhau)",
@@ -37,6 +49,8 @@ internal sealed class GlobalOptions
         root.Add(Config);
         root.Add(ApiHost);
         root.Add(ApiPort);
+        root.Add(ApiTls);
+        root.Add(CaCert);
         root.Add(DataDir);
     }
 
@@ -52,6 +66,16 @@ internal sealed class GlobalOptions
         if (parse.GetValue(ApiPort) is { } port)
         {
             all.Add((ConfigKeys.ApiPort, port));
+        }
+
+        if (parse.GetValue(ApiTls))
+        {
+            all.Add((ConfigKeys.ApiTlsUseTls, "true"));
+        }
+
+        if (parse.GetValue(CaCert) is { } caCert)
+        {
+            all.Add((ConfigKeys.ApiTlsCaCert, caCert));
         }
 
         all.AddRange(flags ?? []);

@@ -1,5 +1,8 @@
 using System.Collections;
+using System.Net;
+using Bacalhau.Client;
 using Bacalhau.Core.Nodes;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Cli.Configuration;
 
@@ -137,7 +140,40 @@ internal sealed class CliSettings
         get
         {
             var host = Get(ConfigKeys.ApiHost) is { Length: > 0 } h && h is not ("0.0.0.0" or "::" or "*" or "[::]") ? h : "127.0.0.1";
-            return new UriBuilder(Uri.UriSchemeHttp, host, int.Parse(Get(ConfigKeys.ApiPort)!, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+            var scheme = Get(ConfigKeys.ApiTlsUseTls) == "true" ? Uri.UriSchemeHttps : Uri.UriSchemeHttp;
+            return new UriBuilder(scheme, host, int.Parse(Get(ConfigKeys.ApiPort)!, System.Globalization.CultureInfo.InvariantCulture)).Uri;
+        }
+    }
+
+    /// <summary>
+    /// The client's credentials: <c>API.Auth.APIKey</c> (or <c>BACALHAU_API_KEY</c>), else a username and password,
+    /// else the admin key an orchestrator saved in this data dir, sent only to an orchestrator on this host.
+    /// </summary>
+    public BacalhauClientOptions ClientOptions
+    {
+        get
+        {
+            var username = Get(ConfigKeys.ApiUsername);
+            var key = Get(ConfigKeys.ApiKey) is { Length: > 0 } configured ? configured
+                : username is null && IsLoopback(ApiAddress) ? LocalAdminKey() : null;
+            return new BacalhauClientOptions(key, username, Get(ConfigKeys.ApiPassword), Get(ConfigKeys.ApiTlsCaCert));
+        }
+    }
+
+    private static bool IsLoopback(Uri address) =>
+        address.IsLoopback || (IPAddress.TryParse(address.IdnHost, out var ip) && IPAddress.IsLoopback(ip));
+
+    /// <summary>The generated admin key of an orchestrator served from this data dir, when this user may read it.</summary>
+    private string? LocalAdminKey()
+    {
+        try
+        {
+            var path = Path.Combine(DataDir, "orchestrator", AdminApiKey.FileName);
+            return File.Exists(path) ? File.ReadAllText(path).Trim() is { Length: > 0 } key ? key : null : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
@@ -146,11 +182,18 @@ internal sealed class CliSettings
     /// own environment form (<c>Compute__Auth__Token</c>) counts as environment too.
     /// </summary>
     public IConfigurationBuilder AddTo(IConfigurationBuilder builder) => builder
-        .AddInMemoryCollection(Flatten(_file))
+        .AddInMemoryCollection(Flatten(_file, _environment, _flags))
         .AddEnvironmentVariables()
-        .AddInMemoryCollection(Flatten(_environment))
+        .AddInMemoryCollection(Flatten(_environment, _flags))
         .AddInMemoryCollection(Flatten(_flags));
 
-    private static List<KeyValuePair<string, string?>> Flatten(Dictionary<ConfigKey, ConfigValue> values) =>
-        values.Values.SelectMany(v => v.ToConfiguration()).ToList();
+    /// <summary>
+    /// The entries of one layer. A tree set by a higher layer is left out here: .NET merges layers key by key, and
+    /// users from a flag must replace the file's users whole, not take their passwords and capabilities index by index.
+    /// </summary>
+    private static List<KeyValuePair<string, string?>> Flatten(Dictionary<ConfigKey, ConfigValue> values, params Dictionary<ConfigKey, ConfigValue>[] higher) =>
+        values.Values
+            .Where(v => v.Key.Type != ConfigValueType.Tree || !higher.Any(layer => layer.ContainsKey(v.Key)))
+            .SelectMany(v => v.ToConfiguration())
+            .ToList();
 }

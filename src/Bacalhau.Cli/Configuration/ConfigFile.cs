@@ -1,4 +1,5 @@
 using Bacalhau.Cli.Formats;
+using Bacalhau.Core.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -85,13 +86,11 @@ internal sealed class ConfigFile
         mapping.Add(segments[^1], ToNode(value));
     }
 
+    /// <summary>Writes the file whole, owner-only: it may hold tokens, keys and password hashes.</summary>
     public void Save()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        var temp = Path + ".tmp";
-        File.WriteAllText(temp, YamlJson.Serialize(_root));
-
-        File.Move(temp, Path, overwrite: true);
+        PrivateFile.Write(Path, YamlJson.Serialize(_root), overwrite: true);
     }
 
     private YamlNode? Find(ConfigKey key)
@@ -115,6 +114,7 @@ internal sealed class ConfigFile
                     ConfigValue.FromItems(key, sequence.Children.OfType<YamlScalarNode>().Select(s => s.Value ?? "")),
                 YamlMappingNode mapping when key.Type == ConfigValueType.Map =>
                     ConfigValue.FromMap(key, mapping.Children.ToDictionary(p => ((YamlScalarNode)p.Key).Value ?? "", p => (p.Value as YamlScalarNode)?.Value ?? "", StringComparer.Ordinal)),
+                YamlSequenceNode or YamlMappingNode when key.Type == ConfigValueType.Tree => ConfigValue.FromTree(key, node),
                 YamlScalarNode scalar => ConfigValue.Parse(key, scalar.Value ?? ""),
                 _ => throw new CliException($"invalid value for {key.Name}: expected {key.TypeDescription}"),
             };
@@ -129,6 +129,7 @@ internal sealed class ConfigFile
     {
         ConfigValueType.List => new YamlSequenceNode(value.Items.Select(i => new YamlScalarNode(i))),
         ConfigValueType.Map => new YamlMappingNode(value.Map.Select(p => KeyValuePair.Create<YamlNode, YamlNode>(new YamlScalarNode(p.Key), new YamlScalarNode(p.Value)))),
+        ConfigValueType.Tree => value.Tree!,
         ConfigValueType.String => new YamlScalarNode(value.Text) { Style = ScalarStyle.DoubleQuoted },
         _ => new YamlScalarNode(value.Text),
     };

@@ -8,6 +8,7 @@ internal enum ConfigValueType
     Duration,
     List,
     Map,
+    Tree,
 }
 
 /// <summary>One known configuration key, named as Bacalhau names it (<c>Compute.Auth.Token</c>).</summary>
@@ -19,6 +20,9 @@ internal sealed record ConfigKey(string Name, ConfigValueType Type, string Descr
     /// <summary>Bacalhau's environment form: <c>BACALHAU_COMPUTE_AUTH_TOKEN</c>, unless the key has its own name.</summary>
     public string EnvironmentName => EnvironmentVariable ?? "BACALHAU_" + Name.Replace('.', '_').ToUpperInvariant();
 
+    /// <summary>The value is a credential: <c>config list</c> does not print it (<c>config get</c> does, when asked by name).</summary>
+    public bool Secret { get; init; }
+
     public string[] Segments => Name.Split('.');
 
     public string TypeDescription => Type switch
@@ -28,6 +32,7 @@ internal sealed record ConfigKey(string Name, ConfigValueType Type, string Descr
         ConfigValueType.Duration => "a duration such as 15s, 1m, 1h30m or 00:00:15",
         ConfigValueType.List => "a comma-separated list",
         ConfigValueType.Map => "key=value pairs, comma-separated",
+        ConfigValueType.Tree => "YAML (flow style on one line: [{Key: value, List: [a, b]}])",
         _ => "a string",
     };
 }

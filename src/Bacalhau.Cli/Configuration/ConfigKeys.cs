@@ -5,19 +5,29 @@ internal static class ConfigKeys
 {
     public static readonly ConfigKey ApiHost = new("API.Host", ConfigValueType.String, "address the REST API binds to; clients connect to it (127.0.0.1 when it is 0.0.0.0)", "0.0.0.0");
     public static readonly ConfigKey ApiPort = new("API.Port", ConfigValueType.Port, "port of the REST API", "1234");
+    public static readonly ConfigKey ApiAuthUsers = new("API.Auth.Users", ConfigValueType.Tree, "users of the orchestrator's REST API: [{Alias, Username, Password: <bacalhau auth hash-password>, APIKey, Capabilities: [{Actions: [read:*, write:job, write:node, *]}]}]") { Secret = true };
+    public static readonly ConfigKey ApiAuthAllowAnonymousLoopback = new("API.Auth.AllowAnonymousLoopback", ConfigValueType.Bool, "requests from the orchestrator's own host need no credentials", "true");
+    public static readonly ConfigKey ApiAuthAnonymousActions = new("API.Auth.AnonymousActions", ConfigValueType.List, "actions anyone may take without credentials from any address (read:*, write:job, ...; none by default)");
+    public static readonly ConfigKey ApiKey = new("API.Auth.APIKey", ConfigValueType.String, "API key the CLI sends to the orchestrator (without one, the CLI uses the admin key a local orchestrator saved in the data dir)", EnvironmentVariable: "BACALHAU_API_KEY") { Secret = true };
+    public static readonly ConfigKey ApiUsername = new("API.Auth.Username", ConfigValueType.String, "username the CLI sends with API.Auth.Password when it has no API key", EnvironmentVariable: "BACALHAU_API_USERNAME");
+    public static readonly ConfigKey ApiPassword = new("API.Auth.Password", ConfigValueType.String, "password of API.Auth.Username", EnvironmentVariable: "BACALHAU_API_PASSWORD") { Secret = true };
+    public static readonly ConfigKey ApiTlsCertFile = new("API.TLS.CertFile", ConfigValueType.String, "PEM certificate (chain) the REST API serves https with; with API.TLS.KeyFile");
+    public static readonly ConfigKey ApiTlsKeyFile = new("API.TLS.KeyFile", ConfigValueType.String, "PEM private key of API.TLS.CertFile");
+    public static readonly ConfigKey ApiTlsUseTls = new("API.TLS.UseTLS", ConfigValueType.Bool, "the CLI talks https to the orchestrator (--api-tls)", "false");
+    public static readonly ConfigKey ApiTlsCaCert = new("API.TLS.CACert", ConfigValueType.String, "PEM file of the CA the CLI trusts for the orchestrator's certificate, besides the system's (--cacert)");
     public static readonly ConfigKey NameProvider = new("NameProvider", ConfigValueType.String, "node ID given to a new node instead of a generated one");
     public static readonly ConfigKey DataDir = new("DataDir", ConfigValueType.String, "where a node keeps its state and the CLI its config.yaml", "~/.bacalhau", "BACALHAU_DIR");
     public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints");
     public static readonly ConfigKey OrchestratorEnabled = new("Orchestrator.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs an orchestrator", "false");
     public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
     public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");
-    public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)");
+    public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)") { Secret = true };
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
     public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
     public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port, token@host:port, or multiaddrs (/ip4/<ip>/tcp/<port>[/p2p/<peer ID>]) whose orchestrator must prove its peer ID", "nats://127.0.0.1:4222");
     public static readonly ConfigKey ComputeOrchestratorApiPort = new("Compute.OrchestratorAPIPort", ConfigValueType.Port, "REST API port a compute node asks for the peer ID of an orchestrator given as a multiaddr without /p2p/", "1234");
-    public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)");
+    public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)") { Secret = true };
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
     public static readonly ConfigKey AllowListedLocalPaths = new("Compute.AllowListedLocalPaths", ConfigValueType.List, "host directories `local` input sources may mount, read-only");
@@ -25,7 +35,8 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        ApiHost, ApiPort, NameProvider, DataDir, Labels,
+        ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
+        ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
         InputReadTimeout,

@@ -1,5 +1,8 @@
 using System.Globalization;
+using Bacalhau.Cli.Formats;
 using Bacalhau.Core.Serialization;
+using YamlDotNet.Core;
+using YamlDotNet.RepresentationModel;
 
 namespace Bacalhau.Cli.Configuration;
 
@@ -22,6 +25,9 @@ internal sealed record ConfigValue
     public IReadOnlyList<string> Items { get; private init; } = [];
 
     public IReadOnlyDictionary<string, string> Map { get; private init; } = new Dictionary<string, string>();
+
+    /// <summary>The document of a <see cref="ConfigValueType.Tree"/> key.</summary>
+    public YamlNode? Tree { get; private init; }
 
     /// <summary>Parses <paramref name="raw"/> as a value of <paramref name="key"/>; a bad value names the key and the expected type.</summary>
     public static ConfigValue Parse(ConfigKey key, string raw)
@@ -62,6 +68,20 @@ internal sealed record ConfigValue
 
                 return FromMap(key, map);
 
+            case ConfigValueType.Tree:
+                // The value is not echoed: a tree such as API.Auth.Users holds keys.
+                var invalid = $"invalid value for {key.Name}: expected {key.TypeDescription}";
+                try
+                {
+                    var stream = new YamlStream();
+                    stream.Load(new StringReader(text));
+                    return stream.Documents is [{ RootNode: YamlSequenceNode or YamlMappingNode } document] ? FromTree(key, document.RootNode) : throw new CliException(invalid);
+                }
+                catch (YamlException ex)
+                {
+                    throw new CliException($"{invalid}: {ex.Message}");
+                }
+
             default:
                 return new ConfigValue(key, text);
         }
@@ -76,6 +96,8 @@ internal sealed record ConfigValue
     public static ConfigValue FromMap(ConfigKey key, IReadOnlyDictionary<string, string> map) =>
         new(key, string.Join(',', map.Select(p => $"{p.Key}={p.Value}"))) { Map = map };
 
+    public static ConfigValue FromTree(ConfigKey key, YamlNode tree) => new(key, YamlJson.Serialize(tree).TrimEnd()) { Tree = tree };
+
     /// <summary>
     /// The value as .NET configuration entries. A list stays one comma-separated entry so that a higher layer
     /// replaces it whole instead of merging index by index; a map becomes one entry per key.
@@ -83,8 +105,18 @@ internal sealed record ConfigValue
     public IEnumerable<KeyValuePair<string, string?>> ToConfiguration() => Key.Type switch
     {
         ConfigValueType.Map => Map.Select(p => KeyValuePair.Create($"{Key.ConfigurationPath}:{p.Key}", (string?)p.Value)),
+        ConfigValueType.Tree => Flatten(Key.ConfigurationPath, Tree!),
         ConfigValueType.Duration => [KeyValuePair.Create(Key.ConfigurationPath, (string?)GoDuration.Parse(Text)!.Value.ToString("c", CultureInfo.InvariantCulture))],
         _ => [KeyValuePair.Create(Key.ConfigurationPath, (string?)Text)],
+    };
+
+    /// <summary>A YAML tree as the entries .NET binds lists and objects from: <c>API:Auth:Users:0:Username</c>.</summary>
+    private static IEnumerable<KeyValuePair<string, string?>> Flatten(string path, YamlNode node) => node switch
+    {
+        YamlMappingNode mapping => mapping.Children.SelectMany(p => Flatten($"{path}:{(p.Key as YamlScalarNode)?.Value}", p.Value)),
+        YamlSequenceNode sequence => sequence.Children.SelectMany((child, index) => Flatten($"{path}:{index.ToString(CultureInfo.InvariantCulture)}", child)),
+        YamlScalarNode scalar => [KeyValuePair.Create(path, scalar.Value)],
+        _ => [],
     };
 
     private static CliException Invalid(ConfigKey key, string raw) =>

@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using Bacalhau.Cli.Configuration;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Core.Identity;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Compute;
 using Bacalhau.Orchestrator;
+using Bacalhau.Orchestrator.Auth;
+using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Cli.Serve;
 
@@ -62,7 +65,13 @@ internal static class ServeHost
             builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl)]);
         }
 
-        builder.WebHost.UseUrls($"http://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{apiPort}");
+        var certificate = LoadApiCertificate(settings);
+        var scheme = certificate is null ? "http" : "https";
+        builder.WebHost.UseUrls($"{scheme}://{(apiHost.Contains(':', StringComparison.Ordinal) ? $"[{apiHost.Trim('[', ']')}]" : apiHost)}:{apiPort}");
+        if (certificate is not null)
+        {
+            builder.WebHost.ConfigureKestrel(kestrel => kestrel.ConfigureHttpsDefaults(https => https.ServerCertificate = certificate));
+        }
 
         builder.AddServiceDefaults();
         if (nats is not null)
@@ -79,9 +88,12 @@ internal static class ServeHost
         }
 
         await using var app = builder.Build();
+        // Bad settings (API.Auth.Users, ...) are one line from the CLI, before the host would log them with a stack trace.
+        app.Services.GetService<IStartupValidator>()?.Validate();
         app.MapDefaultEndpoints();
         if (roles.Orchestrator)
         {
+            app.UseApiAuth();
             app.MapOrchestratorApi();
         }
 
@@ -95,6 +107,30 @@ internal static class ServeHost
         await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), key.PeerId, nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
+    }
+
+    /// <summary>The REST API's certificate when <c>API.TLS.CertFile</c> and <c>API.TLS.KeyFile</c> are set (PEM); null for plain http.</summary>
+    private static X509Certificate2? LoadApiCertificate(CliSettings settings)
+    {
+        var (certFile, keyFile) = (settings.Get(ConfigKeys.ApiTlsCertFile), settings.Get(ConfigKeys.ApiTlsKeyFile));
+        if (certFile is null && keyFile is null)
+        {
+            return null;
+        }
+
+        if (certFile is null || keyFile is null)
+        {
+            throw new CliException("API.TLS.CertFile and API.TLS.KeyFile go together: set both for https, or neither");
+        }
+
+        try
+        {
+            return X509Certificate2.CreateFromPemFile(certFile, keyFile);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+        {
+            throw new CliException($"cannot load the API certificate from API.TLS.CertFile '{certFile}' and API.TLS.KeyFile '{keyFile}': {ex.Message}");
+        }
     }
 
     /// <summary>The orchestrator's NATS token: configured, or generated once and kept in the config file.</summary>

@@ -1,6 +1,7 @@
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
 using Bacalhau.ServiceDefaults.Nats;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -9,12 +10,13 @@ public static class AgentEndpoints
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints)
     {
         var agent = endpoints.MapGroup("/api/v1/agent").WithTags("Agent");
-        agent.MapGet("/alive", () => new IsAliveResponse());
-        agent.MapGet("/version", () => BuildVersionInfo.Current);
-        agent.MapGet("/node", (OrchestratorIdentity identity, NatsClientSettings nats) => identity.ToNodeInfo(nats));
-        agent.MapGet("/config", (IConfiguration configuration) => Results.Text(AgentConfig.Describe(configuration).ToJsonString(), "application/json"));
-        // The seeds' `bacalhau id`, and how a compute node given an orchestrator's address without /p2p/ learns its peer ID.
-        endpoints.MapGet("/api/v1/id", (OrchestratorIdentity identity, NatsClientSettings nats) => identity.Describe(nats)).WithTags("Agent");
+        agent.MapGet("/alive", () => new IsAliveResponse()).AllowAnonymous();
+        agent.MapGet("/version", () => BuildVersionInfo.Current).AllowAnonymous();
+        agent.MapGet("/node", (OrchestratorIdentity identity, NatsClientSettings nats) => identity.ToNodeInfo(nats)).RequirePermission(ApiPermissions.ReadAgent);
+        agent.MapGet("/config", (IConfiguration configuration) => Results.Text(AgentConfig.Describe(configuration).ToJsonString(), "application/json")).RequirePermission(ApiPermissions.ReadAgent);
+        // The seeds' `bacalhau id`, and how a compute node given an orchestrator's address without /p2p/ learns its peer ID:
+        // compute nodes hold no API key, and a peer ID and public key are no secret.
+        endpoints.MapGet("/api/v1/id", (OrchestratorIdentity identity, NatsClientSettings nats) => identity.Describe(nats)).WithTags("Agent").AllowAnonymous();
         return endpoints;
     }
 }

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Bacalhau.Core.Content;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -14,7 +15,7 @@ public static class ContentEndpoints
     {
         foreach (var prefix in (string[])["/ipfs", "/api/v1/ipfs"])
         {
-            var group = endpoints.MapGroup(prefix).WithTags("Content");
+            var group = endpoints.MapGroup(prefix).WithTags("Content").RequirePermission(ApiPermissions.ReadJob);
             group.MapGet("/{cid}", GetArchiveAsync);
             group.MapGet("/{cid}/{**path}", GetFileAsync);
         }

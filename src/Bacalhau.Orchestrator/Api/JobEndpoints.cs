@@ -5,6 +5,7 @@ using Bacalhau.Core.Models.Jobs;
 using Bacalhau.Core.Serialization;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Storage;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -19,13 +20,13 @@ public static class JobEndpoints
     {
         var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
 
-        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync);
-        jobs.MapGet("/", ListJobs);
-        jobs.MapGet("/{id}", GetJobAsync);
+        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequirePermission(ApiPermissions.WriteJob);
+        jobs.MapGet("/", ListJobs).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}", GetJobAsync).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
-            Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id));
+            Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/history", (string id, JobStore store) =>
-            Find(store, id) is { } job ? Results.Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) }) : NotFound(id));
+            Find(store, id) is { } job ? Results.Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/results", (string id, JobStore store) => Find(store, id) is { } job
             ? Results.Ok(new ListJobResultsResponse
             {
@@ -33,8 +34,8 @@ public static class JobEndpoints
                     .Where(e => e.ComputeState.StateType == ExecutionStateType.Completed && e.PublishedResult is not null)
                     .Select(e => e.PublishedResult!)],
             })
-            : NotFound(id));
-        jobs.MapDelete("/{id}", StopJobAsync);
+            : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapDelete("/{id}", StopJobAsync).RequirePermission(ApiPermissions.WriteJob);
         return endpoints;
     }
 

@@ -4,6 +4,7 @@ using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 using Bacalhau.Orchestrator.Storage;
 using NATS.Client.Core;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -18,7 +19,7 @@ public static class LogEndpoints
 
     public static IEndpointRouteBuilder MapLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/orchestrator/jobs/{id}/logs", StreamLogsAsync).WithTags("Jobs");
+        endpoints.MapGet("/api/v1/orchestrator/jobs/{id}/logs", StreamLogsAsync).WithTags("Jobs").RequirePermission(ApiPermissions.ReadJob);
         return endpoints;
     }
 

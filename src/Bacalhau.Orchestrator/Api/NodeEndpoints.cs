@@ -1,6 +1,7 @@
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -10,11 +11,11 @@ public static class NodeEndpoints
     {
         var nodes = endpoints.MapGroup("/api/v1/orchestrator/nodes").WithTags("Nodes");
 
-        nodes.MapGet("/", ListNodes);
+        nodes.MapGet("/", ListNodes).RequirePermission(ApiPermissions.ReadNode);
 
         nodes.MapGet("/{id}", (string id, NodeRegistry registry) => registry.Get(id) is { } node
             ? Results.Ok(new GetNodeResponse { Node = node })
-            : ApiErrors.NotFound($"node '{id}' not found"));
+            : ApiErrors.NotFound($"node '{id}' not found")).RequirePermission(ApiPermissions.ReadNode);
 
         nodes.MapPut("/{id}", (string id, UpdateNodeRequest? request, NodeRegistry registry) =>
         {
@@ -25,7 +26,7 @@ public static class NodeEndpoints
 
             var response = registry.ApplyAction(id, request.Action, request.Message);
             return Results.Ok(response);
-        });
+        }).RequirePermission(ApiPermissions.WriteNode);
 
         return endpoints;
     }

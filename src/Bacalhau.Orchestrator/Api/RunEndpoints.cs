@@ -8,6 +8,7 @@ using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Options;
+using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -28,7 +29,7 @@ public static partial class RunEndpoints
 
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs");
+        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs").RequirePermission(ApiPermissions.WriteJob);
         return endpoints;
     }
 

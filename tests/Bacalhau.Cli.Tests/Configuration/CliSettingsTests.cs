@@ -107,6 +107,60 @@ public sealed class CliSettingsTests : IDisposable
         Assert.Equal(["a:1", "b:2"], values[ConfigKeys.ComputeOrchestrators].Items);
     }
 
+    [Fact]
+    public void API_users_are_read_as_YAML_from_the_file_or_a_flag_and_reach_the_node_as_nested_keys()
+    {
+        WriteConfigFile("API:\n  Auth:\n    Users:\n    - Username: reader\n      Password: hash\n      Capabilities:\n      - Actions: [\"read:*\"]\n");
+        var fromFile = Load(new Hashtable()).AddTo(new ConfigurationBuilder()).Build();
+        Assert.Equal("reader", fromFile["API:Auth:Users:0:Username"]);
+        Assert.Equal("read:*", fromFile["API:Auth:Users:0:Capabilities:0:Actions:0"]);
+
+        var fromFlag = Load(new Hashtable(), config: ["API.Auth.Users=[{APIKey: k1, Capabilities: [{Actions: ['*']}]}, {APIKey: k2}]"]).AddTo(new ConfigurationBuilder()).Build();
+        Assert.Null(fromFlag["API:Auth:Users:0:Username"]);
+        Assert.Equal("*", fromFlag["API:Auth:Users:0:Capabilities:0:Actions:0"]);
+        Assert.Equal("k2", fromFlag["API:Auth:Users:1:APIKey"]);
+
+        var error = Assert.Throws<CliException>(() => Load(new Hashtable(), config: ["API.Auth.Users=[{unclosed"]));
+        Assert.StartsWith("invalid value for API.Auth.Users: expected YAML", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void The_config_file_is_saved_readable_by_its_owner_only_with_users_kept_as_YAML()
+    {
+        WriteConfigFile("Compute:\n  Auth:\n    Token: old\n");
+        var path = Path.Combine(_dataDir, ConfigFile.DefaultFileName);
+        File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+        var file = ConfigFile.Load(path);
+
+        file.Set(ConfigValue.Parse(ConfigKeys.ApiAuthUsers, "[{Username: u, Password: h, Capabilities: [{Actions: [read:job, write:job]}]}]"));
+        file.Save();
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
+        var users = ConfigFile.Load(path).ReadValues()[ConfigKeys.ApiAuthUsers];
+        Assert.Equal(
+            new Dictionary<string, string?> { ["API:Auth:Users:0:Username"] = "u", ["API:Auth:Users:0:Password"] = "h", ["API:Auth:Users:0:Capabilities:0:Actions:0"] = "read:job", ["API:Auth:Users:0:Capabilities:0:Actions:1"] = "write:job" },
+            users.ToConfiguration().ToDictionary(p => p.Key, p => p.Value));
+    }
+
+    [Fact]
+    public void The_client_sends_its_configured_key_else_the_local_orchestrator_s_admin_key_but_only_to_this_host()
+    {
+        Directory.CreateDirectory(Path.Combine(_dataDir, "orchestrator"));
+        File.WriteAllText(Path.Combine(_dataDir, "orchestrator", "admin-api-key"), "local-admin-key\n");
+
+        Assert.Equal("from-env", Load(new Hashtable { ["BACALHAU_API_KEY"] = "from-env" }).ClientOptions.ApiKey);
+        WriteConfigFile("API:\n  Auth:\n    APIKey: from-file\n");
+        Assert.Equal("from-file", Load(new Hashtable()).ClientOptions.ApiKey);
+        File.Delete(Path.Combine(_dataDir, ConfigFile.DefaultFileName));
+
+        Assert.Equal("local-admin-key", Load(new Hashtable()).ClientOptions.ApiKey);
+        Assert.Equal("local-admin-key", Load(new Hashtable(), flags: [(ConfigKeys.ApiHost, "localhost")]).ClientOptions.ApiKey);
+        Assert.Null(Load(new Hashtable(), flags: [(ConfigKeys.ApiHost, "10.0.0.5")]).ClientOptions.ApiKey);
+        var basic = Load(new Hashtable { ["BACALHAU_API_USERNAME"] = "u", ["BACALHAU_API_PASSWORD"] = "p" }).ClientOptions;
+        Assert.Equal((null, "u", "p"), (basic.ApiKey, basic.Username, basic.Password));
+    }
+
     private CliSettings Load(Hashtable environment, IReadOnlyList<string>? config = null, IReadOnlyList<(ConfigKey, string)>? flags = null) =>
         CliSettings.Load(new CliSettingsInput(_dataDir, config ?? [], flags ?? []), environment);
 

@@ -24,19 +24,30 @@ internal sealed partial class CliProcess : IAsyncDisposable
     public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <c>bacalhau <paramref name="args"/></c> with <paramref name="dataDir"/> as BACALHAU_DIR.</summary>
-    public static CliProcess Start(string dataDir, params string[] args)
+    public static CliProcess Start(string dataDir, params string[] args) => Start(dataDir, null, new Dictionary<string, string>(), args);
+
+    /// <summary>
+    /// Starts <c>bacalhau <paramref name="args"/></c> inside the network namespace <paramref name="netns"/> (when not
+    /// null), with <paramref name="environment"/> on top of the usual.
+    /// </summary>
+    public static CliProcess Start(string dataDir, string? netns, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var startInfo = new ProcessStartInfo("dotnet")
+        var startInfo = new ProcessStartInfo(netns is null ? "dotnet" : "ip")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
             UseShellExecute = false,
         };
-        startInfo.ArgumentList.Add(Assembly);
-        foreach (var argument in args)
+        string[] prefix = netns is null ? [] : ["netns", "exec", netns, "dotnet"];
+        foreach (var argument in (string[])[.. prefix, Assembly, .. args])
         {
             startInfo.ArgumentList.Add(argument);
+        }
+
+        foreach (var (name, value) in environment)
+        {
+            startInfo.Environment[name] = value;
         }
 
         startInfo.Environment["BACALHAU_DIR"] = dataDir;
@@ -55,9 +66,12 @@ internal sealed partial class CliProcess : IAsyncDisposable
     }
 
     /// <summary>Runs a command to its end.</summary>
-    public static async Task<CliResult> RunAsync(string dataDir, params string[] args)
+    public static Task<CliResult> RunAsync(string dataDir, params string[] args) => RunAsync(dataDir, null, new Dictionary<string, string>(), args);
+
+    /// <summary>Runs a command to its end, inside <paramref name="netns"/> when not null, with <paramref name="environment"/>.</summary>
+    public static async Task<CliResult> RunAsync(string dataDir, string? netns, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        await using var cli = Start(dataDir, args);
+        await using var cli = Start(dataDir, netns, environment, args);
         var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return new CliResult(exitCode, cli.Stdout, cli.Stderr);
     }
