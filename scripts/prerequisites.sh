@@ -20,6 +20,9 @@ bacalhau_install_packages() {
   else
     [ -x /bin/busybox ] || missing+=(busybox-static)
   fi
+  # The API authentication tests reach the API from a network namespace they create, with curl.
+  command -v ip >/dev/null 2>&1 || missing+=(iproute2)
+  command -v curl >/dev/null 2>&1 || missing+=(curl)
   bacalhau_apt_install "${missing[@]}"
 }
 
