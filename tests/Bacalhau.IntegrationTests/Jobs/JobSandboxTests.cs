@@ -58,6 +58,30 @@ public sealed class JobSandboxTests(ClusterFixture cluster)
     }
 
     [Fact]
+    public async Task A_compute_node_serves_result_downloads_by_archive_name_only()
+    {
+        await cluster.WaitForReplicasAsync();
+        var job = new Job
+        {
+            Type = JobTypes.Batch,
+            Count = 1,
+            Tasks = [new JobTask { Name = "main", Engine = new SpecConfig { Type = EngineTypes.Noop }, Publisher = new SpecConfig { Type = PublisherTypes.Local } }],
+        };
+        var submitted = await cluster.SubmitAsync(job);
+        var done = await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, JobTimeout);
+        Assert.True(Assert.Single(done.Executions!.Items).PublishedResult!.TryGetParam("URL", out var url));
+        var archive = new Uri(url.GetString()!);
+        using var http = new HttpClient();
+
+        using var published = await http.GetAsync(archive);
+        using var other = await http.GetAsync(new Uri(archive, "state.db"));
+
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, other.StatusCode);
+        Assert.Equal("name: 'state.db' is not the name of a result archive (<sha256 in hex>.tar.gz)", await ErrorMessageAsync(other));
+    }
+
+    [Fact]
     public async Task A_job_asking_for_the_hosts_network_fails_where_no_node_accepts_networked_jobs_saying_why()
     {
         await cluster.WaitForReplicasAsync();
