@@ -137,7 +137,7 @@ public sealed partial class ExecutionManager(
         // The ID names the execution's directories on this node.
         if (SandboxPaths.NameProblem(execution.ID) is { } badId)
         {
-            return $"execution ID '{execution.ID}' cannot name a directory: {badId}";
+            return $"the execution ID cannot name a directory: {badId}";
         }
 
         if (execution.Job?.Tasks.FirstOrDefault()?.Network is { } network && NetworkAdmission.Problem(network, admission.Value.AcceptNetworkedJobs) is { } refused)

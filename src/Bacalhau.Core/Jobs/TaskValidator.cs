@@ -148,25 +148,15 @@ internal static class TaskValidator
     /// </summary>
     private static void ValidateNetwork(NetworkConfig network, string path, List<string> errors)
     {
-        if (string.IsNullOrWhiteSpace(network.Type))
+        // No type means None.
+        var typeProblem = string.IsNullOrWhiteSpace(network.Type) ? null
+            : KnownNames.Problem(network.Type, "network type", NetworkTypes.All)
+            ?? (KnownNames.Find(network.Type, NetworkTypes.All) == NetworkTypes.Http ? HttpNetworkRefusal : null);
+        if (typeProblem is not null)
         {
-            if (network.Domains.Count > 0)
-            {
-                errors.Add($"{path}.Domains: only HTTP networking takes domains");
-            }
-
-            return;
+            errors.Add($"{path}.Type: {typeProblem}");
         }
-
-        if (KnownNames.Problem(network.Type, "network type", NetworkTypes.All) is { } problem)
-        {
-            errors.Add($"{path}.Type: {problem}");
-        }
-        else if (KnownNames.Find(network.Type, NetworkTypes.All) == NetworkTypes.Http)
-        {
-            errors.Add($"{path}.Type: {HttpNetworkRefusal}");
-        }
-        else if (network.Domains.Count > 0)
+        else if (network.Domains is { Count: > 0 })
         {
             errors.Add($"{path}.Domains: only HTTP networking takes domains");
         }
