@@ -38,7 +38,8 @@ var compute = builder.AddProject<Projects.Bacalhau_Compute>("compute")
     .WithReference(nats)
     .WaitFor(nats)
     .WithEnvironment("Compute__Auth__Token", token)
-    .WithBacalhauConfiguration(builder.Configuration, "Compute", dataDir);
+    .WithBacalhauConfiguration(builder.Configuration, "Compute", dataDir)
+    .WithBacalhauConfiguration(builder.Configuration, "JobAdmissionControl", dataDir);
 
 if (dataDir is not null)
 {

@@ -75,7 +75,9 @@ public static class ComputeExtensions
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
-        builder.Services.Configure<DockerOptions>(builder.Configuration.GetSection(DockerOptions.SectionName));
+        builder.Services.AddOptions<DockerOptions>().Bind(builder.Configuration.GetSection(DockerOptions.SectionName)).ValidateOnStart();
+        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DockerOptions>, DockerOptionsValidation>();
+        builder.Services.Configure<JobAdmissionControlOptions>(builder.Configuration.GetSection(JobAdmissionControlOptions.SectionName));
         builder.Services.AddSingleton<IExecutor, DockerExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
         builder.Services.Configure<LocalPublisherOptions>(builder.Configuration.GetSection(LocalPublisherOptions.SectionName));

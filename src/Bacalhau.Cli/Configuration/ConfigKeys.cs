@@ -31,6 +31,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
     public static readonly ConfigKey AllowListedLocalPaths = new("Compute.AllowListedLocalPaths", ConfigValueType.List, "host directories `local` input sources may mount, read-only");
+    public static readonly ConfigKey AcceptNetworkedJobs = new("JobAdmissionControl.AcceptNetworkedJobs", ConfigValueType.Bool, "this compute node runs jobs that ask for a network (Host, Full: the host's network)", "false");
     public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload) may take to fetch", "5m");
 
     public static IReadOnlyList<ConfigKey> All { get; } =
@@ -39,7 +40,7 @@ internal static class ConfigKeys
         ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
-        InputReadTimeout,
+        AcceptNetworkedJobs, InputReadTimeout,
     ];
 
     /// <summary>The key named <paramref name="name"/>, in any casing; null when there is none.</summary>

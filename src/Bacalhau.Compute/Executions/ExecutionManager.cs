@@ -6,11 +6,13 @@ using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
+using Bacalhau.Core.Jobs;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Models.Jobs;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
+using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Executions;
 
@@ -27,6 +29,7 @@ public sealed partial class ExecutionManager(
     ExecutionLogFiles logFiles,
     ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
+    IOptions<JobAdmissionControlOptions> admission,
     TimeProvider time,
     ILogger<ExecutionManager> logger)
 {
@@ -131,6 +134,17 @@ public sealed partial class ExecutionManager(
     /// <summary>Why this node cannot take <paramref name="execution"/>, or null when it can.</summary>
     private string? Assess(Execution execution)
     {
+        // The ID names the execution's directories on this node.
+        if (SandboxPaths.NameProblem(execution.ID) is { } badId)
+        {
+            return $"the execution ID cannot name a directory: {badId}";
+        }
+
+        if (execution.Job?.Tasks.FirstOrDefault()?.Network is { } network && NetworkAdmission.Problem(network, admission.Value.AcceptNetworkedJobs) is { } refused)
+        {
+            return refused;
+        }
+
         var engine = execution.Job?.Tasks.FirstOrDefault()?.Engine.Type ?? "";
         if (engines.Find(engine) is null)
         {
@@ -206,10 +220,9 @@ public sealed partial class ExecutionManager(
     private async Task<ExecutionRequest> PrepareAsync(Execution execution, string workingDirectory, CancellationToken cancellationToken)
     {
         var task = execution.Job!.Tasks[0];
+        ExecutionSandbox.ThrowIfUnsafe(task);
         var staged = await inputs.StageAsync(task, workingDirectory, cancellationToken);
-        var results = task.ResultPaths
-            .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
-            .ToList();
+        var results = ExecutionSandbox.CreateResultDirectories(workingDirectory, task.ResultPaths);
         var (stdout, stderr) = logFiles.For(execution.ID);
         return new ExecutionRequest(execution, workingDirectory, staged, results, stdout, stderr);
     }

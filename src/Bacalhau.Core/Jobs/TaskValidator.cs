@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Core.Jobs;
 
@@ -9,6 +10,10 @@ internal static class TaskValidator
     // Plug-ins Bacalhau has that this product leaves out; named so the user learns why the spec is refused.
     private static readonly IReadOnlyList<string> UnsupportedPublishers = ["s3"];
     private static readonly IReadOnlyList<string> UnsupportedSources = ["s3", "ipfs"];
+
+    private const string HttpNetworkRefusal =
+        "HTTP networking (HTTP(S) to the listed Domains only) cannot be enforced by Bacalhau.NET and is refused rather than widened to the host's network; "
+        + "ask for Full, which a node runs only when it sets JobAdmissionControl.AcceptNetworkedJobs";
 
     public static void Validate(JobTask task, string path, List<string> errors)
     {
@@ -27,7 +32,8 @@ internal static class TaskValidator
         {
             var input = task.InputSources[i];
             AddProblem(errors, $"{path}.InputSources[{i}].Source.Type", KnownNames.Problem(input.Source.Type, "source", SourceTypes.All, UnsupportedSources));
-            AddProblem(errors, $"{path}.InputSources[{i}].Target", PathProblem(input.Target));
+            AddProblem(errors, $"{path}.InputSources[{i}].Target", SandboxPaths.ContainerPathProblem(input.Target));
+            AddProblem(errors, $"{path}.InputSources[{i}].Alias", SandboxPaths.AliasProblem(input.Alias));
         }
 
         var resultNames = new HashSet<string>(StringComparer.Ordinal);
@@ -35,16 +41,16 @@ internal static class TaskValidator
         {
             var result = task.ResultPaths[i];
             var namePath = $"{path}.ResultPaths[{i}].Name";
-            if (string.IsNullOrWhiteSpace(result.Name))
+            if (SandboxPaths.NameProblem(result.Name) is { } nameProblem)
             {
-                errors.Add($"{namePath}: required");
+                errors.Add($"{namePath}: {nameProblem}");
             }
             else if (!resultNames.Add(result.Name))
             {
                 errors.Add($"{namePath}: '{result.Name}' names another result path too; names must be unique");
             }
 
-            AddProblem(errors, $"{path}.ResultPaths[{i}].Path", PathProblem(result.Path));
+            AddProblem(errors, $"{path}.ResultPaths[{i}].Path", SandboxPaths.ContainerPathProblem(result.Path));
         }
 
         if (!ResourceParser.TryParse(task.Resources, out _, out var resourceErrors))
@@ -52,10 +58,7 @@ internal static class TaskValidator
             errors.AddRange(resourceErrors.Select(error => $"{path}.Resources.{error}"));
         }
 
-        if (!string.IsNullOrWhiteSpace(task.Network.Type))
-        {
-            AddProblem(errors, $"{path}.Network.Type", KnownNames.Problem(task.Network.Type, "network type", NetworkTypes.All));
-        }
+        ValidateNetwork(task.Network, $"{path}.Network", errors);
 
         ValidateTimeout(task.Timeouts.ExecutionTimeout, $"{path}.Timeouts.ExecutionTimeout", errors);
         ValidateTimeout(task.Timeouts.QueueTimeout, $"{path}.Timeouts.QueueTimeout", errors);
@@ -80,17 +83,87 @@ internal static class TaskValidator
                 && !(engine.TryGetParam("EntryModule", out var module) && module.ValueKind == JsonValueKind.Object):
                 errors.Add($"{path}.Params.EntryModule: required for wasm tasks: the path of the module to run, or a legacy input source mapping");
                 break;
+            case EngineTypes.Wasm:
+                ValidateWasmModules(engine, path, errors);
+                break;
+        }
+    }
+
+    /// <summary>Module references name staged files, and legacy mappings are inputs: both obey the input rules.</summary>
+    private static void ValidateWasmModules(SpecConfig engine, string path, List<string> errors)
+    {
+        if (engine.TryGetParam("EntryModule", out var entry))
+        {
+            ValidateModule(entry, $"{path}.Params.EntryModule", errors);
+        }
+
+        if (engine.TryGetParam("ImportModules", out var imports) && imports.ValueKind == JsonValueKind.Array)
+        {
+            var i = 0;
+            foreach (var import in imports.EnumerateArray())
+            {
+                ValidateModule(import, $"{path}.Params.ImportModules[{i++}]", errors);
+            }
+        }
+    }
+
+    private static void ValidateModule(JsonElement module, string path, List<string> errors)
+    {
+        switch (module.ValueKind)
+        {
+            case JsonValueKind.String:
+                AddProblem(errors, path, SandboxPaths.ReferenceProblem(module.GetString()!));
+                break;
+            case JsonValueKind.Object:
+                InputSource? mapping;
+                try
+                {
+                    mapping = module.Deserialize(BacalhauJsonContext.Default.InputSource);
+                }
+                catch (JsonException)
+                {
+                    mapping = null;
+                }
+
+                if (mapping is null)
+                {
+                    errors.Add($"{path}: not an input source mapping");
+                    break;
+                }
+
+                // A legacy mapping may leave its target out: the module is then staged under a name of the node's choosing.
+                if (mapping.Target.Length > 0)
+                {
+                    AddProblem(errors, $"{path}.Target", SandboxPaths.ContainerPathProblem(mapping.Target));
+                }
+
+                AddProblem(errors, $"{path}.Alias", SandboxPaths.AliasProblem(mapping.Alias));
+                break;
+        }
+    }
+
+    /// <summary>
+    /// HTTP networking means HTTP(S) to the listed domains only. Nothing here can enforce that filter, and giving such a
+    /// job the host's network instead would hand it more than it asked for: it is refused.
+    /// </summary>
+    private static void ValidateNetwork(NetworkConfig network, string path, List<string> errors)
+    {
+        // No type means None.
+        var typeProblem = string.IsNullOrWhiteSpace(network.Type) ? null
+            : KnownNames.Problem(network.Type, "network type", NetworkTypes.All)
+            ?? (KnownNames.Find(network.Type, NetworkTypes.All) == NetworkTypes.Http ? HttpNetworkRefusal : null);
+        if (typeProblem is not null)
+        {
+            errors.Add($"{path}.Type: {typeProblem}");
+        }
+        else if (network.Domains is { Count: > 0 })
+        {
+            errors.Add($"{path}.Domains: only HTTP networking takes domains");
         }
     }
 
     private static bool IsText(SpecConfig config, string param) =>
         config.TryGetParam(param, out var value) && value.ValueKind == JsonValueKind.String && !string.IsNullOrWhiteSpace(value.GetString());
-
-    // Paths are inside the execution's container or sandbox, so they are POSIX paths whatever the host.
-    private static string? PathProblem(string path) =>
-        string.IsNullOrWhiteSpace(path) ? "required"
-        : path.StartsWith('/') ? null
-        : $"must be an absolute path, got '{path}'";
 
     private static void ValidateTimeout(long seconds, string path, List<string> errors)
     {

@@ -1,6 +1,7 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using Bacalhau.Core.Content;
+using Bacalhau.Core.Jobs;
 using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
@@ -45,6 +46,12 @@ public static class ContentEndpoints
         if (!Cid.TryParse(cid, out var parsed, out var problem))
         {
             return ApiErrors.BadRequest($"'{cid}' is not a CID: {problem}");
+        }
+
+        // Names a file inside the archive, never one of this machine; anything that looks like climbing out is refused.
+        if (SandboxPaths.ReferenceProblem(path) is { } pathProblem)
+        {
+            return ApiErrors.BadRequest($"path: {pathProblem}");
         }
 
         await using var archive = await DownloadAsync(parsed, content, cancellationToken);

@@ -43,7 +43,7 @@ public sealed class JobValidatorTests
     [InlineData("Type: ops\nCount: 1", "", Docker)]
     [InlineData("Type: service\nCount: 5\nNamespace: team_a-1", "", Docker)]
     [InlineData("Constraints: [{Key: zone, Operator: NotIn, Values: [a, b]}, {Key: gpu, Operator: '!'}, {Key: cores, Operator: lt, Values: [-3]}]", "", Docker)]
-    [InlineData("", "Network: {Type: http, Domains: [example.com]}", Docker)]
+    [InlineData("", "Network: {Type: full}", Docker)]
     [InlineData("", "Publisher: {Type: Local}\nResultPaths: [{Name: a, Path: /a}, {Name: b, Path: /b}]", Docker)]
     [InlineData("", "InputSources: [{Target: /in, Source: {Type: URLDownload, Params: {URL: 'https://example.com/x'}}}]", Docker)]
     [InlineData("", "Resources: {CPU: 500m, Memory: 1Gi, Disk: 10GB, GPU: 1}\nTimeouts: {ExecutionTimeout: 60, QueueTimeout: 0}", Docker)]

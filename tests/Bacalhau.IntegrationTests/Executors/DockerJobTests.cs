@@ -80,6 +80,18 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
     }
 
     [Fact]
+    public async Task A_container_runs_without_privileges_it_could_use_on_the_host()
+    {
+        var job = ShellJob("grep -E '^(CapEff|NoNewPrivs):' /proc/self/status");
+
+        var done = await RunAsync(job, JobStateType.Completed);
+
+        var lines = Assert.Single(done.Executions!.Items).RunOutput!.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => string.Join(' ', l.Split((char[])['\t', ' '], StringSplitOptions.RemoveEmptyEntries)));
+        // CHOWN, DAC_OVERRIDE, FOWNER, FSETID, KILL, SETGID and SETUID (bits 0, 1, 3 to 7) and nothing else.
+        Assert.Equal(["CapEff: 00000000000000fb", "NoNewPrivs: 1"], lines);
+    }
+
+    [Fact]
     public async Task A_task_over_its_execution_timeout_is_killed_and_fails_saying_so()
     {
         var job = ShellJob("sleep 60");

@@ -1,4 +1,5 @@
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Compute.Executions;
+using Bacalhau.Core.Jobs;
 using Docker.DotNet.Models;
 
 namespace Bacalhau.Compute.Executors.Docker;
@@ -6,11 +7,25 @@ namespace Bacalhau.Compute.Executors.Docker;
 /// <summary>How an execution's task becomes a container: command, environment, limits, network, mounts and labels.</summary>
 public static class ContainerDefinition
 {
-    public static CreateContainerParameters Create(ExecutionRequest request, DockerEngineSpec spec, string nodeId)
+    /// <summary>
+    /// The capabilities a container keeps of Docker's defaults: what images commonly need to run as root over their own
+    /// files (install packages, change owners, switch users). Raw sockets, device nodes, chroot and the rest are dropped.
+    /// </summary>
+    internal static readonly IReadOnlyList<string> Capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID"];
+
+    /// <exception cref="ExecutionFailedException">The task asks for a network this node does not give, or a mount target is not a clean path.</exception>
+    public static CreateContainerParameters Create(ExecutionRequest request, DockerEngineSpec spec, string nodeId, DockerOptions options, bool acceptNetworkedJobs)
     {
         var execution = request.Execution;
         var task = request.Task;
-        var memory = execution.AllocatedResources.Memory;
+        if (NetworkAdmission.Problem(task.Network, acceptNetworkedJobs) is { } refused)
+        {
+            throw new ExecutionFailedException(refused);
+        }
+
+        // A job that asks for no limit gets the node's default: a container is never unbounded.
+        var memory = execution.AllocatedResources.Memory > 0 ? execution.AllocatedResources.Memory : options.DefaultMemoryBytes;
+        var cpu = execution.AllocatedResources.CPU > 0 ? execution.AllocatedResources.CPU : options.DefaultCpuCores;
         return new CreateContainerParameters
         {
             Name = $"bacalhau-{execution.ID}",
@@ -28,15 +43,21 @@ public static class ContainerDefinition
             },
             HostConfig = new HostConfig
             {
-                NetworkMode = NetworkMode(task.Network),
-                // 0 means unlimited to Docker too. Swap is capped at the same figure so the limit really holds.
+                NetworkMode = NetworkAdmission.IsNetworked(task.Network) ? "host" : "none",
+                // Swap is capped at the same figure so the limit really holds.
                 Memory = memory,
                 MemorySwap = memory,
-                NanoCPUs = (long)(execution.AllocatedResources.CPU * 1_000_000_000),
-                Binds =
+                NanoCPUs = (long)(cpu * 1_000_000_000),
+                PidsLimit = options.PidsLimit,
+                Privileged = false,
+                CapDrop = ["ALL"],
+                CapAdd = [.. Capabilities],
+                SecurityOpt = ["no-new-privileges"],
+                // Mounts, unlike binds, never create a missing host path and take no ':'-separated options from the spec.
+                Mounts =
                 [
-                    .. request.Inputs.Select(input => $"{input.HostPath}:{input.Target}:ro"),
-                    .. request.Results.Select(result => $"{result.HostPath}:{result.Path}:rw"),
+                    .. request.Inputs.Select(input => Bind(input.HostPath, input.Target, readOnly: true)),
+                    .. request.Results.Select(result => Bind(result.HostPath, result.Path, readOnly: false)),
                 ],
                 // Output is read through an attachment from before the start, so the daemon needs to keep no log on disk.
                 LogConfig = new LogConfig { Type = "none" },
@@ -44,14 +65,8 @@ public static class ContainerDefinition
         };
     }
 
-    /// <summary>
-    /// No network unless the job asks for one. A daemon may run without a bridge network (<c>--bridge=none</c>), so
-    /// every kind a job can ask for (Host, Full, and HTTP, whose domain filter is not enforced) gets the host's network.
-    /// </summary>
-    public static string NetworkMode(NetworkConfig network) =>
-        network.Type.Equals(NetworkTypes.Host, StringComparison.OrdinalIgnoreCase)
-        || network.Type.Equals(NetworkTypes.Full, StringComparison.OrdinalIgnoreCase)
-        || network.Type.Equals(NetworkTypes.Http, StringComparison.OrdinalIgnoreCase)
-            ? "host"
-            : "none";
+    private static Mount Bind(string hostPath, string target, bool readOnly) =>
+        SandboxPaths.ContainerPathProblem(target) is { } problem
+            ? throw new ExecutionFailedException($"mount target '{target}': {problem}")
+            : new Mount { Type = "bind", Source = hostPath, Target = target.TrimEnd('/'), ReadOnly = readOnly };
 }

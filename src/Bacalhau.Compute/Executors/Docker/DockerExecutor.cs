@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Core.Models.Jobs;
 using Docker.DotNet;
@@ -8,9 +9,9 @@ using Microsoft.Extensions.Options;
 namespace Bacalhau.Compute.Executors.Docker;
 
 /// <summary>
-/// Runs a task as a container of the Docker daemon at <see cref="DockerOptions.Host"/>: no network unless asked,
-/// the allocated memory and CPU as limits, inputs mounted read-only and result paths read-write. The container is
-/// always removed afterwards, whatever happened.
+/// Runs a task as a container of the Docker daemon at <see cref="DockerOptions.Host"/> as <see cref="ContainerDefinition"/>
+/// defines it: no network unless asked and accepted, limits always set, inputs mounted read-only and result paths
+/// read-write. The container is always removed afterwards, whatever happened.
 /// </summary>
 public sealed partial class DockerExecutor : IExecutor, IDisposable
 {
@@ -21,14 +22,16 @@ public sealed partial class DockerExecutor : IExecutor, IDisposable
     private static readonly ContainerAttachParameters AttachOutput = new() { Stream = true, Stdout = true, Stderr = true };
 
     private readonly DockerOptions _options;
+    private readonly JobAdmissionControlOptions _admission;
     private readonly ComputeIdentity _identity;
     private readonly ILogger<DockerExecutor> _logger;
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _client;
 
-    public DockerExecutor(IOptions<DockerOptions> options, ComputeIdentity identity, ILogger<DockerExecutor> logger)
+    public DockerExecutor(IOptions<DockerOptions> options, IOptions<JobAdmissionControlOptions> admission, ComputeIdentity identity, ILogger<DockerExecutor> logger)
     {
         _options = options.Value;
+        _admission = admission.Value;
         _identity = identity;
         _logger = logger;
         _configuration = new DockerClientConfiguration(_options.ResolveHost());
@@ -63,7 +66,7 @@ public sealed partial class DockerExecutor : IExecutor, IDisposable
         activity?.SetTag("container.image.name", spec.Image);
 
         var started = Stopwatch.GetTimestamp();
-        var container = await CreateAsync(ContainerDefinition.Create(request, spec, _identity.NodeId), cancellationToken);
+        var container = await CreateAsync(ContainerDefinition.Create(request, spec, _identity.NodeId, _options, _admission.AcceptNetworkedJobs), cancellationToken);
         activity?.SetTag("container.id", container);
         try
         {

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Bacalhau.Compute.Inputs;
+using Bacalhau.Core.Jobs;
 using Bacalhau.Core.Serialization;
 
 namespace Bacalhau.Compute.Executors.Wasm;
@@ -25,6 +26,11 @@ public sealed class WasmModuleResolver(InputStager stager)
         }
 
         var path = module.GetString() ?? "";
+        if (SandboxPaths.ReferenceProblem(path) is { } problem)
+        {
+            throw new WasmException($"wasm: {label}: {problem}");
+        }
+
         return new WasmModuleFile(NameOf(path, "", "main.wasm"), RequireFile(Find(path, request) ?? throw NotFound(path, label, request), label));
     }
 
@@ -50,8 +56,9 @@ public sealed class WasmModuleResolver(InputStager stager)
                 continue;
             }
 
-            var root = Path.GetFullPath(input.HostPath);
-            var candidate = Path.GetFullPath(Path.Combine(root, rest));
+            // Links followed: a link inside the input must not hand the module a file from elsewhere on the host.
+            var root = RealPath.Resolve(input.HostPath);
+            var candidate = RealPath.Resolve(Path.Combine(root, rest));
             if (candidate.StartsWith(Path.EndsInDirectorySeparator(root) ? root : root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
             {
                 return candidate;

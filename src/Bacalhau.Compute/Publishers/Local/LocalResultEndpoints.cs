@@ -1,14 +1,27 @@
+using Bacalhau.Core.Api;
+using Bacalhau.Core.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Compute.Publishers.Local;
 
 public static class LocalResultEndpoints
 {
-    /// <summary>GET <c>/results/{name}</c>: a published archive, or 404 for any name the store did not give out.</summary>
+    /// <summary>
+    /// GET <c>/results/{name}</c>: a published archive; 400 for a name the store never gives out (so no name reaches the
+    /// disk), 404 for one it does not have.
+    /// </summary>
     public static IEndpointRouteBuilder MapLocalResults(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(LocalResultUrls.PathPrefix + "{name}", Results<PhysicalFileHttpResult, NotFound> (string name, LocalResultStore store) =>
-            store.Find(name) is { } path ? TypedResults.PhysicalFile(path, "application/gzip", name) : TypedResults.NotFound());
+        endpoints.MapGet(LocalResultUrls.PathPrefix + "{name}", Results<PhysicalFileHttpResult, JsonHttpResult<ApiError>, NotFound> (string name, LocalResultStore store) =>
+            !LocalResultStore.IsArchiveName(name) ? BadRequest($"name: '{Shorten(name)}' is not the name of a result archive (<sha256 in hex>{LocalResultStore.Extension})")
+            : store.Find(name) is { } path ? TypedResults.PhysicalFile(path, "application/gzip", name)
+            : TypedResults.NotFound());
         return endpoints;
     }
+
+    private static JsonHttpResult<ApiError> BadRequest(string message) =>
+        TypedResults.Json(new ApiError { Message = message, Code = StatusCodes.Status400BadRequest }, BacalhauJsonContext.Default.ApiError, statusCode: StatusCodes.Status400BadRequest);
+
+    // The name is the requester's; echo only enough of it to recognise.
+    private static string Shorten(string name) => name.Length <= 80 ? name : name[..80] + "...";
 }

@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Publishers.Local;
 /// <summary>Published results of this node, each a gzipped tar named after the SHA-256 of its content.</summary>
 public sealed partial class LocalResultStore(ComputeIdentity identity)
 {
-    private const string Extension = ".tar.gz";
+    public const string Extension = ".tar.gz";
 
     public string Directory { get; } = Path.Combine(identity.DataDir, "results");
 
@@ -43,16 +43,22 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
         }
     }
 
-    /// <summary>The file of a stored archive, or null; only names the store gives out are accepted.</summary>
+    /// <summary>Whether <paramref name="name"/> has the form of the names the store gives out.</summary>
+    public static bool IsArchiveName(string name) => ArchiveName().IsMatch(name);
+
+    /// <summary>
+    /// The file of a stored archive, or null; only names the store gives out are accepted, and only a regular file
+    /// inside the store's directory is served (a link planted there leads nowhere).
+    /// </summary>
     public string? Find(string name)
     {
-        if (!ArchiveName().IsMatch(name))
+        if (!IsArchiveName(name))
         {
             return null;
         }
 
         var path = Path.Combine(Directory, name);
-        return File.Exists(path) ? path : null;
+        return File.Exists(path) && new FileInfo(path).LinkTarget is null ? path : null;
     }
 
     [GeneratedRegex("^[0-9a-f]{64}\\.tar\\.gz$")]

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
@@ -30,9 +31,7 @@ public sealed class WasmTestBed : IDisposable
     {
         var workingDirectory = Directory.CreateDirectory(Path.Combine(_root, $"e-{Interlocked.Increment(ref _runs)}")).FullName;
         var inputs = await Stager.StageAsync(task, workingDirectory, cancellationToken);
-        var results = task.ResultPaths
-            .Select(r => new ResultDirectory(r.Name, r.Path, Directory.CreateDirectory(Path.Combine(workingDirectory, "outputs", r.Name)).FullName))
-            .ToList();
+        var results = ExecutionSandbox.CreateResultDirectories(workingDirectory, task.ResultPaths);
         LastRequest = new ExecutionRequest(
             new Execution { ID = "e-test", Job = new Job { Tasks = [task] } },
             workingDirectory,

@@ -63,6 +63,17 @@ public sealed class LocalResultStoreTests : IDisposable
     [InlineData("abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789.tar.gz")]
     public void Only_names_of_archives_in_the_store_are_found(string name) => Assert.Null(_store.Find(name));
 
+    [Fact]
+    public void A_link_planted_under_an_archive_name_leads_nowhere()
+    {
+        var name = new string('a', 64) + ".tar.gz";
+        Directory.CreateDirectory(_store.Directory);
+        File.CreateSymbolicLink(Path.Combine(_store.Directory, name), Path.Combine(_dataDir, "state.db"));
+        File.WriteAllText(Path.Combine(_dataDir, "state.db"), "not for download");
+
+        Assert.Null(_store.Find(name));
+    }
+
     private ResultDirectory ResultDirectory(string name, params (string Path, string Text)[] files)
     {
         var hostPath = Directory.CreateDirectory(Path.Combine(_dataDir, "executions", "e-1", "outputs", name)).FullName;

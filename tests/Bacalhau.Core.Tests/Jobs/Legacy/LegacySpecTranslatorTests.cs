@@ -35,7 +35,7 @@ public sealed class LegacySpecTranslatorTests
               "Wasm": {"EntryModule": {}}, "Language": {"JobContext": {}},
               "Deal": {"Concurrency": 3},
               "Resources": {"CPU": "500m", "Memory": "1Gb", "Disk": "", "GPU": ""},
-              "Network": {"Type": "HTTP", "Domains": ["example.com"]},
+              "Network": {"Type": "Full"},
               "Timeout": 1.5,
               "inputs": [{"StorageSource": "URLDownload", "URL": "http://127.0.0.1/data.csv", "Path": "/inputs/data.csv"}],
               "outputs": [{"StorageSource": "IPFS", "Name": "outputs", "Path": "/outputs"}],
@@ -53,8 +53,7 @@ public sealed class LegacySpecTranslatorTests
         Assert.True(task.Engine.TryGetParam("EnvironmentVariables", out var env));
         Assert.Equal("A=1", Assert.Single(env.EnumerateArray()).GetString());
         Assert.Equal(new ResourcesConfig { CPU = "500m", Memory = "1Gb" }, task.Resources);
-        Assert.Equal("HTTP", task.Network.Type);
-        Assert.Equal(["example.com"], task.Network.Domains);
+        Assert.Equal("Full", task.Network.Type);
         Assert.Equal(2, task.Timeouts.ExecutionTimeout);
         var input = Assert.Single(task.InputSources);
         Assert.Equal(SourceTypes.UrlDownload, input.Source.Type);
@@ -113,6 +112,19 @@ public sealed class LegacySpecTranslatorTests
         var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(body));
 
         Assert.StartsWith(start, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"Engine": "Noop", "Outputs": [{"Name": "/etc", "Path": "/out"}]}""", "Tasks[0].ResultPaths[0].Name: must be a plain name without '/' or '\\', got '/etc'")]
+    [InlineData("""{"Engine": "Noop", "Outputs": [{"Name": "out", "Path": "/out/../.."}]}""", "Tasks[0].ResultPaths[0].Path: must be a normalised absolute path without empty, '.' or '..' segments, got '/out/../..'")]
+    [InlineData("""{"Engine": "Noop", "Inputs": [{"StorageSource": "Inline", "URL": "data:,x", "Path": "/in/../../x"}]}""", "Tasks[0].InputSources[0].Target: must be a normalised absolute path without empty, '.' or '..' segments, got '/in/../../x'")]
+    [InlineData("""{"Engine": "Wasm", "Wasm": {"EntryModule": {"StorageSource": "Inline", "URL": "data:,x", "Path": "/../main.wasm"}}}""", "Tasks[0].Engine.Params.EntryModule.Target: must be a normalised absolute path without empty, '.' or '..' segments, got '/../main.wasm'")]
+    [InlineData("""{"Engine": "Noop", "Network": {"Type": "HTTP", "Domains": ["example.com"]}}""", "Tasks[0].Network.Type: HTTP networking (HTTP(S) to the listed Domains only) cannot be enforced")]
+    public void Names_and_paths_of_a_legacy_spec_obey_the_rules_of_any_job(string spec, string error)
+    {
+        var job = JobDefaults.Apply(LegacySpecTranslator.Translate(spec) with { ID = Specs.JobId });
+
+        Assert.StartsWith(error, Assert.Single(JobValidator.Validate(job)), StringComparison.Ordinal);
     }
 
     private static Job Valid(Job job)
