@@ -76,27 +76,48 @@ internal sealed class JobLedger(FaultCluster cluster)
 
     /// <summary>
     /// Submits probe jobs until one is accepted and completes: the time from <paramref name="faultEnded"/> to then is
-    /// how long the cluster took to serve jobs again.
+    /// how long the cluster took to serve jobs again; null when it did not within <see cref="SettleTimeout"/>.
     /// </summary>
-    public async Task<TimeSpan> RecoverAsync(Stopwatch faultEnded, CancellationToken cancellationToken)
+    public async Task<TimeSpan?> RecoverAsync(Stopwatch faultEnded, CancellationToken cancellationToken)
     {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(SettleTimeout);
-        while (true)
+        try
         {
-            if (await SubmitAsync(NoopJob("probe", durationSeconds: 0), timeout.Token) is { } id)
+            while (true)
             {
-                await foreach (var job in cluster.Client.FollowJobAsync(id, timeout.Token))
+                if (await SubmitAsync(NoopJob("probe", durationSeconds: 0), timeout.Token) is { } id && await CompletesAsync(id, timeout.Token))
                 {
-                    if (job.State.StateType == JobStateType.Completed)
-                    {
-                        return faultEnded.Elapsed;
-                    }
+                    return faultEnded.Elapsed;
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<bool> CompletesAsync(string jobId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var job in cluster.Client.FollowJobAsync(jobId, cancellationToken))
+            {
+                if (job.State.StateType.IsTerminal())
+                {
+                    return job.State.StateType == JobStateType.Completed;
                 }
             }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(200), timeout.Token);
         }
+        catch (Exception ex) when (ex is BacalhauApiException or OrchestratorUnreachableException)
+        {
+            // Not serving yet: the next probe.
+        }
+
+        return false;
     }
 
     /// <summary>
