@@ -18,7 +18,7 @@ internal sealed class ParentBoundProcess : IDisposable
     {
     }
 
-    /// <summary>Where setpriv is; null when it is missing (not Linux, or util-linux older than 2.33).</summary>
+    /// <summary>Where setpriv is; null when it is missing or lacks --pdeathsig (not Linux, or util-linux before 2.33).</summary>
     public static string? Setpriv { get; } = FindSetpriv();
 
     /// <summary>
@@ -85,9 +85,31 @@ internal sealed class ParentBoundProcess : IDisposable
         }
 
         var path = Environment.GetEnvironmentVariable("PATH") ?? "";
-        return path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+        var setpriv = path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
             .Concat(SystemDirectories)
             .Select(directory => Path.Combine(directory, "setpriv"))
             .FirstOrDefault(File.Exists);
+        return setpriv is not null && KnowsPdeathsig(setpriv) ? setpriv : null;
+    }
+
+    /// <summary>util-linux before 2.33 has setpriv without --pdeathsig: it would refuse to start the child at all.</summary>
+    private static bool KnowsPdeathsig(string setpriv)
+    {
+        try
+        {
+            using var help = Process.Start(new ProcessStartInfo(setpriv, "--help") { RedirectStandardOutput = true, UseShellExecute = false });
+            if (help is null)
+            {
+                return false;
+            }
+
+            var text = help.StandardOutput.ReadToEnd();
+            help.WaitForExit();
+            return text.Contains("--pdeathsig", StringComparison.Ordinal);
+        }
+        catch (System.ComponentModel.Win32Exception)
+        {
+            return false;
+        }
     }
 }

@@ -3,9 +3,14 @@ using Bacalhau.Cli.Tests.Infrastructure;
 
 namespace Bacalhau.Cli.Tests.Serve;
 
-/// <summary>The orchestrator's own nats-server never outlives <c>bacalhau serve</c> into the next start.</summary>
+/// <summary>
+/// The orchestrator's own nats-server never outlives <c>bacalhau serve</c> into the next start. These tests start
+/// serve again on ports they freed: alone, so that no other test picks those ports meanwhile as free ones.
+/// </summary>
+[Collection(Name)]
 public sealed class EmbeddedNatsServerTests
 {
+    public const string Name = "ports reused after a kill";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
@@ -125,3 +130,6 @@ public sealed class EmbeddedNatsServerTests
         }
     }
 }
+
+[CollectionDefinition(EmbeddedNatsServerTests.Name, DisableParallelization = true)]
+public sealed class PortsReusedAfterAKill;
