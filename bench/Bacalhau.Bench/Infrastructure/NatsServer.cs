@@ -27,6 +27,9 @@ internal sealed class NatsServer : IAsyncDisposable
 
     public string Token { get; }
 
+    /// <summary>The server's PID, for the fault suite's SIGSTOP and SIGCONT.</summary>
+    public int Pid => _process.Id;
+
     public static async Task<NatsServer> StartAsync(CancellationToken cancellationToken)
     {
         var executable = NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);

@@ -11,6 +11,12 @@ internal sealed record EmbeddedNatsOptions(string Executable, string Host, int P
     /// <summary>The address this process connects to: loopback when the server listens on every interface.</summary>
     public string ClientUrl => ClientUrlFor(Host, Port);
 
+    /// <summary>Where nats-server writes its PID, so that the next start can stop one that a killed serve left running.</summary>
+    public string PidFile => Path.Join(Path.GetDirectoryName(Path.GetFullPath(StoreDirectory)), "nats-server.pid");
+
+    /// <summary>Held by the serve that runs this server (see <see cref="EmbeddedNatsClaim"/>).</summary>
+    public string LockFile => Path.Join(Path.GetDirectoryName(Path.GetFullPath(StoreDirectory)), "nats-server.lock");
+
     public static string ClientUrlFor(string host, int port) =>
         $"nats://{(host is "0.0.0.0" or "::" or "[::]" ? "127.0.0.1" : host)}:{port.ToString(CultureInfo.InvariantCulture)}";
 }
@@ -18,7 +24,8 @@ internal sealed record EmbeddedNatsOptions(string Executable, string Host, int P
 /// <summary>
 /// Runs the orchestrator's NATS server as a child process: started before anything connects to it (hosted
 /// services start in registration order, and this one returns only once the server accepts clients), restarted
-/// when it dies, and stopped by PID when the host is disposed.
+/// when it dies, and stopped by PID when the host is disposed. It dies with this process, kill -9 included
+/// (<see cref="ParentBoundProcess"/>).
 /// </summary>
 internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, ILogger<EmbeddedNatsServer> logger) : IHostedService, IAsyncDisposable
 {
@@ -31,11 +38,17 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
     private readonly Queue<string> _output = new();
     private readonly Lock _outputLock = new();
     private Process? _process;
+    private ParentBoundProcess? _parent;
     private Task _supervisor = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         Directory.CreateDirectory(options.StoreDirectory);
+        if (ParentBoundProcess.Setpriv is null)
+        {
+            LogNoSetpriv(options.PidFile);
+        }
+
         await StartProcessAsync(cancellationToken);
         _supervisor = SuperviseAsync(_stopping.Token);
     }
@@ -71,6 +84,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
         {
             "--addr", options.Host, "--port", options.Port.ToString(CultureInfo.InvariantCulture),
             "--jetstream", "--store_dir", options.StoreDirectory, "--auth", options.Token,
+            "--pid", options.PidFile,
         })
         {
             startInfo.ArgumentList.Add(argument);
@@ -81,7 +95,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
         process.ErrorDataReceived += (_, e) => Record(e.Data);
         try
         {
-            process.Start();
+            _parent = await ParentBoundProcess.StartAsync(process);
         }
         catch (Win32Exception ex)
         {
@@ -194,6 +208,8 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
         {
             await ProcessSignals.StopAsync(process, StopTimeout);
         }
+
+        Interlocked.Exchange(ref _parent, null)?.Dispose();
     }
 
     private void Record(string? line)
@@ -235,6 +251,9 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Restarting nats-server failed: {Reason}")]
     private partial void LogRestartFailed(string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "setpriv (util-linux) was not found: should this process be killed, its nats-server keeps running until the next start on this data dir stops it (found through {PidFile})")]
+    private partial void LogNoSetpriv(string pidFile);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "nats-server: {Line}")]
     private partial void LogOutput(string line);

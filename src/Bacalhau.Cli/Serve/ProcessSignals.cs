@@ -5,7 +5,8 @@ namespace Bacalhau.Cli.Serve;
 
 internal static partial class ProcessSignals
 {
-    private const int SigTerm = 15;
+    public const int SigTerm = 15;
+    public const int SigKill = 9;
 
     /// <summary>Asks <paramref name="process"/> to stop (SIGTERM) and kills it if it is still running after <paramref name="timeout"/>.</summary>
     public static async Task StopAsync(Process process, TimeSpan timeout)
@@ -32,6 +33,9 @@ internal static partial class ProcessSignals
         process.Kill(entireProcessTree: true);
         await process.WaitForExitAsync();
     }
+
+    /// <summary>Sends <paramref name="signal"/> to <paramref name="pid"/>, which need not be a child of this process.</summary>
+    public static bool Send(int pid, int signal) => Kill(pid, signal) == 0;
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int Kill(int pid, int signal);

@@ -45,6 +45,8 @@ internal static class ServeHost
         // A compute node beside an orchestrator on one machine (as the docs show) must not fight over 1234:
         // unless a port is asked for, a compute-only node takes any free one.
         var apiPort = roles.Orchestrator || settings.IsSet(ConfigKeys.ApiPort) ? settings.Get(ConfigKeys.ApiPort)! : "0";
+        // Before the port check: a nats-server that a killed serve left running holds the port.
+        using var claim = nats is null ? null : await EmbeddedNatsClaim.TakeAsync(nats, console, cancellationToken);
         PortCheck.EnsureFree(apiHost, int.Parse(apiPort, CultureInfo.InvariantCulture), "--api-port");
         if (nats is not null)
         {

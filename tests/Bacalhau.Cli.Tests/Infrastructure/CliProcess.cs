@@ -23,6 +23,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Starts <c>bacalhau <paramref name="args"/></c> with <paramref name="dataDir"/> as BACALHAU_DIR.</summary>
     public static CliProcess Start(string dataDir, params string[] args) => Start(dataDir, null, new Dictionary<string, string>(), args);
 
@@ -102,6 +104,13 @@ internal sealed partial class CliProcess : IAsyncDisposable
         {
             _process.Kill(entireProcessTree: true);
         }
+    }
+
+    /// <summary>kill -9: the process gets no chance to clean up, as in a crash or an OOM kill.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
     }
 
     public async ValueTask DisposeAsync()

@@ -103,33 +103,55 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// </summary>
     private static void KillEmbeddedNatsServers(string dataDir)
     {
+        foreach (var pid in EmbeddedNatsServerPids(dataDir))
+        {
+            try
+            {
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                process.WaitForExit(TimeSpan.FromSeconds(10));
+            }
+            catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+            {
+                // Gone meanwhile.
+            }
+        }
+    }
+
+    /// <summary>The PIDs of running nats-server processes whose command line names <paramref name="dataDir"/>.</summary>
+    public static IReadOnlyList<int> EmbeddedNatsServerPids(string dataDir)
+    {
+        var pids = new List<int>();
         foreach (var process in Process.GetProcessesByName("nats-server"))
         {
             using (process)
             {
-                var commandLine = Path.Combine("/proc", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture), "cmdline");
+                var proc = Path.Combine("/proc", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
                 try
                 {
-                    if (File.Exists(commandLine) && File.ReadAllText(commandLine).Contains(dataDir, StringComparison.Ordinal))
+                    // A zombie (killed, not yet reaped by whoever inherited it) has an empty command line and holds no port.
+                    if (File.ReadAllText(Path.Combine(proc, "cmdline")).Contains(dataDir, StringComparison.Ordinal))
                     {
-                        process.Kill();
-                        process.WaitForExit(TimeSpan.FromSeconds(10));
+                        pids.Add(process.Id);
                     }
                 }
-                catch (Exception ex) when (ex is IOException or InvalidOperationException or UnauthorizedAccessException)
+                catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
                 {
                     // Gone meanwhile.
                 }
             }
         }
+
+        return pids;
     }
 
-    public static async Task WaitUntilAsync(Func<Task<bool>> condition, CliProcess watched, string what)
+    /// <summary>Waits for <paramref name="condition"/>, failing at once when <paramref name="watched"/> (if any) exits.</summary>
+    public static async Task WaitUntilAsync(Func<Task<bool>> condition, CliProcess? watched, string what)
     {
         using var timeout = new CancellationTokenSource(StartTimeout);
         while (!await condition())
         {
-            if (watched.HasExited)
+            if (watched is { HasExited: true })
             {
                 throw new InvalidOperationException($"the node exited while waiting for {what}:\n{watched.Stdout}\n{watched.Stderr}");
             }
@@ -140,7 +162,7 @@ internal sealed class LocalCluster : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"timed out after {StartTimeout.TotalSeconds:F0} s waiting for {what}:\n{watched.Stdout}\n{watched.Stderr}");
+                throw new TimeoutException($"timed out after {StartTimeout.TotalSeconds:F0} s waiting for {what}:\n{watched?.Stdout}\n{watched?.Stderr}");
             }
         }
     }
