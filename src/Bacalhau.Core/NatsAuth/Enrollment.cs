@@ -1,0 +1,70 @@
+using System.Text;
+using Bacalhau.Core.Identity;
+using Bacalhau.Core.Models;
+using Bacalhau.Core.Protocol;
+using NATS.NKeys;
+
+namespace Bacalhau.Core.NatsAuth;
+
+/// <summary>Enrollment requests: signed by the node's key, checked by the orchestrator before it issues a user.</summary>
+public static class Enrollment
+{
+    public static EnrollmentRequest CreateRequest(string nodeId, NodeKey key, string userPublicKey) => new()
+    {
+        NodeID = nodeId,
+        UserPublicKey = userPublicKey,
+        PublicKey = Convert.ToBase64String(key.PublicKey),
+        Signature = Convert.ToBase64String(key.Sign(SignedBytes(nodeId, userPublicKey))),
+    };
+
+    /// <summary>
+    /// Null when the request is well formed and signed by the key it carries, and a node ID that is a peer ID is
+    /// the peer ID of that key; otherwise why not. <paramref name="publicKey"/> is the key it carries.
+    /// </summary>
+    public static string? Verify(EnrollmentRequest request, out byte[] publicKey)
+    {
+        publicKey = [];
+        if (NodeIds.Validate(request.NodeID) is { } invalid)
+        {
+            return invalid;
+        }
+
+        if (!KeyPair.IsValidPublicKey(PrefixByte.User, request.UserPublicKey))
+        {
+            return "UserPublicKey is not a NATS user public key";
+        }
+
+        byte[] signature;
+        try
+        {
+            publicKey = Convert.FromBase64String(request.PublicKey);
+            signature = Convert.FromBase64String(request.Signature);
+        }
+        catch (FormatException)
+        {
+            return "PublicKey and Signature must be base64";
+        }
+
+        PeerId peer;
+        try
+        {
+            peer = PeerId.FromPublicKey(publicKey);
+            if (!NodeKey.Verify(publicKey, SignedBytes(request.NodeID, request.UserPublicKey), signature))
+            {
+                return $"the signature does not verify with the public key of peer {peer}";
+            }
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or ArgumentException or System.Security.Cryptography.CryptographicException)
+        {
+            return $"the public key cannot be read: {ex.Message}";
+        }
+
+        // A node named by its peer ID must hold that peer's key.
+        return PeerId.TryParse(request.NodeID, out _) is not null && request.NodeID != peer.Text
+            ? $"node ID '{request.NodeID}' is a peer ID, but the request is signed by peer {peer}"
+            : null;
+    }
+
+    private static byte[] SignedBytes(string nodeId, string userPublicKey) =>
+        Encoding.UTF8.GetBytes($"bacalhau nats enrollment v1\n{nodeId}\n{userPublicKey}");
+}
