@@ -66,15 +66,30 @@ public sealed class NatsIdentityTests(ClusterFixture cluster) : IDisposable
     [Fact]
     public async Task Enrolling_a_node_id_that_is_bound_to_another_key_is_refused()
     {
-        var replica = (await cluster.WaitForReplicasAsync())[0].Info.NodeID;
+        var nodeId = $"named-{Guid.NewGuid():N}";
+        using var first = NewKey();
+        using var second = NewKey();
+        using var user = KeyPair.CreatePair(PrefixByte.User);
+        Assert.Equal("", (await RequestEnrollmentAsync(nodeId, first, user.GetPublicKey())).Error);
 
+        var response = await RequestEnrollmentAsync(nodeId, second, user.GetPublicKey());
+
+        Assert.Equal("", response.Jwt);
+        Assert.Contains("bound to another key", response.Error, StringComparison.Ordinal);
+        Assert.Equal("", (await RequestEnrollmentAsync(nodeId, first, user.GetPublicKey())).Error);
+    }
+
+    [Fact]
+    public async Task Enrolling_with_a_running_nodes_peer_id_and_another_key_is_refused()
+    {
+        var replica = (await cluster.WaitForReplicasAsync())[0].Info.NodeID;
         using var key = NewKey();
         using var user = KeyPair.CreatePair(PrefixByte.User);
 
         var response = await RequestEnrollmentAsync(replica, key, user.GetPublicKey());
 
         Assert.Equal("", response.Jwt);
-        Assert.Contains("bound to another key", response.Error, StringComparison.Ordinal);
+        Assert.Contains($"signed by peer {key.PeerId}", response.Error, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -108,7 +123,7 @@ public sealed class NatsIdentityTests(ClusterFixture cluster) : IDisposable
         return JsonSerializer.Deserialize(reply.Data, BacalhauJsonContext.Default.EnrollmentResponse)!;
     }
 
-    private NodeKey NewKey() => NodeKey.LoadOrCreate(Directory.CreateTempSubdirectory(_scratch + "/key-").FullName, NodeKey.DefaultPort);
+    private NodeKey NewKey() => NodeKey.LoadOrCreate(Directory.CreateDirectory(Path.Combine(_scratch, Guid.NewGuid().ToString("N"))).FullName, NodeKey.DefaultPort);
 
     private NatsConnection Connect(NatsAuthOpts auth, string? inboxPrefix = null) => new(NatsOpts.Default with
     {
