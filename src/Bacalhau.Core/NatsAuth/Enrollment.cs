@@ -29,7 +29,12 @@ public static class Enrollment
             return invalid;
         }
 
-        if (!KeyPair.IsValidPublicKey(PrefixByte.User, request.UserPublicKey))
+        if (string.IsNullOrEmpty(request.PublicKey) || string.IsNullOrEmpty(request.Signature))
+        {
+            return "PublicKey and Signature are required";
+        }
+
+        if (!IsUserKey(request.UserPublicKey))
         {
             return "UserPublicKey is not a NATS user public key";
         }
@@ -63,6 +68,18 @@ public static class Enrollment
         return PeerId.TryParse(request.NodeID, out _) is not null && request.NodeID != peer.Text
             ? $"node ID '{request.NodeID}' is a peer ID, but the request is signed by peer {peer}"
             : null;
+    }
+
+    private static bool IsUserKey(string? key)
+    {
+        try
+        {
+            return !string.IsNullOrEmpty(key) && KeyPair.IsValidPublicKey(PrefixByte.User, key);
+        }
+        catch (Exception ex) when (ex is ArgumentException or FormatException or NKeysException)
+        {
+            return false;
+        }
     }
 
     private static byte[] SignedBytes(string nodeId, string userPublicKey) =>

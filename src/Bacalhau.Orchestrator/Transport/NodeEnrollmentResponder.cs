@@ -3,6 +3,7 @@ using Bacalhau.Core.NatsAuth;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Core.Serialization;
 using Bacalhau.Orchestrator.Nodes;
+using Microsoft.Data.Sqlite;
 using NATS.Client.Core;
 
 namespace Bacalhau.Orchestrator.Transport;
@@ -53,7 +54,7 @@ public sealed partial class NodeEnrollmentResponder(
             return Refuse("?", $"not an enrollment request: {ex.Message}");
         }
 
-        if (request is null)
+        if (request is null || request.NodeID is null)
         {
             return Refuse("?", "not an enrollment request");
         }
@@ -63,7 +64,17 @@ public sealed partial class NodeEnrollmentResponder(
             return Refuse(request.NodeID, invalid);
         }
 
-        if (!bindings.Bind(request.NodeID, publicKey))
+        bool bound;
+        try
+        {
+            bound = bindings.Bind(request.NodeID, publicKey);
+        }
+        catch (SqliteException ex)
+        {
+            return Refuse(request.NodeID, $"the orchestrator cannot record the node's key: {ex.Message}");
+        }
+
+        if (!bound)
         {
             return Refuse(request.NodeID, $"node ID '{request.NodeID}' is bound to another key: a node keeps its ID only with the key it first enrolled with");
         }
