@@ -269,7 +269,7 @@ public sealed partial class OrchestratorLink(
             }
 
             // Enrolling happens inside the connect, so its answers arrive wrapped in the connection's exception.
-            if (inner is NatsNoRespondersException && inner != ex)
+            if (inner is NatsNoRespondersException)
             {
                 return NoOrchestratorYet;
             }
