@@ -60,6 +60,11 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
             throw new NatsException($"the orchestrator refused to enroll this node: {response?.Error}");
         }
 
+        if (Enrollment.CheckIssued(response.Jwt, _user.GetPublicKey(), token) is { } forged)
+        {
+            throw new NatsException($"refusing the enrollment answer: {forged}");
+        }
+
         LogEnrolled(logger, identity.NodeId);
         return response.Jwt;
     }

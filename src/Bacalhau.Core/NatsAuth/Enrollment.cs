@@ -70,6 +70,34 @@ public static class Enrollment
             : null;
     }
 
+    /// <summary>
+    /// Null when <paramref name="jwt"/> is a user JWT for <paramref name="userPublicKey"/> not issued by the enrollment
+    /// account of <paramref name="token"/>; otherwise why not. Any token holder can sign users of that account and
+    /// answer a request in it before the orchestrator does: such an answer would move the node into the token
+    /// holders' account. A JWT signed by any other key than the cluster's account is refused by the server itself.
+    /// </summary>
+    public static string? CheckIssued(string jwt, string userPublicKey, string token)
+    {
+        string? issuer, subject, type;
+        try
+        {
+            using var claims = NatsJwt.ReadClaims(jwt);
+            var root = claims.RootElement;
+            issuer = root.GetProperty("iss").GetString();
+            subject = root.GetProperty("sub").GetString();
+            type = root.GetProperty("nats").GetProperty("type").GetString();
+        }
+        catch (Exception ex) when (ex is FormatException or System.Text.Json.JsonException or KeyNotFoundException or InvalidOperationException)
+        {
+            return $"the answer is not a NATS user JWT: {ex.Message}";
+        }
+
+        using var enrollment = EnrollmentAccount.KeyFor(token);
+        return type != "user" || subject != userPublicKey ? "the answer is not a user JWT for this node's key"
+            : issuer == enrollment.GetPublicKey() ? "the answer was signed with the token, not by the orchestrator"
+            : null;
+    }
+
     private static bool IsUserKey(string? key)
     {
         try

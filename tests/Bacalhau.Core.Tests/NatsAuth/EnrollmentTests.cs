@@ -65,6 +65,19 @@ public sealed class EnrollmentTests : IDisposable
         Assert.Contains($"signed by peer {_key.PeerId}", error, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public void A_user_jwt_from_the_cluster_account_for_this_key_is_accepted_and_one_signed_with_the_token_is_not()
+    {
+        using var account = new NatsAccountSigner(KeyPair.CreatePair(PrefixByte.Account));
+        using var tokenAccount = EnrollmentAccount.KeyFor("token");
+        using var otherUser = KeyPair.CreatePair(PrefixByte.User);
+
+        Assert.Null(Enrollment.CheckIssued(account.NodeUser("node-1", _user), _user, "token"));
+        Assert.Contains("signed with the token", Enrollment.CheckIssued(NatsJwt.User(tokenAccount, _user, "node-1", null), _user, "token"), StringComparison.Ordinal);
+        Assert.Contains("for this node's key", Enrollment.CheckIssued(account.NodeUser("node-1", otherUser.GetPublicKey()), _user, "token"), StringComparison.Ordinal);
+        Assert.Contains("not a NATS user JWT", Enrollment.CheckIssued("garbage", _user, "token"), StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("a.b", null, null, null, "must not contain")]
     [InlineData(null, "not-a-key", null, null, "UserPublicKey")]
