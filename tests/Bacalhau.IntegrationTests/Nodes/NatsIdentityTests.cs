@@ -92,10 +92,12 @@ public sealed class NatsIdentityTests(ClusterFixture cluster) : IDisposable
         Assert.Contains($"signed by peer {key.PeerId}", response.Error, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public async Task Without_credentials_a_client_cannot_connect()
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Without_credentials_a_client_cannot_connect_and_the_token_itself_is_no_credential(bool presentToken)
     {
-        await using var stranger = Connect(NatsAuthOpts.Default);
+        await using var stranger = Connect(presentToken ? NatsAuthOpts.Default with { Token = cluster.Token } : NatsAuthOpts.Default);
 
         await Assert.ThrowsAnyAsync<NatsException>(async () => await stranger.ConnectAsync());
     }
