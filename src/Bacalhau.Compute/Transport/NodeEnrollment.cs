@@ -12,7 +12,8 @@ namespace Bacalhau.Compute.Transport;
 /// <summary>
 /// This node's NATS credentials: with the cluster token it enters the enrollment account, asks the orchestrator
 /// for a user JWT bound to its key and its user nkey (whose seed stays in the data dir, 0600), and connects with
-/// those from then on. Enrolled once per process; reconnects reuse the JWT.
+/// those. Every (re)connect enrolls again, so a new account key takes effect; while the orchestrator cannot be
+/// reached the last JWT is reused, so the node stays on NATS. A refusal is never papered over.
 /// </summary>
 internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
 {
@@ -24,7 +25,15 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
 
     public async ValueTask<NatsAuthCred> GetAsync(Uri server, CancellationToken cancellationToken)
     {
-        _jwt ??= await EnrollAsync(server, cancellationToken);
+        try
+        {
+            _jwt = await EnrollAsync(server, cancellationToken);
+        }
+        catch (NatsException ex) when (_jwt is not null && ex is not EnrollmentRefusedException)
+        {
+            LogReusingCredentials(logger, identity.NodeId, ex.Message);
+        }
+
         return NatsAuthCred.FromJwt(_jwt, _user.GetSeed());
     }
 
@@ -52,23 +61,29 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         }
         catch (JsonException ex)
         {
-            throw new NatsException($"the orchestrator's enrollment answer cannot be read: {ex.Message}");
+            throw new EnrollmentRefusedException($"the orchestrator's enrollment answer cannot be read: {ex.Message}");
         }
 
         if (response is not { Jwt.Length: > 0 })
         {
-            throw new NatsException($"the orchestrator refused to enroll this node: {response?.Error}");
+            throw new EnrollmentRefusedException($"the orchestrator refused to enroll this node: {response?.Error}");
         }
 
         if (Enrollment.CheckIssued(response.Jwt, _user.GetPublicKey(), token) is { } forged)
         {
-            throw new NatsException($"refusing the enrollment answer: {forged}");
+            throw new EnrollmentRefusedException($"refusing the enrollment answer: {forged}");
         }
 
         LogEnrolled(logger, identity.NodeId);
         return response.Jwt;
     }
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute node {NodeId} cannot enroll again ({Error}); reconnecting with the credentials it has")]
+    private static partial void LogReusingCredentials(ILogger logger, string nodeId, string error);
+
     [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} enrolled: it connects to NATS with credentials of its own")]
     private static partial void LogEnrolled(ILogger logger, string nodeId);
+
+    /// <summary>The orchestrator answered, and the answer is no: not a reason to fall back on older credentials.</summary>
+    private sealed class EnrollmentRefusedException(string message) : NatsException(message);
 }
