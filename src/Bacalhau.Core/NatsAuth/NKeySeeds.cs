@@ -28,9 +28,21 @@ public static class NKeySeeds
     }
 
     /// <summary>The key pair whose seed is in <paramref name="path"/>, generated and saved (0600) when the file does not exist.</summary>
-    public static KeyPair LoadOrCreate(string path, PrefixByte prefix)
+    public static KeyPair LoadOrCreate(string path, PrefixByte prefix) =>
+        Parse(path, SecretFile.ReadOrCreate(path, () => NewSeed(prefix)), prefix);
+
+    /// <summary>The key pair whose seed is in <paramref name="path"/>, which must exist.</summary>
+    public static KeyPair Load(string path, PrefixByte prefix) =>
+        File.Exists(path) ? Parse(path, File.ReadAllText(path).Trim(), prefix) : throw new InvalidDataException($"the nkey seed file '{path}' does not exist");
+
+    private static string NewSeed(PrefixByte prefix)
     {
-        var seed = SecretFile.ReadOrCreate(path, () => KeyPair.CreatePair(prefix).GetSeed() + "\n");
+        using var pair = KeyPair.CreatePair(prefix);
+        return pair.GetSeed() + "\n";
+    }
+
+    private static KeyPair Parse(string path, string seed, PrefixByte prefix)
+    {
         KeyPair pair;
         try
         {

@@ -14,15 +14,7 @@ public sealed class NatsAccountSigner(KeyPair account) : IDisposable
     private const string ContentStream = "OBJ_" + ContentStore.Bucket;
 
     /// <summary>The signer whose account seed is in <paramref name="path"/>.</summary>
-    public static NatsAccountSigner Load(string path)
-    {
-        if (!File.Exists(path))
-        {
-            throw new InvalidDataException($"the NATS account key '{path}' does not exist");
-        }
-
-        return new(NKeySeeds.LoadOrCreate(path, PrefixByte.Account));
-    }
+    public static NatsAccountSigner Load(string path) => new(NKeySeeds.Load(path, PrefixByte.Account));
 
     /// <summary>Credentials of a new user allowed everything in the account.</summary>
     public NatsAuthOpts ServiceUser(string name)
