@@ -17,6 +17,7 @@ using Bacalhau.Core.Protocol;
 using Bacalhau.Compute.Transport;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
+using Bacalhau.ServiceDefaults.Nats;
 
 namespace Bacalhau.Compute;
 
@@ -40,7 +41,7 @@ public static class ComputeExtensions
 
         // "Compute.Orchestrators=host" arrives as a single value, a list as children: accept both.
         var (orchestrators, peers) = ParseOrchestrators(section["Orchestrators"] is { Length: > 0 } single ? [single] : options.Orchestrators);
-        builder.AddNatsClient("nats", settings =>
+        var natsSettings = builder.AddNatsClient("nats", settings =>
         {
             if (orchestrators.Count > 0)
             {
@@ -71,6 +72,17 @@ public static class ComputeExtensions
 
         var labels = builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
         builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot, key));
+        // Beside an orchestrator the connection is shared and the orchestrator's credentials, registered first, serve both.
+        if (options.Auth.Enroll && !builder.Services.Any(d => d.ServiceType == typeof(INatsCredentials)))
+        {
+            var token = EnrollmentToken(natsSettings);
+            builder.Services.AddSingleton<INatsCredentials>(services => new NodeEnrollment(
+                services.GetRequiredService<ComputeIdentity>(),
+                token,
+                services.GetRequiredService<ILogger<NodeEnrollment>>()));
+            natsSettings.InboxPrefix = Subjects.Inbox(nodeId);
+        }
+
         builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComputeOptions>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
@@ -102,6 +114,7 @@ public static class ComputeExtensions
         builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             _ => Subjects.DataOut(nodeId),
+            new AckRoute((_, instance) => Subjects.AcksToCompute(nodeId, instance), instance => Subjects.AcksToCompute(nodeId, instance), _ => ExecutionManager.OrchestratorPeer),
             nodeId,
             services.GetRequiredService<ExecutionStore>().Writer,
             services.GetRequiredService<ILogger<OrderedSender>>()));
@@ -125,6 +138,11 @@ public static class ComputeExtensions
             throw new InvalidOperationException($"Compute.Orchestrators: {ex.Message}", ex);
         }
     }
+
+    /// <summary>The cluster token the node enrolls with: in the address (token@host) or in <c>Compute.Auth.Token</c>.</summary>
+    private static string EnrollmentToken(NatsClientSettings settings) =>
+        NatsServerAddresses.Parse([settings.Url ?? $"127.0.0.1:{NatsServerAddresses.DefaultPort}"]).Token ?? settings.Token
+        ?? throw new InvalidOperationException("Compute.Auth.Token: a compute node needs the cluster token to enroll with the orchestrator");
 
     /// <summary>Maps what a compute node serves over HTTP: the results its local publisher published.</summary>
     public static IEndpointRouteBuilder MapComputeEndpoints(this IEndpointRouteBuilder endpoints) => endpoints.MapLocalResults();

@@ -30,6 +30,12 @@ public sealed class ComputeOptions
     public sealed class AuthOptions
     {
         public string? Token { get; set; }
+
+        /// <summary>
+        /// With the token, enroll for NATS credentials of this node's own (the orchestrator's NATS server in operator
+        /// mode); false presents the token itself, to a server that takes tokens (the published deployment).
+        /// </summary>
+        public bool Enroll { get; set; } = true;
     }
 
     public sealed class HeartbeatOptions

@@ -6,6 +6,7 @@ using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Serialization;
 using Bacalhau.Core.Messaging;
+using Bacalhau.Core.NatsAuth;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
@@ -40,6 +41,15 @@ public static class OrchestratorExtensions
         // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
         var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
         builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
+        if (section["Auth:NatsAccountSeedFile"] is { Length: > 0 } accountSeedFile)
+        {
+            // Operator mode: this process connects as a user it signs, and issues compute nodes theirs.
+            builder.Services.AddSingleton(_ => NatsAccountSigner.Load(accountSeedFile));
+            builder.Services.TryAddSingleton<INatsCredentials, OrchestratorNatsCredentials>();
+            builder.Services.AddSingleton(_ => new NodeKeyBindings(Path.Combine(dataDir, "node-keys.db")));
+            builder.Services.AddHostedService<NodeEnrollmentResponder>();
+        }
+
 
         builder.AddApiAuth();
         builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
@@ -52,6 +62,7 @@ public static class OrchestratorExtensions
         builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             Subjects.DataIn,
+            new AckRoute(Subjects.AcksFromCompute, Subjects.AllAcksFromCompute, Subjects.NodeIdOf),
             nodeId,
             services.GetRequiredService<JobStore>().Writer,
             services.GetRequiredService<ILogger<OrderedSender>>()));

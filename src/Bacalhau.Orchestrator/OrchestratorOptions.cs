@@ -13,6 +13,12 @@ public sealed class OrchestratorOptions
     {
         /// <summary>Token compute nodes present to NATS; given to the NATS client of this orchestrator too.</summary>
         public string? Token { get; set; }
+
+        /// <summary>
+        /// The NATS account key (an nkey seed file, 0600) of a server in operator mode: this orchestrator connects as
+        /// a user it signs and enrolls compute nodes. Unset: the server takes the token alone.
+        /// </summary>
+        public string? NatsAccountSeedFile { get; set; }
     }
 }
 

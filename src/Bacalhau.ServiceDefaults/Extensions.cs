@@ -71,7 +71,7 @@ public static class Extensions
 
     /// <summary>Heartbeats and delivery acknowledgements flow all the time; as spans they would bury the job traces.</summary>
     private static bool IsLivenessChatter(NATS.Client.Core.NatsInstrumentationContext context) =>
-        context.Subject.StartsWith("_INBOX.bacalhau-acks.", StringComparison.Ordinal)
+        context.Subject.Contains(".acks.", StringComparison.Ordinal)
         || (context.Headers?.TryGetValue("Bacalhau-Type", out var type) == true
             && (type == "HeartbeatRequest" || type == "HeartbeatResponse"));
 

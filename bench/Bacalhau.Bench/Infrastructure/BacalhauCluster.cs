@@ -61,6 +61,7 @@ internal sealed class BacalhauCluster : IAsyncDisposable
     {
         var environment = Environment(OrchestratorDataDir);
         environment["Orchestrator__Auth__Token"] = _nats.Token;
+        environment["Orchestrator__Auth__NatsAccountSeedFile"] = _nats.AccountSeedFile;
         environment["ASPNETCORE_URLS"] = ApiBase.ToString();
         _orchestrator = ChildProcess.Start("dotnet", [RepositoryPaths.OrchestratorAssembly], environment);
         await WaitUntilAsync(async () =>

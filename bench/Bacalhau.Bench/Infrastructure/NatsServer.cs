@@ -1,3 +1,4 @@
+using Bacalhau.Core.NatsAuth;
 using Bacalhau.Core.Nodes;
 using Bacalhau.IntegrationTests.Infrastructure;
 using NATS.Client.Core;
@@ -5,22 +6,26 @@ using NATS.Client.Core;
 namespace Bacalhau.Bench.Infrastructure;
 
 /// <summary>
-/// A private <c>nats-server</c> on a free loopback port with an auth token and JetStream, as the cluster runs it;
-/// stopped by PID and its store removed when disposed.
+/// A private <c>nats-server</c> on a free loopback port in operator mode with JetStream, as the cluster runs it
+/// (compute nodes enroll with the token; the orchestrator and the benchmark's own clients are users signed by the
+/// account key); stopped by PID and its store and keys removed when disposed.
 /// </summary>
 internal sealed class NatsServer : IAsyncDisposable
 {
     private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ChildProcess _process;
-    private readonly string _storeDirectory;
+    private readonly string _directory;
+    private readonly NatsAccountSigner _signer;
 
-    private NatsServer(ChildProcess process, string storeDirectory, int port, string token)
+    private NatsServer(ChildProcess process, string directory, int port, string token, string accountSeedFile)
     {
         _process = process;
-        _storeDirectory = storeDirectory;
+        _directory = directory;
         Url = $"nats://127.0.0.1:{port}";
         Token = token;
+        AccountSeedFile = accountSeedFile;
+        _signer = NatsAccountSigner.Load(accountSeedFile);
     }
 
     public string Url { get; }
@@ -30,14 +35,19 @@ internal sealed class NatsServer : IAsyncDisposable
     /// <summary>The server's PID, for the fault suite's SIGSTOP and SIGCONT.</summary>
     public int Pid => _process.Id;
 
+    /// <summary>The account key the orchestrator signs users with (<c>Orchestrator:Auth:NatsAccountSeedFile</c>).</summary>
+    public string AccountSeedFile { get; }
+
     public static async Task<NatsServer> StartAsync(CancellationToken cancellationToken)
     {
         var executable = NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
-        var store = Directory.CreateTempSubdirectory("bacalhau-bench-nats-").FullName;
+        var directory = Directory.CreateTempSubdirectory("bacalhau-bench-nats-").FullName;
         var port = FreePort.Next();
         var token = Guid.NewGuid().ToString("N");
-        var process = ChildProcess.Start(executable, ["--addr", "127.0.0.1", "--port", $"{port}", "--jetstream", "--store_dir", store, "--auth", token]);
-        var server = new NatsServer(process, store, port, token);
+        using var keys = NatsClusterKeys.LoadOrCreate(Path.Combine(directory, "auth"));
+        var config = keys.WriteServerConfig(token, "127.0.0.1", port, Path.Combine(directory, "store"));
+        var process = ChildProcess.Start(executable, ["-c", config]);
+        var server = new NatsServer(process, directory, port, token, keys.AccountSeedPath);
         try
         {
             await server.WaitUntilReadyAsync(cancellationToken);
@@ -57,7 +67,7 @@ internal sealed class NatsServer : IAsyncDisposable
         {
             Url = Url,
             Name = name,
-            AuthOpts = NatsAuthOpts.Default with { Token = Token },
+            AuthOpts = _signer.ServiceUser(name),
             // Large bursts (10,000 simulated nodes, publish throughput) must not be refused by a full client buffer.
             SubPendingChannelCapacity = 65536,
         });
@@ -68,7 +78,8 @@ internal sealed class NatsServer : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await _process.DisposeAsync();
-        Directory.Delete(_storeDirectory, recursive: true);
+        _signer.Dispose();
+        Directory.Delete(_directory, recursive: true);
     }
 
     private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)

@@ -1,3 +1,5 @@
+using System.Globalization;
+using Bacalhau.Core.NatsAuth;
 using Bacalhau.Core.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -7,8 +9,9 @@ namespace Bacalhau.AppHost.Nats;
 
 /// <summary>
 /// Our own NATS integration (Aspire's is not available to us): the real <c>nats-server</c> as an executable in
-/// run mode, the <c>nats</c> container in publish mode (deployment targets take containers, not executables),
-/// JetStream on and an auth token in both. A health check connects as a real client, so <c>WaitFor(nats)</c>
+/// run mode, in operator mode (<see cref="NatsClusterKeys"/>: users signed by the cluster's account, nodes enrolled
+/// with the token), the <c>nats</c> container in publish mode (deployment targets take containers, not executables)
+/// with the token alone; JetStream on in both. A health check connects as a real client, so <c>WaitFor(nats)</c>
 /// means "accepting clients".
 /// </summary>
 public static class NatsResourceBuilderExtensions
@@ -23,6 +26,7 @@ public static class NatsResourceBuilderExtensions
         string? storeDirectory)
     {
         IResourceBuilder<IResourceWithConnectionString> nats;
+        Func<CancellationToken, Task<NatsAuthOpts>> clientAuth;
         if (builder.ExecutionContext.IsPublishMode)
         {
             nats = builder.AddResource(new NatsContainerResource(name))
@@ -30,29 +34,43 @@ public static class NatsResourceBuilderExtensions
                 .WithImageRegistry("docker.io")
                 .WithEndpoint(targetPort: NatsEndpoint.DefaultPort, name: NatsEndpoint.Name, scheme: "tcp")
                 .WithArgs("-js", "-sd", "/data", "--auth", token);
+            clientAuth = async cancellationToken => NatsAuthOpts.Default with { Token = await token.Resource.GetValueAsync(cancellationToken) };
         }
         else
         {
             var executable = NatsServerBinary.Find()
                 ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
             var store = storeDirectory ?? Path.Combine(builder.AppHostDirectory, ".data", "nats");
+            var keysDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store))!, $"{name}-auth");
             Directory.CreateDirectory(store);
-            var resource = new NatsServerResource(name, executable, builder.AppHostDirectory);
+            // Operator mode: the keys stay in the data dir (0600); the token and keys reach nats-server only inside
+            // its 0600 config file, never on its command line.
+            string accountSeedFile;
+            using (var keys = NatsClusterKeys.LoadOrCreate(keysDirectory))
+            {
+                accountSeedFile = keys.AccountSeedPath;
+            }
+
+            var resource = new NatsServerResource(name, executable, builder.AppHostDirectory, accountSeedFile);
             nats = builder.AddResource(resource)
                 .WithEndpoint(name: NatsEndpoint.Name, scheme: "tcp", isProxied: false)
-                .WithArgs(context =>
+                .WithArgs(async context =>
                 {
-                    var endpoint = resource.GetEndpoint(NatsEndpoint.Name);
-                    context.Args.Add("--addr");
-                    context.Args.Add("127.0.0.1");
-                    context.Args.Add("--port");
-                    context.Args.Add(endpoint.Property(EndpointProperty.TargetPort));
-                    context.Args.Add("--jetstream");
-                    context.Args.Add("--store_dir");
-                    context.Args.Add(store);
-                    context.Args.Add("--auth");
-                    context.Args.Add(token.Resource);
+                    var port = await resource.GetEndpoint(NatsEndpoint.Name).Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
+                    using var keys = NatsClusterKeys.LoadOrCreate(keysDirectory);
+                    var config = keys.WriteServerConfig(
+                        await token.Resource.GetValueAsync(context.CancellationToken) ?? throw new InvalidOperationException($"the {token.Resource.Name} parameter has no value"),
+                        "127.0.0.1",
+                        int.Parse(port!, CultureInfo.InvariantCulture),
+                        store);
+                    context.Args.Add("-c");
+                    context.Args.Add(config);
                 });
+            clientAuth = _ =>
+            {
+                using var signer = NatsAccountSigner.Load(accountSeedFile);
+                return Task.FromResult(signer.ServiceUser($"{name} health check"));
+            };
         }
 
         var healthCheckKey = $"{name}_client_check";
@@ -64,7 +82,7 @@ public static class NatsResourceBuilderExtensions
                 await using var client = new NatsConnection(new NatsOpts
                 {
                     Url = url!,
-                    AuthOpts = NatsAuthOpts.Default with { Token = await token.Resource.GetValueAsync(cancellationToken) },
+                    AuthOpts = await clientAuth(cancellationToken),
                     ConnectTimeout = TimeSpan.FromSeconds(2),
                     MaxReconnectRetry = 0,
                 });

@@ -1,9 +1,12 @@
 namespace Bacalhau.AppHost.Nats;
 
-/// <summary>The real <c>nats-server</c> run as a local process (run mode).</summary>
-public sealed class NatsServerResource(string name, string command, string workingDirectory)
+/// <summary>The real <c>nats-server</c> run as a local process (run mode), in operator mode.</summary>
+public sealed class NatsServerResource(string name, string command, string workingDirectory, string accountSeedFile)
     : ExecutableResource(name, command, workingDirectory), IResourceWithConnectionString
 {
+    /// <summary>The cluster account's key (a 0600 file): whoever holds it signs users, so only the orchestrator gets its path.</summary>
+    public string AccountSeedFile { get; } = accountSeedFile;
+
     public ReferenceExpression ConnectionStringExpression => NatsEndpoint.ConnectionString(this);
 }
 

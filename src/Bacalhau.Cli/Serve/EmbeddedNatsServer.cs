@@ -1,13 +1,25 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Bacalhau.Core.NatsAuth;
 using NATS.Client.Core;
 
 namespace Bacalhau.Cli.Serve;
 
-/// <summary>Where and how the orchestrator's own NATS server runs.</summary>
-internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string Token)
+/// <summary>
+/// Where and how the orchestrator's own NATS server runs: in operator mode, from the config file written with the
+/// cluster's keys (<see cref="NatsClusterKeys"/>); <paramref name="AccountSeedFile"/> signs the users that connect.
+/// </summary>
+internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string ConfigFile, string AccountSeedFile)
 {
+    /// <summary>Generates (first time) or loads the keys in <paramref name="keysDirectory"/> and writes the server's config file.</summary>
+    public static EmbeddedNatsOptions Create(string executable, string host, int port, string storeDirectory, string keysDirectory, string token)
+    {
+        using var keys = NatsClusterKeys.LoadOrCreate(keysDirectory);
+        // No secret on the command line: the token only shapes the enrollment account written into the 0600 file.
+        return new(executable, host, port, storeDirectory, keys.WriteServerConfig(token, host, port, storeDirectory), keys.AccountSeedPath);
+    }
+
     /// <summary>The address this process connects to: loopback when the server listens on every interface.</summary>
     public string ClientUrl => ClientUrlFor(Host, Port);
 
@@ -39,6 +51,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
     private readonly Lock _outputLock = new();
     private Process? _process;
     private ParentBoundProcess? _parent;
+    private NatsAccountSigner? _signer;
     private Task _supervisor = Task.CompletedTask;
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -48,6 +61,8 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
         {
             LogNoSetpriv(options.PidFile);
         }
+
+        _signer = NatsAccountSigner.Load(options.AccountSeedFile);
 
         await StartProcessAsync(cancellationToken);
         _supervisor = SuperviseAsync(_stopping.Token);
@@ -69,6 +84,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
         await _stopping.CancelAsync();
         await _supervisor;
         await TerminateAsync();
+        _signer?.Dispose();
         _stopping.Dispose();
     }
 
@@ -80,12 +96,8 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var argument in new[]
-        {
-            "--addr", options.Host, "--port", options.Port.ToString(CultureInfo.InvariantCulture),
-            "--jetstream", "--store_dir", options.StoreDirectory, "--auth", options.Token,
-            "--pid", options.PidFile,
-        })
+        // The pid file stays on the command line: the next start recognises a server it may stop by it.
+        foreach (var argument in new[] { "-c", options.ConfigFile, "--pid", options.PidFile })
         {
             startInfo.ArgumentList.Add(argument);
         }
@@ -137,7 +149,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
                 await using var probe = new NatsConnection(new NatsOpts
                 {
                     Url = options.ClientUrl,
-                    AuthOpts = NatsAuthOpts.Default with { Token = options.Token },
+                    AuthOpts = _signer!.ServiceUser("readiness probe"),
                     ConnectTimeout = TimeSpan.FromSeconds(1),
                     MaxReconnectRetry = 0,
                 });

@@ -33,11 +33,12 @@ internal static class ServeHost
         if (roles.Orchestrator)
         {
             var executable = NatsServerBinary.Find() ?? throw new CliException(NatsServerBinary.MissingMessage);
-            nats = new EmbeddedNatsOptions(
+            nats = EmbeddedNatsOptions.Create(
                 executable,
                 settings.Get(ConfigKeys.OrchestratorHost)!,
                 int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
+                Path.Combine(settings.DataDir, "orchestrator", "nats-auth"),
                 EnsureToken(settings, console));
         }
 
@@ -64,7 +65,11 @@ internal static class ServeHost
         settings.AddTo(builder.Configuration);
         if (nats is not null)
         {
-            builder.Configuration.AddInMemoryCollection([KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl)]);
+            builder.Configuration.AddInMemoryCollection(
+            [
+                KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl),
+                KeyValuePair.Create("Orchestrator:Auth:NatsAccountSeedFile", (string?)nats.AccountSeedFile),
+            ]);
         }
 
         var certificate = LoadApiCertificate(settings);

@@ -267,6 +267,12 @@ public sealed partial class OrchestratorLink(
             {
                 return "NATS refused the credentials (authorization violation): the token in Compute.Auth.Token, or in token@host of Compute.Orchestrators, does not match the orchestrator's";
             }
+
+            // Enrolling happens inside the connect, so its answers arrive wrapped in the connection's exception.
+            if (inner is NatsNoRespondersException)
+            {
+                return NoOrchestratorYet;
+            }
         }
 
         return ex switch

@@ -24,19 +24,21 @@ public sealed partial class OrderedSender : IAsyncDisposable
 
     private readonly INatsConnection _nats;
     private readonly Func<string, string> _subjectOf;
+    private readonly AckRoute _acks;
     private readonly string _source;
     private readonly GroupCommitWriter _writer;
     private readonly ILogger _logger;
-    private readonly string _ackPrefix = $"_INBOX.bacalhau-acks.{Guid.NewGuid():N}";
+    private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, PeerStream> _peers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _ackLoop;
     private int _disposed;
 
-    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, string source, GroupCommitWriter writer, ILogger logger)
+    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, AckRoute acks, string source, GroupCommitWriter writer, ILogger logger)
     {
         _nats = nats;
         _subjectOf = subjectOf;
+        _acks = acks;
         _source = source;
         _writer = writer;
         _logger = logger;
@@ -95,10 +97,10 @@ public sealed partial class OrderedSender : IAsyncDisposable
         {
             try
             {
-                await foreach (var msg in _nats.SubscribeAsync<byte[]>(_ackPrefix + ".*", cancellationToken: cancellationToken))
+                await foreach (var msg in _nats.SubscribeAsync<byte[]>(_acks.SubscriptionOf(_instance), cancellationToken: cancellationToken))
                 {
-                    var peer = msg.Subject[(_ackPrefix.Length + 1)..];
-                    if (msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
+                    if (_acks.PeerOf(msg.Subject) is not { } peer
+                        || msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
                         || !ulong.TryParse(seqText, CultureInfo.InvariantCulture, out var seq)
                         || !_peers.TryGetValue(peer, out var stream))
                     {
@@ -130,6 +132,8 @@ public sealed partial class OrderedSender : IAsyncDisposable
     {
         private readonly OrderedSender _owner;
         private readonly string _peer;
+        private readonly string _subject;
+        private readonly string _replyTo;
         private readonly Lock _lock = new();
         private readonly SortedDictionary<ulong, OutboxEntry> _pending = [];
         private readonly PeriodicTimer _ackTimer = new(AckTimeout);
@@ -143,6 +147,8 @@ public sealed partial class OrderedSender : IAsyncDisposable
         {
             _owner = owner;
             _peer = peer;
+            _subject = owner._subjectOf(peer);
+            _replyTo = owner._acks.SubjectOf(peer, owner._instance);
             Loop = Task.Run(() => WatchAcksAsync(owner._stopping.Token));
         }
 
@@ -254,7 +260,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
                     {
                         try
                         {
-                            await _owner.PublishAsync(entry, cancellationToken);
+                            await _owner.PublishAsync(entry, _subject, _replyTo, cancellationToken);
                         }
                         catch (NatsException ex)
                         {
@@ -330,7 +336,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
         }
     }
 
-    private async ValueTask PublishAsync(OutboxEntry entry, CancellationToken cancellationToken)
+    private async ValueTask PublishAsync(OutboxEntry entry, string subject, string replyTo, CancellationToken cancellationToken)
     {
         // The send continues the trace of the decision that produced the message; NATS.Net's own publish span,
         // which carries the context to the receiver, nests under it.
@@ -349,7 +355,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
             headers["traceparent"] = traceParent;
         }
 
-        await _nats.PublishAsync(_subjectOf(entry.Peer), entry.Envelope, headers, replyTo: $"{_ackPrefix}.{entry.Peer}", cancellationToken: cancellationToken);
+        await _nats.PublishAsync(subject, entry.Envelope, headers, replyTo: replyTo, cancellationToken: cancellationToken);
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending message {Seq} to {Peer} failed, will retry: {Error}")]

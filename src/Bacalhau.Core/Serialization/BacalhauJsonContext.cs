@@ -21,6 +21,8 @@ namespace Bacalhau.Core.Serialization;
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdentityChallengeRequest))]
 [JsonSerializable(typeof(IdentityChallengeResponse))]
+[JsonSerializable(typeof(EnrollmentRequest))]
+[JsonSerializable(typeof(EnrollmentResponse))]
 [JsonSerializable(typeof(NodeIdentityResponse))]
 [JsonSerializable(typeof(BuildVersionInfo))]
 [JsonSerializable(typeof(ListNodesResponse))]

@@ -40,7 +40,8 @@ public static class LogEndpoints
         http.Response.Headers.CacheControl = "no-cache";
         await http.Response.Body.FlushAsync(cancellationToken);
 
-        var inbox = nats.NewInbox();
+        // Inside the node's own out space: the only place its credentials let it answer.
+        var inbox = Subjects.ExecutionLogReplies(execution.NodeID, Guid.NewGuid().ToString("N"));
         await using var replies = await nats.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
         var request = JsonSerializer.SerializeToUtf8Bytes(new ExecutionLogsRequest { ExecutionID = execution.ID, Follow = follow ?? false }, BacalhauJsonContext.Default.ExecutionLogsRequest);
         await nats.PublishAsync(Subjects.ExecutionLogs(execution.NodeID), request, replyTo: inbox, cancellationToken: cancellationToken);

@@ -8,7 +8,8 @@ namespace Microsoft.Extensions.Hosting;
 
 /// <summary>
 /// Our equivalent of Aspire's NATS client integration: one <see cref="NatsConnection"/> per process, its address
-/// from the connection string <c>ConnectionStrings:{name}</c> (or the <c>Nats</c> section), an auth token,
+/// from the connection string <c>ConnectionStrings:{name}</c> (or the <c>Nats</c> section), an auth token (or the
+/// credentials of a registered <see cref="INatsCredentials"/>),
 /// a health check that pings the server, and NATS.Net's own tracing and metrics (wired in ServiceDefaults).
 /// Calling it again in the same host returns the settings of the first call and registers nothing more.
 /// </summary>
@@ -44,7 +45,10 @@ public static class NatsClientExtensions
         {
             Url = url,
             Name = settings.ClientName,
-            AuthOpts = string.IsNullOrEmpty(token) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Token = token },
+            AuthOpts = services.GetService<INatsCredentials>() is { } credentials
+                ? NatsAuthOpts.Default with { AuthCredCallback = credentials.GetAsync }
+                : string.IsNullOrEmpty(token) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Token = token },
+            InboxPrefix = settings.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
             ConnectTimeout = settings.ConnectTimeout,
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
             // Bacalhau nodes reconnect forever: an orchestrator restart must not strand its compute nodes.

@@ -12,6 +12,9 @@ public sealed class NatsClientSettings
     /// <summary>Client name shown by the server's monitoring.</summary>
     public string? ClientName { get; set; }
 
+    /// <summary>Prefix of reply subjects; a compute node's own, since its credentials let it receive no other.</summary>
+    public string? InboxPrefix { get; set; }
+
     public bool DisableHealthChecks { get; set; }
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);

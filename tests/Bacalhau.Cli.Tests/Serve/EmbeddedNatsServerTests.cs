@@ -12,6 +12,7 @@ public sealed class EmbeddedNatsServerTests
 {
     public const string Name = "ports reused after a kill";
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(30);
+    private const UnixFileMode OwnerOnly = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
     [Fact]
     public async Task After_kill_9_of_serve_its_nats_server_is_gone_and_the_next_serve_starts_on_the_same_ports()
@@ -100,6 +101,22 @@ public sealed class EmbeddedNatsServerTests
         Assert.Contains("another `bacalhau serve`", second.Stderr, StringComparison.Ordinal);
         Assert.Equal([running], LocalCluster.EmbeddedNatsServerPids(dataDir));
         Assert.Equal(0, (await CliProcess.RunAsync(dataDir, "agent", "alive", "--api-port", $"{apiPort}")).ExitCode);
+    }
+
+    [Fact]
+    public async Task The_token_is_not_on_the_nats_server_command_line_and_its_config_and_keys_are_owner_only()
+    {
+        await using var cluster = new LocalCluster();
+        const string token = "a-token-nobody-may-see-0123456789";
+        var (dataDir, _, _) = await cluster.StartOrchestratorAsync($"--Orchestrator.Auth.Token={token}");
+
+        var commandLines = LocalCluster.EmbeddedNatsServerPids(dataDir).Select(pid => string.Join(' ', ReadCommandLine(pid))).ToList();
+
+        Assert.NotEmpty(commandLines);
+        Assert.All(commandLines, line => Assert.DoesNotContain(token, line, StringComparison.Ordinal));
+        var auth = Path.Combine(dataDir, "orchestrator", "nats-auth");
+        Assert.All(Directory.GetFiles(auth), file => Assert.Equal(OwnerOnly, File.GetUnixFileMode(file)));
+        Assert.DoesNotContain(token, await File.ReadAllTextAsync(Path.Combine(auth, "nats-server.conf")), StringComparison.Ordinal);
     }
 
     private static string PidFile(string dataDir) => Path.Combine(dataDir, "orchestrator", "nats-server.pid");

@@ -1,0 +1,89 @@
+using System.Text.Json;
+using Bacalhau.Compute.Nodes;
+using Bacalhau.Core.NatsAuth;
+using Bacalhau.Core.Protocol;
+using Bacalhau.Core.Serialization;
+using Bacalhau.ServiceDefaults.Nats;
+using NATS.Client.Core;
+using NATS.NKeys;
+
+namespace Bacalhau.Compute.Transport;
+
+/// <summary>
+/// This node's NATS credentials: with the cluster token it enters the enrollment account, asks the orchestrator
+/// for a user JWT bound to its key and its user nkey (whose seed stays in the data dir, 0600), and connects with
+/// those. Every (re)connect enrolls again, so a new account key takes effect; while the orchestrator cannot be
+/// reached the last JWT is reused, so the node stays on NATS. A refusal is never papered over.
+/// </summary>
+internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
+{
+    public const string UserSeedFileName = "nats-user.nk";
+    private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly KeyPair _user = NKeySeeds.LoadOrCreate(Path.Combine(identity.DataDir, UserSeedFileName), PrefixByte.User);
+    private string? _jwt;
+
+    public async ValueTask<NatsAuthCred> GetAsync(Uri server, CancellationToken cancellationToken)
+    {
+        try
+        {
+            _jwt = await EnrollAsync(server, cancellationToken);
+        }
+        catch (NatsException ex) when (_jwt is not null && ex is not EnrollmentRefusedException)
+        {
+            LogReusingCredentials(logger, identity.NodeId, ex.Message);
+        }
+
+        return NatsAuthCred.FromJwt(_jwt, _user.GetSeed());
+    }
+
+    public void Dispose() => _user.Dispose();
+
+    private async Task<string> EnrollAsync(Uri server, CancellationToken cancellationToken)
+    {
+        await using var bootstrap = new NatsConnection(NatsOpts.Default with
+        {
+            Url = server.ToString(),
+            Name = $"{identity.NodeId} enrollment",
+            AuthOpts = EnrollmentAccount.BootstrapUser(token),
+            MaxReconnectRetry = 0,
+        });
+        var request = Enrollment.CreateRequest(identity.NodeId, identity.Key, _user.GetPublicKey());
+        var reply = await bootstrap.RequestAsync<byte[], byte[]>(
+            Subjects.Enroll,
+            JsonSerializer.SerializeToUtf8Bytes(request, BacalhauJsonContext.Default.EnrollmentRequest),
+            replyOpts: new NatsSubOpts { Timeout = RequestTimeout },
+            cancellationToken: cancellationToken);
+        EnrollmentResponse? response;
+        try
+        {
+            response = JsonSerializer.Deserialize(reply.Data ?? [], BacalhauJsonContext.Default.EnrollmentResponse);
+        }
+        catch (JsonException ex)
+        {
+            throw new EnrollmentRefusedException($"the orchestrator's enrollment answer cannot be read: {ex.Message}");
+        }
+
+        if (response is not { Jwt.Length: > 0 })
+        {
+            throw new EnrollmentRefusedException($"the orchestrator refused to enroll this node: {response?.Error}");
+        }
+
+        if (Enrollment.CheckIssued(response.Jwt, _user.GetPublicKey(), token) is { } forged)
+        {
+            throw new EnrollmentRefusedException($"refusing the enrollment answer: {forged}");
+        }
+
+        LogEnrolled(logger, identity.NodeId);
+        return response.Jwt;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute node {NodeId} cannot enroll again ({Error}); reconnecting with the credentials it has")]
+    private static partial void LogReusingCredentials(ILogger logger, string nodeId, string error);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} enrolled: it connects to NATS with credentials of its own")]
+    private static partial void LogEnrolled(ILogger logger, string nodeId);
+
+    /// <summary>The orchestrator answered, and the answer is no: not a reason to fall back on older credentials.</summary>
+    private sealed class EnrollmentRefusedException(string message) : NatsException(message);
+}
