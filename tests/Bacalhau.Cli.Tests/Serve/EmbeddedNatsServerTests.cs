@@ -8,6 +8,7 @@ namespace Bacalhau.Cli.Tests.Serve;
 /// serve again on ports they freed: alone, so that no other test picks those ports meanwhile as free ones.
 /// </summary>
 [Collection(Name)]
+[System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
 public sealed class EmbeddedNatsServerTests
 {
     public const string Name = "ports reused after a kill";

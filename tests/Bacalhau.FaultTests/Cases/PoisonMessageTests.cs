@@ -29,8 +29,8 @@ public sealed class PoisonMessageTests(ITestOutputHelper output)
         Assert.NotNull(first);
         await Eventually.WaitAsync(() => Task.FromResult(lastSeen.Headers), JobLedger.SettleTimeout, $"a message on {subject}");
 
-        // What a broken or hostile client holding the cluster token can send: a well-formed envelope whose payload
-        // is not an AskForBidRequest, numbered as the orchestrator's next message.
+        // What a broken orchestrator could send (a token holder no longer may publish here): a well-formed envelope
+        // whose payload is not an AskForBidRequest, numbered as the orchestrator's next message.
         var headers = lastSeen.Headers!;
         var next = ulong.Parse(headers[MessageHeaders.SeqNum].ToString(), CultureInfo.InvariantCulture) + 1;
         var metadata = new Dictionary<string, string>

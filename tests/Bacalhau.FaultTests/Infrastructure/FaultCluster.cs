@@ -79,6 +79,7 @@ internal sealed partial class FaultCluster : IAsyncDisposable
     {
         var environment = Environment(OrchestratorDataDir);
         environment["Orchestrator__Auth__Token"] = Nats.Token;
+        environment["Orchestrator__Auth__NatsAccountSeedFile"] = Nats.AccountSeedFile;
         environment["Orchestrator__NodeManager__DisconnectTimeout"] = _disconnectTimeout.ToString();
         environment["ASPNETCORE_URLS"] = ApiBase.ToString();
         _orchestrator = ChildProcess.Start("dotnet", [RepositoryPaths.OrchestratorAssembly], environment);
