@@ -249,7 +249,7 @@ public sealed class JobStore : IAsyncDisposable
 
         try
         {
-            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes));
+            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes, Outbox));
             _watchers.Notify(touched);
         }
         finally

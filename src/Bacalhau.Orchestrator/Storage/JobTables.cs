@@ -61,7 +61,7 @@ internal sealed class JobTables(string path)
         SqliteDatabase.Execute(connection, Indexes);
     }
 
-    public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes)
+    public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes, MessageOutbox outbox)
     {
         foreach (var job in changes.Jobs)
         {
@@ -101,14 +101,21 @@ internal sealed class JobTables(string path)
             });
         }
 
+        // A retry after a rolled-back attempt numbers the messages again.
+        changes.Written.Clear();
         foreach (var message in changes.Messages)
         {
-            MessageOutbox.Insert(connection, transaction, message);
+            changes.Written.Add(outbox.Insert(connection, transaction, message));
         }
 
         if (changes.Received is var (peer, seq))
         {
             MessageOutbox.MarkReceived(connection, transaction, peer, seq);
+        }
+
+        foreach (var letter in changes.DeadLetters)
+        {
+            MessageOutbox.RecordDeadLetter(connection, transaction, letter);
         }
     }
 
