@@ -167,7 +167,8 @@ public sealed partial class JobCoordinator(
         foreach (var execution in _store.ActiveExecutions())
         {
             var node = _registry.Get(execution.NodeID);
-            var lost = node is null ? graceOver : node.ConnectionState.Status == NodeConnectionStatus.Disconnected;
+            // A node known from before a restart (never connected since) gets the same grace as an unknown one.
+            var lost = node?.ConnectionState.ConnectedSince is null ? graceOver : node.ConnectionState.Status == NodeConnectionStatus.Disconnected;
             if (lost)
             {
                 var why = node?.ConnectionState.LastError ?? "it did not reconnect after the orchestrator restarted";
