@@ -20,7 +20,8 @@ namespace Bacalhau.Core.Messaging;
 /// counted, so the number stays free for the genuine message, which its sender resends.</item>
 /// <item>A readable envelope whose handling fails the same way every time (a payload that does not deserialize, a
 /// handler that throws) is a dead letter: recorded with the reason by <c>deadLetter</c>, counted and acknowledged,
-/// and the stream goes on behind it.</item>
+/// and the stream goes on behind it. Until a later number is taken, a message arriving with the dead letter's number
+/// is handled in its place: a stranger's undecodable message cannot make the genuine one a duplicate.</item>
 /// <item>Handling that fails for a reason that passes (the database cannot commit: disk full, I/O error) is not
 /// acknowledged; the receiver takes nothing from that peer for a moment, then the sender's resend is handled
 /// again from that number.</item>
@@ -86,6 +87,13 @@ public sealed partial class OrderedReceiver(
         ulong expected;
         lock (progress)
         {
+            if (seq == progress.ReplaceableDeadLetter)
+            {
+                // In place of the dead letter with this number; nothing after it has been taken yet.
+                progress.ReplaceableDeadLetter = 0;
+                progress.Handed = seq - 1;
+            }
+
             if (seq <= progress.Handed)
             {
                 // A duplicate: acknowledged once it is durable, which it may not be yet.
@@ -127,6 +135,7 @@ public sealed partial class OrderedReceiver(
         lock (progress)
         {
             progress.Handed = seq;
+            progress.ReplaceableDeadLetter = 0;
         }
 
         var traceParent = msg.Headers.TryGetValue("traceparent", out var tp) ? tp.ToString() : null;
@@ -146,6 +155,7 @@ public sealed partial class OrderedReceiver(
 
     private async Task SettleAsync(PeerProgress progress, string? replyTo, InboundMessage message, Task durable)
     {
+        var deadLettered = false;
         try
         {
             try
@@ -158,6 +168,7 @@ public sealed partial class OrderedReceiver(
                 var letter = new DeadLetter(message.Peer, message.Seq, message.Envelope.Type ?? "", reason);
                 LogDeadLetter(logger, message.Seq, letter.Type, message.Peer, ex.Message);
                 await deadLetter(letter, message);
+                deadLettered = true;
             }
         }
         catch (Exception ex)
@@ -176,6 +187,10 @@ public sealed partial class OrderedReceiver(
         lock (progress)
         {
             ackUpTo = progress.MarkDurable(message.Seq);
+            if (deadLettered && progress.Handed == message.Seq)
+            {
+                progress.ReplaceableDeadLetter = message.Seq;
+            }
         }
 
         if (ackUpTo > 0)
@@ -216,12 +231,16 @@ public sealed partial class OrderedReceiver(
 
         public long PausedUntil { get; set; }
 
+        /// <summary>The last number handed, when it was set aside as a dead letter; 0 otherwise.</summary>
+        public ulong ReplaceableDeadLetter { get; set; }
+
         /// <summary>Records <paramref name="seq"/> as durable; returns the new acknowledgement mark, or 0 when it did not move.</summary>
         public ulong MarkDurable(ulong seq)
         {
             if (seq <= Durable)
             {
-                return 0;
+                // Handled again (after a failure before it, or in place of a dead letter): covered already.
+                return Durable;
             }
 
             if (seq != Durable + 1)

@@ -33,6 +33,23 @@ public sealed class OrderedReceiverTests
     }
 
     [Fact]
+    public async Task A_stranger_s_undecodable_message_does_not_make_the_genuine_one_with_its_number_a_duplicate()
+    {
+        await using var test = await ReceiverTest.StartAsync();
+        await test.PublishUntilAckedAsync(1, Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
+        await test.PublishAsync(2, Envelope("""{"Execution":12}"""));
+        await test.WaitForAckAsync(2);
+
+        await test.PublishAsync(2, Envelope("""{"Execution":{"ID":"e-2","JobID":"j-2"}}"""));
+        await test.PublishAsync(3, Envelope("""{"Execution":{"ID":"e-3","JobID":"j-3"}}"""));
+
+        await test.WaitForAckAsync(3);
+        Assert.Equal([1UL, 2UL, 3UL], test.Handled);
+        Assert.Equal("e-2", test.Executions[2]);
+        Assert.Equal(2UL, Assert.Single(test.DeadLetters).Seq);
+    }
+
+    [Fact]
     public async Task An_envelope_that_fails_its_checksum_does_not_take_the_number_of_the_genuine_message()
     {
         await using var test = await ReceiverTest.StartAsync();
