@@ -198,15 +198,16 @@ public sealed partial class ExecutionManager(
     {
         var execution = running.Execution;
         using var activity = ActivitySource.StartActivity("execute", ActivityKind.Internal, parent);
-        var task = execution.Job!.Tasks[0];
         activity?.SetTag("bacalhau.execution.id", execution.ID);
-        activity?.SetTag("bacalhau.engine", task.Engine.Type);
+        var timeout = execution.Job?.Tasks.FirstOrDefault()?.Timeouts.ExecutionTimeout ?? 0;
         var workingDirectory = Path.Combine(identity.DataDir, "executions", execution.ID);
         try
         {
-            if (task.Timeouts.ExecutionTimeout > 0)
+            var task = execution.Job!.Tasks[0];
+            activity?.SetTag("bacalhau.engine", task.Engine.Type);
+            if (timeout > 0)
             {
-                running.TimeoutAfter(TimeSpan.FromSeconds(task.Timeouts.ExecutionTimeout));
+                running.TimeoutAfter(TimeSpan.FromSeconds(timeout));
             }
 
             var request = await PrepareAsync(execution, workingDirectory, running.Token);
@@ -223,7 +224,7 @@ public sealed partial class ExecutionManager(
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
             return (running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
-                running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null, null);
+                running.CancelReason ?? $"execution timed out after {timeout} s", null, null);
         }
         catch (ExecutionFailedException ex)
         {
