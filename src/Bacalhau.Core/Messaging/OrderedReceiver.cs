@@ -175,7 +175,7 @@ public sealed partial class OrderedReceiver(
         {
             lock (progress)
             {
-                progress.Handed = Math.Min(progress.Handed, message.Seq - 1);
+                progress.Fail(message.Seq);
                 progress.PausedUntil = Environment.TickCount64 + (long)PauseAfterFailure.TotalMilliseconds;
             }
 
@@ -233,6 +233,16 @@ public sealed partial class OrderedReceiver(
 
         /// <summary>The last number handed, when it was set aside as a dead letter; 0 otherwise.</summary>
         public ulong ReplaceableDeadLetter { get; set; }
+
+        /// <summary>
+        /// Handling <paramref name="seq"/> failed for a passing reason: it is taken again, and so is everything after
+        /// it, whose durable handling no longer counts (the database's received mark did not move past the gap).
+        /// </summary>
+        public void Fail(ulong seq)
+        {
+            Handed = Math.Min(Handed, seq - 1);
+            _durableAhead?.RemoveWhere(s => s >= seq);
+        }
 
         /// <summary>Records <paramref name="seq"/> as durable; returns the new acknowledgement mark, or 0 when it did not move.</summary>
         public ulong MarkDurable(ulong seq)

@@ -71,9 +71,10 @@ public sealed class OrderedReceiverTests
     }
 
     [Fact]
-    public async Task A_message_whose_handling_fails_for_a_passing_reason_is_resent_and_handled_once()
+    public async Task A_message_whose_handling_fails_for_a_passing_reason_after_later_ones_succeeded_is_resent_and_handled_once()
     {
-        await using var test = await ReceiverTest.StartAsync(failFirstAttemptOf: 1);
+        // Message 1's commit fails only once 2 and 3 are handled, as a full disk can make it.
+        await using var test = await ReceiverTest.StartAsync(failFirstAttemptOf: 1, failAfter: 3);
         var directory = Directory.CreateTempSubdirectory("bacalhau-receiver-").FullName;
         try
         {
@@ -91,12 +92,14 @@ public sealed class OrderedReceiverTests
                 sender.Start(entries);
 
                 // Every message acknowledged: the sender has forgotten them all.
-                await Eventually(() => test.Handled.Count == 3 && database.PendingCount() == 0);
+                await Eventually(() => test.Handled.Contains(1UL) && database.PendingCount() == 0);
             }
 
             Assert.Equal(2, test.Attempts[1]);
-            Assert.Equal([1UL, 2UL, 3UL], test.Handled);
-            Assert.Equal(["e-1", "e-2", "e-3"], test.Handled.Select(seq => test.Executions[seq]));
+            Assert.Equal(1, test.Handled.Count(seq => seq == 1));
+            // What follows the failed message is taken again after it, in order.
+            Assert.Equal([1UL, 2UL, 3UL], test.Handled.SkipWhile(seq => seq != 1));
+            Assert.Equal(["e-1", "e-2", "e-3"], new ulong[] { 1, 2, 3 }.Select(seq => test.Executions[seq]));
         }
         finally
         {
@@ -143,13 +146,16 @@ public sealed class OrderedReceiverTests
         private readonly ConcurrentQueue<DeadLetter> _deadLetters = new();
         private readonly SemaphoreSlim _acked = new(0);
         private readonly ulong _failFirstAttemptOf;
+        private readonly ulong _failAfter;
+        private readonly TaskCompletionSource _failure = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private ulong _lastAck;
         private Task _acks = Task.CompletedTask;
 
-        private ReceiverTest(NatsServerProcess server, ulong failFirstAttemptOf)
+        private ReceiverTest(NatsServerProcess server, ulong failFirstAttemptOf, ulong failAfter)
         {
             _server = server;
             _failFirstAttemptOf = failFirstAttemptOf;
+            _failAfter = failAfter;
             Nats = server.Connect();
         }
 
@@ -165,9 +171,11 @@ public sealed class OrderedReceiverTests
 
         public ConcurrentDictionary<ulong, int> Attempts { get; } = new();
 
-        public static async Task<ReceiverTest> StartAsync(ulong failFirstAttemptOf = 0)
+        /// <param name="failFirstAttemptOf">A message whose first handling fails as a full disk fails a commit.</param>
+        /// <param name="failAfter">That failure comes once this message is handled.</param>
+        public static async Task<ReceiverTest> StartAsync(ulong failFirstAttemptOf = 0, ulong failAfter = 0)
         {
-            var test = new ReceiverTest(await NatsServerProcess.StartAsync(), failFirstAttemptOf);
+            var test = new ReceiverTest(await NatsServerProcess.StartAsync(), failFirstAttemptOf, failAfter);
             await test.Nats.ConnectAsync();
             var receiver = new OrderedReceiver(test.Nats, $"{Subject}.*", subject => subject[(Subject.Length + 1)..], new Dictionary<string, ulong>(), test.HandleAsync, test.DeadLetterAsync, NullLogger.Instance);
             test.Run = receiver.RunAsync(test._stop.Token);
@@ -228,11 +236,16 @@ public sealed class OrderedReceiverTests
             var request = message.Envelope.PayloadAs(BacalhauJsonContext.Default.AskForBidRequest);
             if (message.Seq == _failFirstAttemptOf && attempt == 1)
             {
-                return Task.FromException(new SqliteException("database or disk is full", 13));
+                return _failure.Task;
             }
 
             Executions[message.Seq] = request.Execution.ID;
             _handled.Enqueue(message.Seq);
+            if (message.Seq == _failAfter)
+            {
+                _failure.TrySetException(new SqliteException("database or disk is full", 13));
+            }
+
             return Task.CompletedTask;
         }
 
