@@ -214,20 +214,23 @@ public sealed class OrderedReceiverTests
 
         public async ValueTask DisposeAsync()
         {
-            await _stop.CancelAsync();
-            await Run;
             try
             {
+                await _stop.CancelAsync();
+                await Run;
                 await _acks;
             }
             catch (OperationCanceledException)
             {
                 // Stopping.
             }
-
-            await Nats.DisposeAsync();
-            await _server.DisposeAsync();
-            _stop.Dispose();
+            finally
+            {
+                // Whatever the receiver did, the server goes.
+                await Nats.DisposeAsync();
+                await _server.DisposeAsync();
+                _stop.Dispose();
+            }
         }
 
         private Task HandleAsync(InboundMessage message)
