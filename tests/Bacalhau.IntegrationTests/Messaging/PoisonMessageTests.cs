@@ -11,7 +11,7 @@ using NATS.Client.Core;
 
 namespace Bacalhau.IntegrationTests.Messaging;
 
-/// <summary>A stranger holding the cluster token sends a compute node a message it can never handle.</summary>
+/// <summary>A stranger holding the cluster token sends a node a message it can never handle.</summary>
 [Collection(SharedCluster.Name)]
 public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
 {
@@ -42,16 +42,55 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
         // The next job takes the number the poison used, and the ones after it follow.
         for (var i = 0; i < 3; i++)
         {
-            var job = JobLifecycleTests.NoopJob(JobTypes.Batch, count: 1) with
-            {
-                Constraints = [new LabelSelectorRequirement { Key = "poison", Operator = "=", Values = [label] }],
-            };
-            var submitted = await cluster.SubmitAsync(job);
-            var done = await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, Timeout);
-            Assert.Equal(nodeId, Assert.Single(done.Executions!.Items).NodeID);
+            await RunOnAsync(label, nodeId);
         }
 
         Assert.False(node.Process.HasExited, $"the compute node stopped:\n{node.Process.Output}");
+    }
+
+    [Fact]
+    public async Task A_result_whose_payload_does_not_deserialize_is_set_aside_in_the_history_of_the_job_it_names()
+    {
+        var label = Guid.NewGuid().ToString("N");
+        await using var node = cluster.StartComputeNode(_scratch, environment: new Dictionary<string, string> { ["Labels__poison"] = label });
+        var nodeId = await node.WaitForNodeIdAsync(Timeout);
+        await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, Timeout);
+        var first = await RunOnAsync(label, nodeId);
+
+        // As if the node had sent it: the number the orchestrator expects next from it, a RunResult of the wrong shape.
+        await using var stranger = new NatsConnection(NatsOpts.Default with { Url = cluster.NatsUrl, AuthOpts = NatsAuthOpts.Default with { Token = cluster.Token } });
+        var next = LastAssigned(node.DataDir) + 1;
+        await stranger.PublishAsync(
+            Subjects.DataOut(nodeId),
+            Envelope(MessageTypes.RunResult, $$"""{"ExecutionID":12,"JobID":"{{first}}"}"""),
+            new NatsHeaders
+            {
+                [MessageHeaders.Type] = MessageTypes.RunResult,
+                [MessageHeaders.SeqNum] = next.ToString(CultureInfo.InvariantCulture),
+            });
+
+        var history = await Eventually.WaitAsync(
+            async () => (await cluster.GetJobAsync(first)).History?.Items.FirstOrDefault(h => h.Event.Message.Contains("could not be handled", StringComparison.Ordinal)),
+            Timeout,
+            $"the history of job {first} to tell of the message set aside");
+        Assert.Contains($"message {next} (RunResult) from node {nodeId}", history.Event.Message, StringComparison.Ordinal);
+        Assert.Equal(JobStateType.Completed, (await cluster.GetJobAsync(first)).Job.State.StateType);
+
+        // The node's own next message takes that number, and the stream goes on.
+        await RunOnAsync(label, nodeId);
+        await RunOnAsync(label, nodeId);
+    }
+
+    private async Task<string> RunOnAsync(string label, string nodeId)
+    {
+        var job = JobLifecycleTests.NoopJob(JobTypes.Batch, count: 1) with
+        {
+            Constraints = [new LabelSelectorRequirement { Key = "poison", Operator = "=", Values = [label] }],
+        };
+        var submitted = await cluster.SubmitAsync(job);
+        var done = await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, Timeout);
+        Assert.Equal(nodeId, Assert.Single(done.Executions!.Items).NodeID);
+        return submitted.JobID;
     }
 
     /// <summary>
@@ -91,6 +130,13 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
             Timeout,
             $"node {nodeId} to set the poison message aside");
         return poisoned.Item1;
+    }
+
+    /// <summary>The last number the node gave a message of its own, as its database holds it.</summary>
+    private static ulong LastAssigned(string dataDir)
+    {
+        using var connection = SqliteDatabase.OpenReader(Path.Combine(dataDir, "compute", "state.db"));
+        return (ulong)SqliteDatabase.Scalar(connection, "SELECT last_assigned FROM peer_sequences WHERE peer = 'orchestrator'");
     }
 
     /// <summary>The reason the node's database gives for setting message <paramref name="seq"/> aside, if it did.</summary>
