@@ -86,12 +86,13 @@ public static class OrchestratorExtensions
 
     public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapNodeEndpoints();
-        endpoints.MapJobEndpoints();
-        endpoints.MapRunEndpoints();
-        endpoints.MapContentEndpoints();
-        endpoints.MapLogEndpoints();
-        endpoints.MapAgentEndpoints();
+        var api = endpoints.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync);
+        api.MapNodeEndpoints();
+        api.MapJobEndpoints();
+        api.MapRunEndpoints();
+        api.MapContentEndpoints();
+        api.MapLogEndpoints();
+        api.MapAgentEndpoints();
         return endpoints;
     }
 }

@@ -35,6 +35,7 @@ public sealed partial class ExecutionManager(
 {
     public const string OrchestratorPeer = "orchestrator";
     private const string NoopPublisherType = "noop";
+    private static readonly TimeSpan MaxFinishRetryDelay = TimeSpan.FromSeconds(10);
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Executions");
 
     private readonly Dictionary<string, IPublisher> _publishers = publishers.ToDictionary(p => p.Type, StringComparer.OrdinalIgnoreCase);
@@ -98,6 +99,7 @@ public sealed partial class ExecutionManager(
 
         string? rejection;
         Execution recorded;
+        Running? running = null;
         lock (_bidLock)
         {
             rejection = Assess(offered);
@@ -108,12 +110,12 @@ public sealed partial class ExecutionManager(
             };
             if (rejection is null)
             {
-                _running[offered.ID] = new Running(recorded);
+                _running[offered.ID] = running = new Running(recorded);
             }
         }
 
         activity?.SetTag("bacalhau.bid.accepted", rejection is null);
-        var reply = store.Outbox.Create(OrchestratorPeer, MessageTypes.BidResult, new BidResult
+        var reply = MessageOutbox.Create(OrchestratorPeer, MessageTypes.BidResult, new BidResult
         {
             ExecutionID = offered.ID,
             JobID = offered.JobID,
@@ -121,14 +123,27 @@ public sealed partial class ExecutionManager(
             Reason = rejection ?? "",
         }, BacalhauJsonContext.Default.BidResult);
         var durable = store.SaveAsync(recorded, reply, message);
-        if (rejection is null)
+        if (running is not null)
         {
             // Run while the bid commits: the result is written after it (one writer, in order) and sent after it.
-            _ = Task.Run(() => RunAsync(recorded, activity?.Context ?? parent));
+            var context = activity?.Context ?? parent;
+            _ = Task.Run(() => RunAsync(running, context, durable));
         }
 
-        await durable;
-        sender.Enqueue([reply]);
+        OutboxEntry? written;
+        try
+        {
+            written = await durable;
+        }
+        catch when (running is not null)
+        {
+            // Not recorded, so not acknowledged: the orchestrator asks again, and this node bids afresh.
+            _running.TryRemove(KeyValuePair.Create(offered.ID, running));
+            running.Cancel("the bid could not be recorded");
+            throw;
+        }
+
+        sender.Enqueue([written!]);
     }
 
     /// <summary>Why this node cannot take <paramref name="execution"/>, or null when it can.</summary>
@@ -164,21 +179,51 @@ public sealed partial class ExecutionManager(
             : null;
     }
 
-    private async Task RunAsync(Execution execution, ActivityContext parent)
+    /// <summary>
+    /// Runs an accepted execution and reports how it ended. Started without being awaited, so it never throws: every
+    /// failure of the run is a failed execution, and the report is retried until it is durable.
+    /// </summary>
+    private async Task RunAsync(Running running, ActivityContext parent, Task bidRecorded)
     {
-        using var activity = ActivitySource.StartActivity("execute", ActivityKind.Internal, parent);
-        var task = execution.Job!.Tasks[0];
-        activity?.SetTag("bacalhau.execution.id", execution.ID);
-        activity?.SetTag("bacalhau.engine", task.Engine.Type);
-        var running = _running[execution.ID];
-        if (task.Timeouts.ExecutionTimeout > 0)
+        var execution = running.Execution;
+        try
         {
-            running.TimeoutAfter(TimeSpan.FromSeconds(task.Timeouts.ExecutionTimeout));
-        }
+            var (state, message, result, published) = await ExecuteAsync(running, parent);
+            try
+            {
+                await bidRecorded;
+            }
+            catch (Exception)
+            {
+                // The bid was not recorded and the orchestrator asks again: this run is not to be reported.
+                LogRunDiscarded(logger, execution.ID);
+                return;
+            }
 
+            await FinishDurablyAsync(execution, state, message, result, published);
+        }
+        catch (Exception ex)
+        {
+            LogRunFailed(logger, execution.ID, ex.Message);
+        }
+    }
+
+    private async Task<(ExecutionStateType State, string Message, RunCommandResult? Result, SpecConfig? Published)> ExecuteAsync(Running running, ActivityContext parent)
+    {
+        var execution = running.Execution;
+        using var activity = ActivitySource.StartActivity("execute", ActivityKind.Internal, parent);
+        activity?.SetTag("bacalhau.execution.id", execution.ID);
+        var timeout = execution.Job?.Tasks.FirstOrDefault()?.Timeouts.ExecutionTimeout ?? 0;
         var workingDirectory = Path.Combine(identity.DataDir, "executions", execution.ID);
         try
         {
+            var task = execution.Job!.Tasks[0];
+            activity?.SetTag("bacalhau.engine", task.Engine.Type);
+            if (timeout > 0)
+            {
+                running.TimeoutAfter(TimeSpan.FromSeconds(timeout));
+            }
+
             var request = await PrepareAsync(execution, workingDirectory, running.Token);
             var result = await engines.Find(task.Engine.Type)!.RunAsync(request, running.Token);
             if (result.ExitCode != 0 && string.IsNullOrEmpty(result.ErrorMsg))
@@ -188,31 +233,48 @@ public sealed partial class ExecutionManager(
 
             var publisher = _publishers[task.Publisher?.Type is { Length: > 0 } type ? type : NoopPublisherType];
             var published = await publisher.PublishAsync(request, result, running.Token);
-            await FinishAsync(execution, ExecutionStateType.Completed, "", result, published);
+            return (ExecutionStateType.Completed, "", result, published);
         }
         catch (OperationCanceledException) when (running.Token.IsCancellationRequested)
         {
-            await FinishAsync(execution, running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
-                running.CancelReason ?? $"execution timed out after {task.Timeouts.ExecutionTimeout} s", null, null);
+            return (running.CancelReason is null ? ExecutionStateType.Failed : ExecutionStateType.Cancelled,
+                running.CancelReason ?? $"execution timed out after {timeout} s", null, null);
         }
         catch (ExecutionFailedException ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, ex.Result, null);
+            return (ExecutionStateType.Failed, ex.Message, ex.Result, null);
         }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
-            await FinishAsync(execution, ExecutionStateType.Failed, ex.Message, null, null);
+            return (ExecutionStateType.Failed, ex.Message, null, null);
         }
         finally
         {
-            if (_running.TryRemove(execution.ID, out var done))
-            {
-                done.Dispose();
-            }
-
+            _running.TryRemove(KeyValuePair.Create(execution.ID, running));
+            running.Dispose();
             DeleteQuietly(workingDirectory);
+        }
+    }
+
+    /// <summary>Reports the end of a run; a commit that fails for a passing reason (a full disk) is tried again until it lands.</summary>
+    private async Task FinishDurablyAsync(Execution execution, ExecutionStateType state, string message, RunCommandResult? result, SpecConfig? published)
+    {
+        var delay = TimeSpan.FromMilliseconds(250);
+        while (true)
+        {
+            try
+            {
+                await FinishAsync(execution, state, message, result, published);
+                return;
+            }
+            catch (Exception ex) when (ex is Microsoft.Data.Sqlite.SqliteException or IOException)
+            {
+                LogFinishRetried(logger, execution.ID, delay, ex.Message);
+                await Task.Delay(delay, time);
+                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxFinishRetryDelay.Ticks));
+            }
         }
     }
 
@@ -252,16 +314,16 @@ public sealed partial class ExecutionManager(
             ModifyTime = UnixNanos.From(time.GetUtcNow()),
         };
         // A cancelled execution was already settled by the orchestrator; it needs no report.
-        OutboxEntry? report = state switch
+        OutboundMessage? report = state switch
         {
-            ExecutionStateType.Completed => store.Outbox.Create(OrchestratorPeer, MessageTypes.RunResult, new RunResult
+            ExecutionStateType.Completed => MessageOutbox.Create(OrchestratorPeer, MessageTypes.RunResult, new RunResult
             {
                 ExecutionID = execution.ID,
                 JobID = execution.JobID,
                 RunCommandResult = result ?? new RunCommandResult(),
                 PublishResult = published,
             }, BacalhauJsonContext.Default.RunResult),
-            ExecutionStateType.Failed => store.Outbox.Create(OrchestratorPeer, MessageTypes.ComputeError, new ComputeError
+            ExecutionStateType.Failed => MessageOutbox.Create(OrchestratorPeer, MessageTypes.ComputeError, new ComputeError
             {
                 ExecutionID = execution.ID,
                 JobID = execution.JobID,
@@ -269,10 +331,9 @@ public sealed partial class ExecutionManager(
             }, BacalhauJsonContext.Default.ComputeError),
             _ => null,
         };
-        await store.SaveAsync(finished, report, null);
-        if (report is not null)
+        if (await store.SaveAsync(finished, report, null) is { } written)
         {
-            sender.Enqueue([report]);
+            sender.Enqueue([written]);
         }
 
         LogFinished(logger, execution.ID, state, message);
@@ -299,6 +360,15 @@ public sealed partial class ExecutionManager(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Could not remove {Directory}: {Error}")]
     private static partial void LogCleanupFailed(ILogger logger, string directory, string error);
 
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Execution {ExecutionId} ran but its bid was not recorded; it runs again when the orchestrator asks again")]
+    private static partial void LogRunDiscarded(ILogger logger, string executionId);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Execution {ExecutionId} could not be reported: {Error}")]
+    private static partial void LogRunFailed(ILogger logger, string executionId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the end of execution {ExecutionId} failed; trying again in {Delay}: {Error}")]
+    private static partial void LogFinishRetried(ILogger logger, string executionId, TimeSpan delay, string error);
+
     [LoggerMessage(Level = LogLevel.Debug, Message = "Message of type {Type} ignored")]
     private static partial void LogIgnored(ILogger logger, string type);
 
@@ -316,7 +386,14 @@ public sealed partial class ExecutionManager(
         public void Cancel(string reason)
         {
             CancelReason = string.IsNullOrEmpty(reason) ? "cancelled by the orchestrator" : reason;
-            _cancellation.Cancel();
+            try
+            {
+                _cancellation.Cancel();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The run has already ended.
+            }
         }
 
         public void TimeoutAfter(TimeSpan timeout) => _cancellation.CancelAfter(timeout);

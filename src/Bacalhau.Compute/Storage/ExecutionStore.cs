@@ -67,32 +67,61 @@ public sealed class ExecutionStore : IAsyncDisposable
         }
     }
 
-    /// <summary>Records <paramref name="execution"/>, the message reporting it and the inbound message it answers; completes when durable.</summary>
-    public async Task SaveAsync(Execution execution, OutboxEntry? message, InboundMessage? processed)
+    /// <summary>
+    /// Records <paramref name="execution"/>, the message reporting it and the inbound message it answers; completes
+    /// when durable, with the message as numbered and written, to be sent. When the write fails, memory goes back to
+    /// what it held before.
+    /// </summary>
+    public async Task<OutboxEntry?> SaveAsync(Execution execution, OutboundMessage? message, InboundMessage? processed)
     {
+        Execution? previous;
         lock (_lock)
         {
+            previous = _executions.GetValueOrDefault(execution.ID);
             _executions[execution.ID] = execution;
         }
 
         var body = JsonSerializer.Serialize(execution, BacalhauJsonContext.Default.Execution);
-        await Writer.WriteAsync((connection, transaction) =>
+        OutboxEntry? written = null;
+        try
         {
-            var command = SqliteDatabase.Prepared(connection, transaction, "INSERT INTO executions(id, body) VALUES ($id, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body");
-            command.Parameters.AddWithValue("$id", execution.ID);
-            command.Parameters.AddWithValue("$body", body);
-            command.ExecuteNonQuery();
-
-            if (message is not null)
+            await Writer.WriteAsync((connection, transaction) =>
             {
-                MessageOutbox.Insert(connection, transaction, message);
+                var command = SqliteDatabase.Prepared(connection, transaction, "INSERT INTO executions(id, body) VALUES ($id, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body");
+                command.Parameters.AddWithValue("$id", execution.ID);
+                command.Parameters.AddWithValue("$body", body);
+                command.ExecuteNonQuery();
+
+                if (message is not null)
+                {
+                    written = Outbox.Insert(connection, transaction, message);
+                }
+
+                if (processed is not null)
+                {
+                    MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq);
+                }
+            });
+        }
+        catch
+        {
+            lock (_lock)
+            {
+                if (ReferenceEquals(_executions.GetValueOrDefault(execution.ID), execution))
+                {
+                    if (previous is null)
+                    {
+                        _executions.Remove(execution.ID);
+                    }
+                    else
+                    {
+                        _executions[execution.ID] = previous;
+                    }
+                }
             }
 
-            if (processed is not null)
-            {
-                MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq);
-            }
-        });
+            throw;
+        }
 
         // A node runs executions without end; memory keeps the unfinished ones, and a finished one once its record
         // is durable, so that reading it back never finds an older state.
@@ -106,11 +135,21 @@ public sealed class ExecutionStore : IAsyncDisposable
                 }
             }
         }
+
+        return written;
     }
 
     /// <summary>Records that an inbound message needed no state change, so it is not applied again.</summary>
     public Task MarkReceivedAsync(InboundMessage processed) =>
         Writer.WriteAsync((connection, transaction) => MessageOutbox.MarkReceived(connection, transaction, processed.Peer, processed.Seq));
+
+    /// <summary>Sets aside a message from the orchestrator that can never be handled, counting it as received.</summary>
+    public Task DeadLetterAsync(DeadLetter letter) =>
+        Writer.WriteAsync((connection, transaction) => MessageOutbox.RecordDeadLetter(connection, transaction, letter));
+
+    /// <summary>The receiver has seen <paramref name="seq"/> of ours: number what we send from after it.</summary>
+    public Task EnsureAssignedAtLeastAsync(string peer, ulong seq) =>
+        Writer.WriteAsync((connection, transaction) => MessageOutbox.EnsureAssignedAtLeast(connection, transaction, peer, seq));
 
     public async ValueTask DisposeAsync()
     {

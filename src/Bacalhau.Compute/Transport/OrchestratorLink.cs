@@ -63,8 +63,9 @@ public sealed partial class OrchestratorLink(
             {
                 break;
             }
-            catch (Exception ex) when (ex is NatsException or TimeoutException or EnvelopeException)
+            catch (Exception ex) when (ex is NatsException or TimeoutException or EnvelopeException or Microsoft.Data.Sqlite.SqliteException or IOException)
             {
+                // A database that cannot commit (disk full) fails this join like an unreachable orchestrator: try again.
                 Fail(Describe(ex));
             }
 
@@ -173,7 +174,7 @@ public sealed partial class OrchestratorLink(
             return false;
         }
 
-        messaging.ResumeAfter(response.LastComputeSeqNum);
+        await messaging.ResumeAfterAsync(response.LastComputeSeqNum);
         IsJoined = true;
         _handshakeAccepted = true;
         LastError = null;

@@ -25,9 +25,13 @@ public sealed class OrchestratorMessaging(
     public ulong LastReceived => _receiver?.LastReceived(ExecutionManager.OrchestratorPeer) ?? store.Outbox.LastReceived.GetValueOrDefault(ExecutionManager.OrchestratorPeer);
 
     /// <summary>The orchestrator told us (in the handshake) what it has processed: resume our stream from there.</summary>
-    public void ResumeAfter(ulong processedByOrchestrator)
+    public async Task ResumeAfterAsync(ulong processedByOrchestrator)
     {
-        store.Outbox.EnsureAssignedAtLeast(ExecutionManager.OrchestratorPeer, processedByOrchestrator);
+        if (processedByOrchestrator > 0)
+        {
+            await store.EnsureAssignedAtLeastAsync(ExecutionManager.OrchestratorPeer, processedByOrchestrator);
+        }
+
         sender.Resync(ExecutionManager.OrchestratorPeer, processedByOrchestrator);
     }
 
@@ -35,7 +39,7 @@ public sealed class OrchestratorMessaging(
     {
         sender.Start(store.Outbox.Pending);
         await executions.RecoverAsync();
-        _receiver = new OrderedReceiver(nats, Subjects.DataIn(identity.NodeId), _ => ExecutionManager.OrchestratorPeer, store.Outbox.LastReceived, executions.HandleAsync, logger);
+        _receiver = new OrderedReceiver(nats, Subjects.DataIn(identity.NodeId), _ => ExecutionManager.OrchestratorPeer, store.Outbox.LastReceived, executions.HandleAsync, (letter, _) => store.DeadLetterAsync(letter), logger);
         await _receiver.RunAsync(stoppingToken);
     }
 

@@ -5,3 +5,6 @@ public sealed record OutboxEntry(string Peer, ulong Seq, string Type, byte[] Env
 
 /// <summary>A message taken off the wire in order, exactly once per <see cref="Seq"/>.</summary>
 public sealed record InboundMessage(string Peer, ulong Seq, Protocol.Envelope Envelope, string? TraceParent);
+
+/// <summary>An inbound message that can never be handled, set aside with the reason so that the stream goes on.</summary>
+public sealed record DeadLetter(string Peer, ulong Seq, string Type, string Reason);

@@ -28,8 +28,18 @@ public sealed class Envelope
 
     public string? Type => Metadata.GetValueOrDefault(MessageHeaders.Type);
 
-    public T PayloadAs<T>(JsonTypeInfo<T> typeInfo) =>
-        Payload.Deserialize(typeInfo) ?? throw new EnvelopeException($"{typeof(T).Name} payload is null");
+    /// <summary>The payload as <typeparamref name="T"/>; a payload of another shape is an <see cref="EnvelopeException"/>.</summary>
+    public T PayloadAs<T>(JsonTypeInfo<T> typeInfo)
+    {
+        try
+        {
+            return Payload.Deserialize(typeInfo) ?? throw new EnvelopeException($"{typeof(T).Name} payload is null");
+        }
+        catch (JsonException ex)
+        {
+            throw new EnvelopeException($"{Type ?? typeof(T).Name} payload is not a valid {typeof(T).Name}: {ex.Message}");
+        }
+    }
 
     public static byte[] Encode<T>(T payload, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, string> metadata)
     {

@@ -17,14 +17,14 @@ public static class NodeEndpoints
             ? Results.Ok(new GetNodeResponse { Node = node })
             : ApiErrors.NotFound($"node '{id}' not found")).RequirePermission(ApiPermissions.ReadNode);
 
-        nodes.MapPut("/{id}", (string id, UpdateNodeRequest? request, NodeRegistry registry) =>
+        nodes.MapPut("/{id}", async (string id, UpdateNodeRequest? request, NodeRegistry registry) =>
         {
             if (string.IsNullOrWhiteSpace(request?.Action))
             {
                 return ApiErrors.BadRequest("Action is required: one of approve, reject, delete");
             }
 
-            var response = registry.ApplyAction(id, request.Action, request.Message);
+            var response = await registry.ApplyActionAsync(id, request.Action, request.Message);
             return Results.Ok(response);
         }).RequirePermission(ApiPermissions.WriteNode);
 

@@ -139,6 +139,24 @@ public sealed partial class JobCoordinator(
     }
 
     /// <summary>
+    /// Sets aside a message from a compute node that can never be handled, counting it as received; when it names a
+    /// job of ours, that job's history says why.
+    /// </summary>
+    public Task DeadLetterAsync(DeadLetter letter, InboundMessage message) => RunAsync(decision =>
+    {
+        decision.Changes.DeadLetters.Add(letter);
+        var payload = message.Envelope.Payload;
+        if (NamedId(payload, "JobID") is { } jobId && decision.Job(jobId) is { } job)
+        {
+            var executionId = NamedId(payload, "ExecutionID");
+            decision.Event(job, executionId is not null && decision.ActiveExecution(executionId)?.JobID == jobId ? executionId : "", "Messaging",
+                $"message {letter.Seq} ({letter.Type}) from node {letter.Peer} could not be handled and was set aside: {letter.Reason}");
+        }
+
+        return true;
+    }, CancellationToken.None);
+
+    /// <summary>
     /// Periodic upkeep: fails executions whose node was lost (so they are rescheduled) and revisits jobs that wait
     /// for nodes, or daemon jobs when nodes came or went.
     /// </summary>
@@ -149,7 +167,8 @@ public sealed partial class JobCoordinator(
         foreach (var execution in _store.ActiveExecutions())
         {
             var node = _registry.Get(execution.NodeID);
-            var lost = node is null ? graceOver : node.ConnectionState.Status == NodeConnectionStatus.Disconnected;
+            // A node known from before a restart (never connected since) gets the same grace as an unknown one.
+            var lost = node?.ConnectionState.ConnectedSince is null ? graceOver : node.ConnectionState.Status == NodeConnectionStatus.Disconnected;
             if (lost)
             {
                 var why = node?.ConnectionState.LastError ?? "it did not reconnect after the orchestrator restarted";
@@ -173,6 +192,12 @@ public sealed partial class JobCoordinator(
 
     public void Dispose() => _gate.Dispose();
 
+    private static string? NamedId(System.Text.Json.JsonElement payload, string property) =>
+        payload.ValueKind == System.Text.Json.JsonValueKind.Object
+        && payload.TryGetProperty(property, out var value)
+        && value.ValueKind == System.Text.Json.JsonValueKind.String
+        && value.GetString() is { Length: > 0 and <= 256 } id ? id : null;
+
     private async Task<T> RunAsync<T>(Func<Decision, T> decide, CancellationToken cancellationToken)
     {
         Decision decision;
@@ -191,7 +216,7 @@ public sealed partial class JobCoordinator(
         }
 
         await durable;
-        sender.Enqueue(decision.Changes.Messages);
+        sender.Enqueue(decision.Changes.Written);
         return result;
     }
 
@@ -244,6 +269,17 @@ public sealed partial class JobCoordinator(
             JobVersion = job.Version,
             JobState = new StateChange<JobStateType>(previous, next),
             Event = new JobEvent { Message = message, Topic = "Job", Timestamp = now },
+            Time = now,
+        });
+
+        /// <summary>Something that happened to <paramref name="job"/> (or one of its executions) without changing its state.</summary>
+        public void Event(Job job, string executionId, string topic, string message) => AddHistory(new JobHistory
+        {
+            Type = executionId.Length > 0 ? JobHistoryType.ExecutionLevel : JobHistoryType.JobLevel,
+            JobID = job.ID,
+            JobVersion = job.Version,
+            ExecutionID = executionId,
+            Event = new JobEvent { Message = message, Topic = topic, Timestamp = now },
             Time = now,
         });
 
@@ -351,7 +387,7 @@ public sealed partial class JobCoordinator(
         }
 
         private void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
-            Changes.Messages.Add(owner._store.Outbox.Create(nodeId, type, payload, typeInfo));
+            Changes.Messages.Add(MessageOutbox.Create(nodeId, type, payload, typeInfo));
 
         private void AddHistory(JobHistory entry)
         {

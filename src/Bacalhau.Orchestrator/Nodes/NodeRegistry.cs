@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Protocol;
+using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Nodes;
@@ -10,10 +11,26 @@ namespace Bacalhau.Orchestrator.Nodes;
 /// The orchestrator's view of every compute node: membership (APPROVED / PENDING / REJECTED) and
 /// connection (CONNECTED until heartbeats stop for longer than the disconnect timeout).
 /// </summary>
-public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger)
+/// <remarks>
+/// Membership survives a restart: a node's first join, approval, rejection and deletion are written to the
+/// <paramref name="store"/> (when there is one) before they take effect for the caller; heartbeats and node info
+/// updates are not written. Nodes read back at start are DISCONNECTED, with no <c>ConnectedSince</c>, until they
+/// join again.
+/// </remarks>
+public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger, JobStore? store = null)
 {
     private const string HandshakeRequired = "node is not connected: handshake required";
-    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(
+        (store?.StoredNodes ?? []).Select(n => KeyValuePair.Create(n.Info.NodeID, n with
+        {
+            ConnectionState = new ConnectionState
+            {
+                Status = NodeConnectionStatus.Disconnected,
+                LastComputeSeqNum = n.ConnectionState.LastComputeSeqNum,
+                LastError = "not connected since the orchestrator started",
+            },
+        })),
+        StringComparer.Ordinal);
     private long _version;
     private IdOrder? _idOrder;
 
@@ -94,6 +111,15 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
         };
         _nodes[info.NodeID] = state;
         Interlocked.Increment(ref _version);
+        if (existing is null)
+        {
+            // A node's first join is a membership change; its later joins and heartbeats are not written.
+            if (store is not null)
+            {
+                _ = PersistJoinAsync(state);
+            }
+        }
+
         LogNodeConnected(logger, info.NodeID, membership, existing is null);
         return new HandshakeResponse
         {
@@ -145,20 +171,28 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
         }
     }
 
-    public UpdateNodeResponse ApplyAction(string nodeId, string? action, string? message)
+    /// <summary>Approves, rejects or deletes a node; completes once the change is durable.</summary>
+    public async Task<UpdateNodeResponse> ApplyActionAsync(string nodeId, string? action, string? message)
     {
         switch (action?.Trim().ToLowerInvariant())
         {
             case "approve":
-                return SetMembership(nodeId, NodeMembership.Approved, message);
+                return await SetMembershipAsync(nodeId, NodeMembership.Approved, message);
             case "reject":
-                return SetMembership(nodeId, NodeMembership.Rejected, message);
+                return await SetMembershipAsync(nodeId, NodeMembership.Rejected, message);
             case "delete":
-                if (!_nodes.TryRemove(nodeId, out _))
+                if (Get(nodeId) is null)
                 {
                     return new UpdateNodeResponse { Error = $"node '{nodeId}' not found" };
                 }
 
+                // Written first: a change that cannot be recorded does not happen.
+                if (store is not null)
+                {
+                    await store.DeleteNodeAsync(nodeId);
+                }
+
+                _nodes.TryRemove(nodeId, out _);
                 Interlocked.Increment(ref _version);
                 return new UpdateNodeResponse { Success = true };
             default:
@@ -166,21 +200,48 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
         }
     }
 
-    private UpdateNodeResponse SetMembership(string nodeId, NodeMembership membership, string? message)
+    private async Task<UpdateNodeResponse> SetMembershipAsync(string nodeId, NodeMembership membership, string? message)
     {
-        if (Get(nodeId) is null)
+        if (Get(nodeId) is not { } current)
         {
             return new UpdateNodeResponse { Error = $"node '{nodeId}' not found" };
         }
 
-        if (Update(nodeId, current => current.Membership == membership ? null : current with { Membership = membership }) is null)
+        if (current.Membership == membership)
         {
             return new UpdateNodeResponse { Error = $"node '{nodeId}' is already {membership.ToString().ToUpperInvariant()}" };
+        }
+
+        // Written first: a change that cannot be recorded does not happen.
+        if (store is not null)
+        {
+            await store.SaveNodeAsync(current with { Membership = membership });
+        }
+
+        if (Update(nodeId, node => node with { Membership = membership }) is null)
+        {
+            return new UpdateNodeResponse { Error = $"node '{nodeId}' not found" };
         }
 
         Interlocked.Increment(ref _version);
         LogMembershipChanged(logger, nodeId, membership, message ?? "");
         return new UpdateNodeResponse { Success = true };
+    }
+
+    /// <summary>
+    /// Writes a first join without holding up the handshake. A write that fails is logged; the node then only
+    /// joins as a new one after a restart.
+    /// </summary>
+    private async Task PersistJoinAsync(NodeState node)
+    {
+        try
+        {
+            await store!.SaveNodeAsync(node);
+        }
+        catch (Exception ex)
+        {
+            LogPersistFailed(logger, node.Info.NodeID, ex.Message);
+        }
     }
 
     private void MarkDisconnected(string nodeId, string reason, DateTimeOffset? onlyIfStale)
@@ -240,6 +301,9 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Handshake of node {NodeId} refused: {Reason}")]
     private static partial void LogHandshakeRefused(ILogger logger, string nodeId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Recording the first join of node {NodeId} failed: {Error}")]
+    private static partial void LogPersistFailed(ILogger logger, string nodeId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Node {NodeId} membership set to {Membership}: {Message}")]
     private static partial void LogMembershipChanged(ILogger logger, string nodeId, NodeMembership membership, string message);

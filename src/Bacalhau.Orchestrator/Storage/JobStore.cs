@@ -24,6 +24,9 @@ public sealed class JobStore : IAsyncDisposable
 
     // Commits not yet durable per job: a job stays in memory until its last one lands.
     private readonly Dictionary<string, int> _pendingCommits = new(StringComparer.Ordinal);
+
+    // Jobs a failed commit touched: once their last pending commit lands, memory is read back from the database.
+    private readonly HashSet<string> _failedCommits = new(StringComparer.Ordinal);
     private long _jobCount;
 
     public JobStore(string path, string source)
@@ -33,8 +36,12 @@ public sealed class JobStore : IAsyncDisposable
         _tables = new JobTables(path);
         Outbox = new MessageOutbox(_connection, source);
         Writer = new GroupCommitWriter(_connection);
+        StoredNodes = JobTables.LoadNodes(_connection);
         Load();
     }
+
+    /// <summary>Compute nodes as their membership last changed, read at start; see <see cref="Nodes.NodeRegistry"/>.</summary>
+    public IReadOnlyList<Core.Models.NodeState> StoredNodes { get; }
 
     public GroupCommitWriter Writer { get; }
 
@@ -197,7 +204,11 @@ public sealed class JobStore : IAsyncDisposable
         return (ulong)_tables.ReadHistory(jobId).Count + 1;
     }
 
-    /// <summary>Applies <paramref name="changes"/> to the view at once; the task completes when they are durable.</summary>
+    /// <summary>
+    /// Applies <paramref name="changes"/> to the view at once; the task completes when they are durable. When they
+    /// cannot be written (a full disk), the task fails and the jobs they touched are read back from the database once
+    /// no other change to them is in flight, so that memory does not keep what was never recorded.
+    /// </summary>
     public async Task CommitAsync(ChangeSet changes)
     {
         var touched = changes.Jobs.Select(j => j.ID)
@@ -247,10 +258,11 @@ public sealed class JobStore : IAsyncDisposable
             }
         }
 
+        var written = false;
         try
         {
-            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes));
-            _watchers.Notify(touched);
+            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes, Outbox));
+            written = true;
         }
         finally
         {
@@ -258,11 +270,23 @@ public sealed class JobStore : IAsyncDisposable
             {
                 foreach (var jobId in touched)
                 {
+                    if (!written)
+                    {
+                        _failedCommits.Add(jobId);
+                    }
+
                     ReleaseIfDone(jobId);
                 }
             }
+
+            _watchers.Notify(touched);
         }
     }
+
+    /// <summary>Records a change of <paramref name="node"/>'s membership; completes when durable.</summary>
+    public Task SaveNodeAsync(Core.Models.NodeState node) => Writer.WriteAsync((connection, transaction) => JobTables.PersistNode(connection, transaction, node));
+
+    public Task DeleteNodeAsync(string nodeId) => Writer.WriteAsync((connection, transaction) => JobTables.DeleteNode(connection, transaction, nodeId));
 
     public async ValueTask DisposeAsync()
     {
@@ -290,23 +314,49 @@ public sealed class JobStore : IAsyncDisposable
         }
 
         _pendingCommits.Remove(jobId);
+        if (_failedCommits.Remove(jobId))
+        {
+            ReadBack(jobId);
+        }
+
         if (!_jobs.TryGetValue(jobId, out var job) || !job.State.StateType.IsTerminal())
         {
             return;
         }
 
-        var executionIds = _executionsByJob.GetValueOrDefault(jobId) ?? [];
-        if (executionIds.Any(_activeExecutions.Contains))
+        if ((_executionsByJob.GetValueOrDefault(jobId) ?? []).Any(_activeExecutions.Contains))
         {
             return;
         }
 
+        Forget(jobId);
+    }
+
+    /// <summary>Replaces what memory holds of a job with what the database recorded; a job never recorded is dropped.</summary>
+    private void ReadBack(string jobId)
+    {
+        Forget(jobId);
+        if (_tables.ReadJob(jobId) is { } stored)
+        {
+            Admit(stored);
+            _jobs[jobId] = stored;
+        }
+        else
+        {
+            Interlocked.Decrement(ref _jobCount);
+        }
+    }
+
+    private void Forget(string jobId)
+    {
+        var executionIds = _executionsByJob.GetValueOrDefault(jobId) ?? [];
         _jobs.Remove(jobId);
         _history.Remove(jobId);
         _executionsByJob.Remove(jobId);
         foreach (var id in executionIds)
         {
             _executions.Remove(id);
+            _activeExecutions.Remove(id);
         }
     }
 

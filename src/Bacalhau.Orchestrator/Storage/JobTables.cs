@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Core.Messaging;
+using Bacalhau.Core.Models;
 using Bacalhau.Core.Models.Jobs;
 using Bacalhau.Core.Serialization;
 using Microsoft.Data.Sqlite;
@@ -19,6 +20,7 @@ internal sealed class JobTables(string path)
         CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
+        CREATE TABLE IF NOT EXISTS nodes(id TEXT PRIMARY KEY, body TEXT NOT NULL);
         """;
 
     // Columns added after the first schema; filled from the stored bodies when an older database is opened.
@@ -61,7 +63,7 @@ internal sealed class JobTables(string path)
         SqliteDatabase.Execute(connection, Indexes);
     }
 
-    public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes)
+    public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes, MessageOutbox outbox)
     {
         foreach (var job in changes.Jobs)
         {
@@ -101,16 +103,36 @@ internal sealed class JobTables(string path)
             });
         }
 
+        // A retry after a rolled-back attempt numbers the messages again.
+        changes.Written.Clear();
         foreach (var message in changes.Messages)
         {
-            MessageOutbox.Insert(connection, transaction, message);
+            changes.Written.Add(outbox.Insert(connection, transaction, message));
         }
 
         if (changes.Received is var (peer, seq))
         {
             MessageOutbox.MarkReceived(connection, transaction, peer, seq);
         }
+
+        foreach (var letter in changes.DeadLetters)
+        {
+            MessageOutbox.RecordDeadLetter(connection, transaction, letter);
+        }
     }
+
+    /// <summary>Records a compute node as its membership last changed (joined, approved, rejected).</summary>
+    public static void PersistNode(SqliteConnection connection, SqliteTransaction transaction, NodeState node) =>
+        Write(connection, transaction, "INSERT INTO nodes(id, body) VALUES ($id, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body", node, Context.NodeState, p => p.AddWithValue("$id", node.Info.NodeID));
+
+    public static void DeleteNode(SqliteConnection connection, SqliteTransaction transaction, string nodeId)
+    {
+        var command = SqliteDatabase.Prepared(connection, transaction, "DELETE FROM nodes WHERE id = $id");
+        command.Parameters.AddWithValue("$id", nodeId);
+        command.ExecuteNonQuery();
+    }
+
+    public static List<NodeState> LoadNodes(SqliteConnection connection) => Query(connection, "SELECT body FROM nodes", Context.NodeState, null);
 
     /// <summary>Unfinished jobs with their executions and history: what the orchestrator keeps in memory.</summary>
     public static (List<Job> Jobs, List<Execution> Executions, List<JobHistory> History, long JobCount) LoadOpen(SqliteConnection connection) => (

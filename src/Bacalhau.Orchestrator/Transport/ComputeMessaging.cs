@@ -23,16 +23,20 @@ public sealed class ComputeMessaging(
     public ulong LastReceivedFrom(string nodeId) => _receiver?.LastReceived(nodeId) ?? store.Outbox.LastReceived.GetValueOrDefault(nodeId);
 
     /// <summary>The node told us (in its handshake) what it has processed: resume our stream to it from there.</summary>
-    public void ResumeTo(string nodeId, ulong processedByNode)
+    public async Task ResumeToAsync(string nodeId, ulong processedByNode)
     {
-        store.Outbox.EnsureAssignedAtLeast(nodeId, processedByNode);
+        if (processedByNode > 0)
+        {
+            await store.Writer.WriteAsync((connection, transaction) => MessageOutbox.EnsureAssignedAtLeast(connection, transaction, nodeId, processedByNode));
+        }
+
         sender.Resync(nodeId, processedByNode);
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)
     {
         sender.Start(store.Outbox.Pending);
-        _receiver = new OrderedReceiver(nats, Subjects.AllDataOut, Subjects.NodeIdOf, store.Outbox.LastReceived, coordinator.HandleComputeMessageAsync, logger);
+        _receiver = new OrderedReceiver(nats, Subjects.AllDataOut, Subjects.NodeIdOf, store.Outbox.LastReceived, coordinator.HandleComputeMessageAsync, coordinator.DeadLetterAsync, logger);
         return _receiver.RunAsync(stoppingToken);
     }
 

@@ -61,7 +61,7 @@ public sealed partial class ControlPlaneResponder(
                         if (response.Accepted)
                         {
                             // Both sides resume their ordered streams right after what the other has processed.
-                            messaging.ResumeTo(nodeId, request.LastOrchestratorSeqNum);
+                            await messaging.ResumeToAsync(nodeId, request.LastOrchestratorSeqNum);
                             response = response with { LastComputeSeqNum = messaging.LastReceivedFrom(nodeId) };
                         }
 
@@ -94,7 +94,7 @@ public sealed partial class ControlPlaneResponder(
                     throw new EnvelopeException($"unknown control message type '{envelope.Type}'");
             }
         }
-        catch (EnvelopeException ex)
+        catch (Exception ex) when (ex is EnvelopeException or Microsoft.Data.Sqlite.SqliteException or IOException)
         {
             LogBadMessage(logger, nodeId, ex.Message);
             await ReplyAsync(message, MessageTypes.Error, new ErrorResponse { Error = ex.Message }, BacalhauJsonContext.Default.ErrorResponse, cancellationToken);

@@ -231,6 +231,26 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             timeout,
             $"job {jobId} to be {state}");
 
+    /// <summary>kill -9 of the orchestrator, then a start of it over the same data directory; returns once it is healthy.</summary>
+    public async Task KillAndRestartOrchestratorAsync(TimeSpan timeout)
+    {
+        var pid = OrchestratorPid();
+        // The resource's process may be the launcher of the orchestrator (dotnet run): kill the whole tree.
+        System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        await App.ResourceCommands.ExecuteCommandAsync("orchestrator", KnownResourceCommands.StartCommand);
+        await App.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator").WaitAsync(timeout);
+        var restarted = OrchestratorPid();
+        TrackProcess(restarted);
+        Assert.NotEqual(pid, restarted);
+    }
+
+    private int OrchestratorPid()
+    {
+        Assert.True(App.ResourceNotifications.TryGetCurrentState("orchestrator", out var state));
+        var pid = state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
+        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Starts one more compute node as a separate process against this cluster's NATS.</summary>
     public ComputeNodeProcess StartComputeNode(string dataDir, string? token = null, IReadOnlyDictionary<string, string>? environment = null) =>
         ComputeNodeProcess.Start(NatsUrl, token ?? Token, dataDir, HeartbeatInterval, environment);

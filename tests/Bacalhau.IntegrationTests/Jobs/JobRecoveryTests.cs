@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using Aspire.Hosting.ApplicationModel;
 using Bacalhau.Core.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
 
@@ -30,13 +28,7 @@ public sealed class JobRecoveryTests(ClusterFixture cluster) : IDisposable
         var before = await cluster.GetJobAsync(submitted[^1]);
         Assert.False(before.Job.State.StateType.IsTerminal());
 
-        var pid = OrchestratorPid();
-        Process.GetProcessById(pid).Kill();
-        await cluster.App.ResourceCommands.ExecuteCommandAsync("orchestrator", KnownResourceCommands.StartCommand);
-        await cluster.App.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator").WaitAsync(Timeout);
-        var restarted = OrchestratorPid();
-        cluster.TrackProcess(restarted);
-        Assert.NotEqual(pid, restarted);
+        await cluster.KillAndRestartOrchestratorAsync(Timeout);
 
         foreach (var jobId in submitted)
         {
@@ -68,12 +60,5 @@ public sealed class JobRecoveryTests(ClusterFixture cluster) : IDisposable
         Assert.Contains("lost", lost.ComputeState.Message, StringComparison.Ordinal);
         var replacement = Assert.Single(done.Executions.Items, e => e.PartitionIndex == onVictim.PartitionIndex && e.ComputeState.StateType == ExecutionStateType.Completed);
         Assert.NotEqual(victimId, replacement.NodeID);
-    }
-
-    private int OrchestratorPid()
-    {
-        Assert.True(cluster.App.ResourceNotifications.TryGetCurrentState("orchestrator", out var state));
-        var pid = state.Snapshot.Properties.Single(p => p.Name == "executable.pid").Value;
-        return Convert.ToInt32(pid, System.Globalization.CultureInfo.InvariantCulture);
     }
 }

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
+using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
 
@@ -75,6 +76,30 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
 
         await using var second = cluster.StartComputeNode(_scratch);
         Assert.Equal(nodeId, await second.WaitForNodeIdAsync(JoinTimeout));
+        await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+    }
+
+    [Fact]
+    public async Task A_rejected_node_stays_rejected_after_the_orchestrator_restarts()
+    {
+        await using var node = cluster.StartComputeNode(_scratch);
+        var nodeId = await node.WaitForNodeIdAsync(JoinTimeout);
+        await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
+        using (var reject = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "reject", Message = "not ours" }, Core.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest))
+        {
+            Assert.True((await reject.Content.ReadFromJsonAsync(Core.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
+        }
+
+        await cluster.KillAndRestartOrchestratorAsync(JoinTimeout);
+
+        // The node comes back to join the restarted orchestrator, and is refused.
+        await node.Process.WaitForOutputAsync("rejected by the orchestrator", JoinTimeout);
+        var listed = await cluster.FindNodeAsync(nodeId);
+        Assert.Equal(NodeMembership.Rejected, listed?.Membership);
+        Assert.NotEqual(NodeConnectionStatus.Connected, listed!.ConnectionState.Status);
+
+        using var delete = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "delete" }, Core.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest);
+        Assert.True((await delete.Content.ReadFromJsonAsync(Core.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
         await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
     }
 

@@ -1,6 +1,7 @@
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -89,34 +90,34 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
-    public void Manual_approval_keeps_new_nodes_pending_until_approved()
+    public async Task Manual_approval_keeps_new_nodes_pending_until_approved()
     {
         var registry = CreateRegistry(manualApproval: true);
         registry.Handshake(Handshake("n-1"));
         Assert.Equal(NodeMembership.Pending, registry.Get("n-1")!.Membership);
 
-        Assert.True(registry.ApplyAction("n-1", "approve", "ok").Success);
+        Assert.True((await registry.ApplyActionAsync("n-1", "approve", "ok")).Success);
         Assert.Equal(NodeMembership.Approved, registry.Get("n-1")!.Membership);
-        Assert.False(registry.ApplyAction("n-1", "approve", null).Success);
+        Assert.False((await registry.ApplyActionAsync("n-1", "approve", null)).Success);
     }
 
     [Fact]
-    public void A_rejected_node_cannot_join_until_deleted()
+    public async Task A_rejected_node_cannot_join_until_deleted()
     {
         var registry = CreateRegistry();
         registry.Handshake(Handshake("n-1"));
-        Assert.True(registry.ApplyAction("n-1", "reject", "not ours").Success);
+        Assert.True((await registry.ApplyActionAsync("n-1", "reject", "not ours")).Success);
 
         var refused = registry.Handshake(Handshake("n-1"));
         Assert.False(refused.Accepted);
         Assert.Contains("rejected", refused.Reason, StringComparison.Ordinal);
 
-        Assert.True(registry.ApplyAction("n-1", "delete", null).Success);
+        Assert.True((await registry.ApplyActionAsync("n-1", "delete", null)).Success);
         Assert.True(registry.Handshake(Handshake("n-1")).Accepted);
     }
 
     [Fact]
-    public void Nodes_are_listed_in_id_order_with_their_latest_state()
+    public async Task Nodes_are_listed_in_id_order_with_their_latest_state()
     {
         var registry = CreateRegistry();
         foreach (var id in new[] { "n-b", "n-C", "n-a" })
@@ -131,8 +132,63 @@ public sealed class NodeRegistryTests
         Assert.Equal(_time.GetUtcNow(), registry.ListById().Single(n => n.Info.NodeID == "n-a").ConnectionState.LastHeartbeat);
 
         registry.Handshake(Handshake("n-0"));
-        Assert.True(registry.ApplyAction("n-b", "delete", null).Success);
+        Assert.True((await registry.ApplyActionAsync("n-b", "delete", null)).Success);
         Assert.Equal(["n-0", "n-C", "n-a"], registry.ListById().Select(n => n.Info.NodeID));
+    }
+
+    [Fact]
+    public async Task Approvals_rejections_and_deletions_survive_a_restart_and_heartbeats_are_not_written()
+    {
+        var directory = Directory.CreateTempSubdirectory("bacalhau-nodes-").FullName;
+        var path = Path.Combine(directory, "state.db");
+        try
+        {
+            await using (var store = new JobStore(path, "orchestrator"))
+            {
+                var registry = new NodeRegistry(_time, Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout, ManualApproval = true }), NullLogger<NodeRegistry>.Instance, store);
+                foreach (var id in new[] { "n-approved", "n-rejected", "n-deleted", "n-pending" })
+                {
+                    Assert.True(registry.Handshake(Handshake(id)).Accepted);
+                }
+
+                Assert.True((await registry.ApplyActionAsync("n-approved", "approve", null)).Success);
+                Assert.True((await registry.ApplyActionAsync("n-rejected", "reject", "not ours")).Success);
+                Assert.True((await registry.ApplyActionAsync("n-deleted", "delete", null)).Success);
+                var stored = StoredNodes(path);
+                registry.Heartbeat(new HeartbeatRequest { NodeID = "n-approved", AvailableCapacity = new Resources { CPU = 1 } });
+                Assert.Equal(stored, StoredNodes(path));
+            }
+
+            await using var reopened = new JobStore(path, "orchestrator");
+            var restarted = new NodeRegistry(_time, Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout, ManualApproval = true }), NullLogger<NodeRegistry>.Instance, reopened);
+            Assert.Equal(["n-approved", "n-pending", "n-rejected"], restarted.ListById().Select(n => n.Info.NodeID));
+            Assert.All(restarted.List(), n => Assert.Equal(NodeConnectionStatus.Disconnected, n.ConnectionState.Status));
+
+            var refused = restarted.Handshake(Handshake("n-rejected"));
+            Assert.False(refused.Accepted);
+            Assert.Contains("rejected", refused.Reason, StringComparison.Ordinal);
+            Assert.True(restarted.Handshake(Handshake("n-approved")).Accepted);
+            Assert.Equal(NodeMembership.Approved, restarted.Get("n-approved")!.Membership);
+            Assert.Equal(NodeConnectionStatus.Connected, restarted.Get("n-approved")!.ConnectionState.Status);
+            Assert.True(restarted.Handshake(Handshake("n-pending")).Accepted);
+            Assert.Equal(NodeMembership.Pending, restarted.Get("n-pending")!.Membership);
+            Assert.True(restarted.Handshake(Handshake("n-deleted")).Accepted);
+            Assert.Equal(NodeMembership.Pending, restarted.Get("n-deleted")!.Membership);
+        }
+        finally
+        {
+            Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    /// <summary>The stored node records as another connection reads them.</summary>
+    private static string StoredNodes(string path)
+    {
+        using var connection = Core.Messaging.SqliteDatabase.OpenReader(path);
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT group_concat(body, char(10)) FROM (SELECT body FROM nodes ORDER BY id)";
+        return command.ExecuteScalar() as string ?? "";
     }
 
     [Theory]
@@ -150,10 +206,10 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
-    public void Unknown_actions_and_nodes_are_reported()
+    public async Task Unknown_actions_and_nodes_are_reported()
     {
         var registry = CreateRegistry();
-        Assert.Contains("not one of", registry.ApplyAction("n-1", "explode", null).Error, StringComparison.Ordinal);
-        Assert.Contains("not found", registry.ApplyAction("n-1", "approve", null).Error, StringComparison.Ordinal);
+        Assert.Contains("not one of", (await registry.ApplyActionAsync("n-1", "explode", null)).Error, StringComparison.Ordinal);
+        Assert.Contains("not found", (await registry.ApplyActionAsync("n-1", "approve", null)).Error, StringComparison.Ordinal);
     }
 }
