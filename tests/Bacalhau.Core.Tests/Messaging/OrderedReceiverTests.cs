@@ -80,7 +80,13 @@ public sealed class OrderedReceiverTests
         {
             await using (var database = new OutboxDatabase(Path.Combine(directory, "state.db")))
             {
-                await using var sender = new OrderedSender(test.Nats, peer => $"{ReceiverTest.Subject}.{peer}", "orchestrator", database.Writer, NullLogger.Instance);
+                await using var sender = new OrderedSender(
+                    test.Nats,
+                    peer => $"{ReceiverTest.Subject}.{peer}",
+                    new AckRoute((peer, instance) => $"test.acks.{instance}.{peer}", instance => $"test.acks.{instance}.*", subject => subject[(subject.LastIndexOf('.') + 1)..]),
+                    "orchestrator",
+                    database.Writer,
+                    NullLogger.Instance);
                 var entries = new List<OutboxEntry>();
                 await database.Writer.WriteAsync((connection, transaction) =>
                 {
