@@ -14,7 +14,9 @@ using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
 using Bacalhau.ServiceDefaults.Nats;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator;
 
@@ -40,7 +42,11 @@ public static class OrchestratorExtensions
         var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
         builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
 
-        builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
+        builder.Services.AddOptions<SchedulerOptions>()
+            .Bind(section.GetSection("Scheduler"))
+            .Validate(scheduler => scheduler.MaxCount > 0, "Orchestrator:Scheduler:MaxCount must be at least 1")
+            .ValidateOnStart();
+        AddApiLimits(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddHostedService<NodeHealthMonitor>();
@@ -71,15 +77,31 @@ public static class OrchestratorExtensions
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
+    public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
-        endpoints.MapNodeEndpoints();
-        endpoints.MapJobEndpoints();
-        endpoints.MapRunEndpoints();
-        endpoints.MapContentEndpoints();
-        endpoints.MapLogEndpoints();
-        endpoints.MapAgentEndpoints();
-        return endpoints;
+        // Ahead of the endpoints, whose submission routes name a rate-limit policy.
+        app.UseRateLimiter();
+        app.MapNodeEndpoints();
+        app.MapJobEndpoints();
+        app.MapRunEndpoints();
+        app.MapContentEndpoints();
+        app.MapLogEndpoints();
+        app.MapAgentEndpoints();
+        return app;
+    }
+
+    /// <summary>What one client may send: the body size (Kestrel's limit), submissions per second, and the checks before a job is queued.</summary>
+    private static void AddApiLimits(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiLimitsOptions>()
+            .Bind(builder.Configuration.GetSection(ApiLimitsOptions.SectionName))
+            .Validate(api => api.MaxRequestBodySize > 0, "API:MaxRequestBodySize must be a positive number of bytes")
+            .Validate(api => api.RateLimit.SubmitsPerSecond >= 0, "API:RateLimit:SubmitsPerSecond must not be negative (0 turns the limit off)")
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ApiLimitsOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodySize);
+        builder.Services.AddSubmissionRateLimit();
+        builder.Services.AddSingleton<JobSubmissions>();
     }
 }
 

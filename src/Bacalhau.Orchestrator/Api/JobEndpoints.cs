@@ -19,7 +19,7 @@ public static class JobEndpoints
     {
         var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
 
-        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync);
+        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequireRateLimiting(SubmissionRateLimit.PolicyName);
         jobs.MapGet("/", ListJobs);
         jobs.MapGet("/{id}", GetJobAsync);
         jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
@@ -38,7 +38,7 @@ public static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> PutJobAsync(HttpRequest request, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<IResult> PutJobAsync(HttpRequest request, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         Job job;
         try
@@ -51,16 +51,16 @@ public static class JobEndpoints
 
             job = JobSpecReader.Read(spec.GetRawText());
         }
-        catch (JsonException ex)
-        {
-            return ApiErrors.BadRequest($"request body is not valid JSON: {ex.Message}");
-        }
         catch (JobSpecException ex)
         {
             return ApiErrors.BadRequest(ex.Message);
         }
+        catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
+        {
+            return refusal;
+        }
 
-        if (!JobSubmissions.TryPrepare(job, out job, out var error))
+        if (!submissions.TryPrepare(job, request.ContentLength, out job, out var error))
         {
             return ApiErrors.BadRequest(error);
         }
