@@ -11,9 +11,22 @@ internal static class RequestBodyErrors
     {
         // Kestrel's own refusals, chiefly a body over API:MaxRequestBodySize (413).
         BadHttpRequestException bad => ApiErrors.Error($"request body: {bad.Message}", bad.StatusCode),
+        // Found when a string is read, and wrapped by whatever read it (JsonDocument, the serializer, a strict decoder).
+        _ when IsInvalidUtf8(exception) => ApiErrors.BadRequest("request body is not valid UTF-8"),
         JsonException json => ApiErrors.BadRequest($"request body is not valid JSON: {json.Message}"),
-        DecoderFallbackException or InvalidOperationException { InnerException: DecoderFallbackException } =>
-            ApiErrors.BadRequest("request body is not valid UTF-8"),
         _ => null,
     };
+
+    private static bool IsInvalidUtf8(Exception? exception)
+    {
+        for (; exception is JsonException or InvalidOperationException or DecoderFallbackException; exception = exception.InnerException)
+        {
+            if (exception is DecoderFallbackException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
 }

@@ -23,6 +23,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    public int Id => _process.Id;
+
     /// <summary>Starts <c>bacalhau <paramref name="args"/></c> with <paramref name="dataDir"/> as BACALHAU_DIR.</summary>
     public static CliProcess Start(string dataDir, params string[] args)
     {
