@@ -21,7 +21,8 @@ internal static class JobBounds
     public const int MaxDomains = 256;
     public const int MaxDomainLength = 253;
     public const int MaxResourceLength = 64;
-    public const int MaxParamStringLength = 64 * 1024;
+    // Inline inputs carry whole files (a Wasm module as a data: URL); the message size check bounds them together.
+    public const int MaxParamStringLength = 512 * 1024;
     public const int MaxParamListItems = 1024;
 
     public static void Check(Job job, List<string> errors)

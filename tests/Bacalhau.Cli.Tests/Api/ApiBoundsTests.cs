@@ -92,7 +92,7 @@ public sealed class ApiBoundsTests(LargeBodyOrchestrator orchestrator) : IClassF
     [Fact]
     public async Task Updating_an_unknown_node_answers_404()
     {
-        using var response = await orchestrator.Http.PutAsync("api/v1/orchestrator/nodes/no-such-node", new StringContent("""{"Action":"approve"}"""));
+        using var response = await orchestrator.Http.PutAsync("api/v1/orchestrator/nodes/no-such-node", new StringContent("""{"Action":"approve"}""", Encoding.UTF8, "application/json"));
 
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
