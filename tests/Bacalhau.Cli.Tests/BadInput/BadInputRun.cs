@@ -27,6 +27,12 @@ internal sealed class StatusFigures
 {
     private readonly ConcurrentDictionary<(string Endpoint, int Status), int> _counts = new();
     private readonly ConcurrentDictionary<string, double> _slowest = new();
+    private readonly ConcurrentBag<string> _accepted = [];
+
+    /// <summary>IDs of the jobs the generated submissions got accepted.</summary>
+    public IReadOnlyCollection<string> AcceptedJobs => _accepted;
+
+    public void Accepted(string jobId) => _accepted.Add(jobId);
 
     public void Add(string endpoint, int status, TimeSpan elapsed)
     {

@@ -5,7 +5,7 @@ namespace Bacalhau.Cli.Tests.BadInput;
 /// <summary>One generated request: method, path with its query, and a body (null for none).</summary>
 internal sealed record HttpCase(string Endpoint, HttpMethod Method, string PathAndQuery, byte[]? Body, string? ContentType)
 {
-    private const int LargeBody = 1024 * 1024;
+    private const int LargeBody = 64 * 1024;
 
     public HttpRequestMessage ToRequest()
     {
@@ -13,8 +13,8 @@ internal sealed record HttpCase(string Endpoint, HttpMethod Method, string PathA
         if (Body is not null)
         {
             request.Content = new ByteArrayContent(Body);
-            // As curl does: a large body waits for the server's go-ahead, so a refusal of its size comes back as an
-            // answer rather than as a connection closed while it was still being sent.
+            // As curl does: a large body waits for the server's go-ahead, so that a refusal (of its size, of a long URI)
+            // comes back as an answer rather than as a connection closed while the body was still being sent.
             request.Headers.ExpectContinue = Body.Length > LargeBody;
             if (ContentType is not null)
             {

@@ -93,7 +93,18 @@ internal static class RequestGenerators
 
     private static Gen<string> JobPut => Gen.Frequency(
         (8, JsonText.Fields(("Job", JsonText.OrAny(Job)), ("Force", JsonText.Value))),
+        (2, AcceptableJob),
         (1, JsonText.Value));
+
+    /// <summary>Jobs that pass, so that the accepting path (store, scheduler, queue) is exercised too.</summary>
+    private static Gen<string> AcceptableJob => Gen.Select(
+        Gen.Char['a', 'z'].Array[1, 40].Select(name => JsonText.Quote(new string(name))),
+        Gen.Int[0, 5],
+        Gen.Select(Gen.Char['a', 'z'].Array[1, 10], Gen.String[0, 60]).Array[0, 5],
+        (name, count, labels) =>
+            $$"""{"Job":{"Name":{{name}},"Count":{{count}},"Labels":{""" +
+            string.Join(',', labels.Select(l => JsonText.Quote(new string(l.Item1)) + ":" + JsonText.Quote(l.Item2))) +
+            """},"Tasks":[{"Engine":{"Type":"noop"}}]}}""");
 
     private static Gen<string> LegacySpec => Gen.Select(
         JsonText.Fields(
