@@ -16,15 +16,21 @@ namespace Bacalhau.Client;
 /// Typed client of the orchestrator's REST API (<c>/api/v1/...</c>). Errors surface as
 /// <see cref="BacalhauApiException"/> carrying the server's message, or <see cref="OrchestratorUnreachableException"/>.
 /// </summary>
-public sealed class BacalhauClient(HttpClient http)
+/// <remarks>
+/// With <paramref name="timeout"/>, each request may take that long, and a blocking query that long on top of the time
+/// it asks the server to wait: the client's own timeout never cuts a wait it asked for. Without it, the
+/// <see cref="HttpClient"/>'s own timeout applies to every request.
+/// </remarks>
+public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
 {
     private const string Jobs = "api/v1/orchestrator/jobs";
     private const string Nodes = "api/v1/orchestrator/nodes";
 
-    // How long one blocking query may wait on the server for a job to change.
-    private const string FollowWait = "30s";
     private const string Agent = "api/v1/agent";
 
+    // How long one blocking query may wait on the server for a job to change.
+    private static readonly TimeSpan FollowWait = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
     private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
 
     /// <summary>
@@ -34,9 +40,9 @@ public sealed class BacalhauClient(HttpClient http)
     public static BacalhauClient Create(Uri baseAddress, TimeSpan? timeout = null, BacalhauClientOptions? options = null)
     {
         options ??= BacalhauClientOptions.Anonymous;
-        var http = new HttpClient(ClientHandler.Create(options)) { BaseAddress = baseAddress, Timeout = timeout ?? TimeSpan.FromSeconds(30) };
+        var http = new HttpClient(ClientHandler.Create(options)) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = ClientHandler.Authorization(options);
-        return new(http);
+        return new(http, timeout ?? DefaultTimeout);
     }
 
     public Uri BaseAddress => http.BaseAddress ?? throw new InvalidOperationException("the HttpClient has no BaseAddress");
@@ -116,8 +122,8 @@ public sealed class BacalhauClient(HttpClient http)
         yield return job;
         while (!job.State.StateType.IsTerminal())
         {
-            var query = Query(("index", job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("wait", FollowWait));
-            var next = (await GetAsync($"{Jobs}/{Escape(jobId)}" + query, Json.GetJobResponse, cancellationToken)).Job;
+            var query = Query(("index", job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("wait", $"{FollowWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}s"));
+            var next = (await SendAsync(HttpMethod.Get, $"{Jobs}/{Escape(jobId)}" + query, content: null, Json.GetJobResponse, cancellationToken, FollowWait)).Job;
             if (next.Revision != job.Revision)
             {
                 yield return next;
@@ -152,13 +158,22 @@ public sealed class BacalhauClient(HttpClient http)
         var path = $"{Jobs}/{Escape(jobId)}/logs" + Query(("execution_id", executionId), ("follow", follow ? "true" : null));
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         HttpResponseMessage response;
-        try
+        // The timeout bounds the wait for the answer to start, not the stream, which lasts as long as the execution.
+        using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
-            response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
-        {
-            throw new OrchestratorUnreachableException(BaseAddress, ex);
+            headers.CancelAfter(timeout ?? Timeout.InfiniteTimeSpan);
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+            {
+                throw new OrchestratorUnreachableException(BaseAddress, ex);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw Unanswered(timeout ?? http.Timeout, ex);
+            }
         }
 
         using (response)
@@ -201,34 +216,30 @@ public sealed class BacalhauClient(HttpClient http)
     private Task<T> GetAsync<T>(string path, JsonTypeInfo<T> type, CancellationToken cancellationToken) =>
         SendAsync(HttpMethod.Get, path, content: null, type, cancellationToken);
 
-    private async Task<T> SendAsync<T>(HttpMethod method, string path, HttpContent? content, JsonTypeInfo<T> type, CancellationToken cancellationToken)
+    // serverWait: how long the server is asked to hold this request (a blocking query); the timeout comes on top of it.
+    private async Task<T> SendAsync<T>(
+        HttpMethod method,
+        string path,
+        HttpContent? content,
+        JsonTypeInfo<T> type,
+        CancellationToken cancellationToken,
+        TimeSpan serverWait = default)
     {
         using var request = new HttpRequestMessage(method, path) { Content = content };
-        HttpResponseMessage response;
+        using var deadline = timeout is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline?.CancelAfter(timeout!.Value + serverWait);
+        var token = deadline?.Token ?? cancellationToken;
         try
         {
-            response = await http.SendAsync(request, cancellationToken);
-        }
-        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
-        {
-            throw new OrchestratorUnreachableException(BaseAddress, ex);
-        }
-        catch (TaskCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            // HttpClient reports its own timeout as a cancellation.
-            throw new OrchestratorUnreachableException(BaseAddress, new TimeoutException($"no answer within {http.Timeout.TotalSeconds:F0} s", ex));
-        }
-
-        using (response)
-        {
+            using var response = await http.SendAsync(request, token);
             if (!response.IsSuccessStatusCode)
             {
-                throw await ApiErrorReader.ReadAsync(response, cancellationToken);
+                throw await ApiErrorReader.ReadAsync(response, token);
             }
 
             try
             {
-                return await response.Content.ReadFromJsonAsync(type, cancellationToken)
+                return await response.Content.ReadFromJsonAsync(type, token)
                     ?? throw new BacalhauApiException($"{method} /{path}: empty answer", response.StatusCode);
             }
             catch (JsonException ex)
@@ -236,7 +247,19 @@ public sealed class BacalhauClient(HttpClient http)
                 throw new BacalhauApiException($"{method} /{path}: unexpected answer ({ex.Message})", response.StatusCode);
             }
         }
+        catch (HttpRequestException ex) when (ex.InnerException is SocketException || ex.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new OrchestratorUnreachableException(BaseAddress, ex);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // Our deadline, or the HttpClient's own timeout, both reported as a cancellation.
+            throw Unanswered((timeout ?? http.Timeout) + serverWait, ex);
+        }
     }
+
+    private OrchestratorUnreachableException Unanswered(TimeSpan limit, Exception cancellation) =>
+        new(BaseAddress, new TimeoutException($"no answer within {limit.TotalSeconds:F0} s", cancellation));
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

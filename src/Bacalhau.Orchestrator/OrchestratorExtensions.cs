@@ -16,7 +16,9 @@ using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
 using Bacalhau.ServiceDefaults.Nats;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator;
 
@@ -50,9 +52,12 @@ public static class OrchestratorExtensions
             builder.Services.AddHostedService<NodeEnrollmentResponder>();
         }
 
-
         builder.AddApiAuth();
-        builder.Services.Configure<SchedulerOptions>(section.GetSection("Scheduler"));
+        builder.Services.AddOptions<SchedulerOptions>()
+            .Bind(section.GetSection("Scheduler"))
+            .Validate(scheduler => scheduler.MaxCount > 0, "Orchestrator:Scheduler:MaxCount must be at least 1")
+            .ValidateOnStart();
+        AddApiLimits(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddHostedService<NodeHealthMonitor>();
@@ -84,16 +89,32 @@ public static class OrchestratorExtensions
         return builder;
     }
 
-    public static IEndpointRouteBuilder MapOrchestratorApi(this IEndpointRouteBuilder endpoints)
+    public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
-        var api = endpoints.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync);
+        // Ahead of the endpoints, whose submission routes name a rate-limit policy.
+        app.UseRateLimiter();
+        var api = app.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync);
         api.MapNodeEndpoints();
         api.MapJobEndpoints();
         api.MapRunEndpoints();
         api.MapContentEndpoints();
         api.MapLogEndpoints();
         api.MapAgentEndpoints();
-        return endpoints;
+        return app;
+    }
+
+    /// <summary>What one client may send: the body size (Kestrel's limit), submissions per second, and the checks before a job is queued.</summary>
+    private static void AddApiLimits(IHostApplicationBuilder builder)
+    {
+        builder.Services.AddOptions<ApiLimitsOptions>()
+            .Bind(builder.Configuration.GetSection(ApiLimitsOptions.SectionName))
+            .Validate(api => api.MaxRequestBodySize > 0, "API:MaxRequestBodySize must be a positive number of bytes")
+            .Validate(api => api.RateLimit.SubmitsPerSecond >= 0, "API:RateLimit:SubmitsPerSecond must not be negative (0 turns the limit off)")
+            .ValidateOnStart();
+        builder.Services.AddOptions<KestrelServerOptions>()
+            .Configure<IOptions<ApiLimitsOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodySize);
+        builder.Services.AddSubmissionRateLimit();
+        builder.Services.AddSingleton<JobSubmissions>();
     }
 }
 

@@ -4,6 +4,7 @@ internal enum ConfigValueType
 {
     String,
     Port,
+    Count,
     Bool,
     Duration,
     List,
@@ -28,6 +29,7 @@ internal sealed record ConfigKey(string Name, ConfigValueType Type, string Descr
     public string TypeDescription => Type switch
     {
         ConfigValueType.Port => "a port number (1-65535)",
+        ConfigValueType.Count => "a whole number (0 or more)",
         ConfigValueType.Bool => "true or false",
         ConfigValueType.Duration => "a duration such as 15s, 1m, 1h30m or 00:00:15",
         ConfigValueType.List => "a comma-separated list",

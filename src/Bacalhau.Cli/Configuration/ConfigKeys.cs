@@ -15,6 +15,9 @@ internal static class ConfigKeys
     public static readonly ConfigKey ApiTlsKeyFile = new("API.TLS.KeyFile", ConfigValueType.String, "PEM private key of API.TLS.CertFile");
     public static readonly ConfigKey ApiTlsUseTls = new("API.TLS.UseTLS", ConfigValueType.Bool, "the CLI talks https to the orchestrator (--api-tls)", "false");
     public static readonly ConfigKey ApiTlsCaCert = new("API.TLS.CACert", ConfigValueType.String, "PEM file of the CA the CLI trusts for the orchestrator's certificate, besides the system's (--cacert)");
+    public static readonly ConfigKey ApiMaxRequestBodySize = new("API.MaxRequestBodySize", ConfigValueType.Count, "largest request body the REST API reads, in bytes", "1048576");
+    public static readonly ConfigKey ApiSubmitsPerSecond = new("API.RateLimit.SubmitsPerSecond", ConfigValueType.Count, "job submissions one client address may make per second (0: no limit)", "100");
+    public static readonly ConfigKey ApiRateLimitExemptLoopback = new("API.RateLimit.ExemptLoopback", ConfigValueType.Bool, "clients on this machine are not rate limited", "true");
     public static readonly ConfigKey NameProvider = new("NameProvider", ConfigValueType.String, "node ID given to a new node instead of a generated one");
     public static readonly ConfigKey DataDir = new("DataDir", ConfigValueType.String, "where a node keeps its state and the CLI its config.yaml", "~/.bacalhau", "BACALHAU_DIR");
     public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints");
@@ -24,6 +27,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)") { Secret = true };
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
+    public static readonly ConfigKey MaxCount = new("Orchestrator.Scheduler.MaxCount", ConfigValueType.Count, "the most executions one job may ask for (its Count)", "1000");
     public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
     public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port, token@host:port, or multiaddrs (/ip4/<ip>/tcp/<port>[/p2p/<peer ID>]) whose orchestrator must prove its peer ID", "nats://127.0.0.1:4222");
     public static readonly ConfigKey ComputeOrchestratorApiPort = new("Compute.OrchestratorAPIPort", ConfigValueType.Port, "REST API port a compute node asks for the peer ID of an orchestrator given as a multiaddr without /p2p/", "1234");
@@ -37,8 +41,9 @@ internal static class ConfigKeys
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
         ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
-        ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, NameProvider, DataDir, Labels,
-        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval,
+        ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, ApiMaxRequestBodySize, ApiSubmitsPerSecond, ApiRateLimitExemptLoopback,
+        NameProvider, DataDir, Labels,
+        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, DisconnectTimeout, ManualApproval, MaxCount,
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
         AcceptNetworkedJobs, InputReadTimeout,
     ];

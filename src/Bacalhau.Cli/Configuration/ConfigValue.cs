@@ -43,6 +43,11 @@ internal sealed record ConfigValue
 
                 return new ConfigValue(key, port.ToString(CultureInfo.InvariantCulture));
 
+            case ConfigValueType.Count:
+                return long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= int.MaxValue
+                    ? new ConfigValue(key, count.ToString(CultureInfo.InvariantCulture))
+                    : throw Invalid(key, raw);
+
             case ConfigValueType.Bool:
                 return bool.TryParse(text, out var flag) ? new ConfigValue(key, flag ? "true" : "false") : throw Invalid(key, raw);
 

@@ -10,11 +10,21 @@ namespace Bacalhau.Core.Jobs;
 /// </summary>
 public static partial class JobValidator
 {
-    /// <summary>Returns every problem found; an empty list means the job is valid.</summary>
-    public static IReadOnlyList<string> Validate(Job job)
+    /// <summary>
+    /// Returns every problem found; an empty list means the job is valid. <paramref name="maxCount"/> is the most
+    /// executions one job may ask for.
+    /// </summary>
+    public static IReadOnlyList<string> Validate(Job job, int maxCount = int.MaxValue)
     {
         ArgumentNullException.ThrowIfNull(job);
         var errors = new List<string>();
+        // An oversized field is reported alone: the other rules quote values, and a huge one must not be echoed back.
+        JobBounds.Check(job, errors);
+        if (errors.Count > 0)
+        {
+            return errors;
+        }
+
         if (string.IsNullOrWhiteSpace(job.Name))
         {
             errors.Add("Name: required (a job without a name is named after its ID)");
@@ -33,6 +43,10 @@ public static partial class JobValidator
         if (job.Count < 0)
         {
             errors.Add("Count: must not be negative");
+        }
+        else if (job.Count > maxCount)
+        {
+            errors.Add($"Count: at most {maxCount} executions per job are allowed here, got {job.Count}");
         }
         else if (job.Count > 1 && KnownNames.Find(job.Type, JobTypes.All) is { } type && JobTypes.RunsOnEveryNode(type))
         {

@@ -12,28 +12,41 @@ public static partial class GoDuration
         var match = Pattern().Match(text);
         if (match.Success)
         {
-            var total = TimeSpan.Zero;
-            foreach (Capture part in match.Groups["part"].Captures)
+            try
             {
-                var unit = part.Value.TrimStart("0123456789.".ToCharArray());
-                var amount = double.Parse(part.Value[..^unit.Length], CultureInfo.InvariantCulture);
-                total += unit switch
-                {
-                    "h" => TimeSpan.FromHours(amount),
-                    "m" => TimeSpan.FromMinutes(amount),
-                    "s" => TimeSpan.FromSeconds(amount),
-                    "ms" => TimeSpan.FromMilliseconds(amount),
-                    "us" or "µs" => TimeSpan.FromMicroseconds(amount),
-                    _ => TimeSpan.FromTicks((long)(amount / 100)),
-                };
+                return Sum(match);
             }
-
-            return total;
+            catch (OverflowException)
+            {
+                // Longer than a TimeSpan holds: not a duration anyone means.
+                return null;
+            }
         }
 
         return text.Contains(':', StringComparison.Ordinal) && TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var span) && span >= TimeSpan.Zero
             ? span
             : null;
+    }
+
+    private static TimeSpan Sum(Match match)
+    {
+        var total = TimeSpan.Zero;
+        foreach (Capture part in match.Groups["part"].Captures)
+        {
+            var unit = part.Value.TrimStart("0123456789.".ToCharArray());
+            var amount = double.Parse(part.Value[..^unit.Length], CultureInfo.InvariantCulture);
+            total += unit switch
+            {
+                "h" => TimeSpan.FromHours(amount),
+                "m" => TimeSpan.FromMinutes(amount),
+                "s" => TimeSpan.FromSeconds(amount),
+                "ms" => TimeSpan.FromMilliseconds(amount),
+                "us" or "µs" => TimeSpan.FromMicroseconds(amount),
+                _ => TimeSpan.FromTicks(checked((long)(amount / 100))),
+            };
+        }
+
+        return total;
     }
 
     [GeneratedRegex(@"^(?<part>\d+(\.\d+)?(ns|us|µs|ms|s|m|h))+$")]

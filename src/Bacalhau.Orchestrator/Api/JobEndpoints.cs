@@ -20,7 +20,7 @@ public static class JobEndpoints
     {
         var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
 
-        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequirePermission(ApiPermissions.WriteJob);
+        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
         jobs.MapGet("/", ListJobs).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}", GetJobAsync).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
@@ -39,7 +39,7 @@ public static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> PutJobAsync(HttpRequest request, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<IResult> PutJobAsync(HttpRequest request, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         Job job;
         try
@@ -52,16 +52,16 @@ public static class JobEndpoints
 
             job = JobSpecReader.Read(spec.GetRawText());
         }
-        catch (JsonException ex)
-        {
-            return ApiErrors.BadRequest($"request body is not valid JSON: {ex.Message}");
-        }
         catch (JobSpecException ex)
         {
             return ApiErrors.BadRequest(ex.Message);
         }
+        catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
+        {
+            return refusal;
+        }
 
-        if (!JobSubmissions.TryPrepare(job, out job, out var error))
+        if (!submissions.TryPrepare(job, request.ContentLength, out job, out var error))
         {
             return ApiErrors.BadRequest(error);
         }

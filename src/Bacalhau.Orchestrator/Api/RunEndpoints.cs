@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text;
 using System.Text.Json;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Jobs;
@@ -27,14 +28,18 @@ public static partial class RunEndpoints
     /// <summary>Time for the node to publish the result and report back, on top of the job's own timeout.</summary>
     private static readonly TimeSpan PublishGrace = TimeSpan.FromMinutes(1);
 
+    // Bytes that are not UTF-8 are refused rather than read as replacement characters.
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs").RequirePermission(ApiPermissions.WriteJob);
+        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs").RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
         return endpoints;
     }
 
     private static async Task<IResult> RunAsync(
         HttpRequest request,
+        JobSubmissions submissions,
         JobCoordinator coordinator,
         JobStore store,
         IOptions<SchedulerOptions> scheduler,
@@ -46,15 +51,19 @@ public static partial class RunEndpoints
         Job job;
         try
         {
-            using var reader = new StreamReader(request.Body);
+            using var reader = new StreamReader(request.Body, StrictUtf8);
             job = LegacySpecTranslator.Translate(await reader.ReadToEndAsync(cancellationToken));
         }
         catch (JobSpecException ex)
         {
             return Refuse(logger, activity, ex.Message);
         }
+        catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
+        {
+            return refusal;
+        }
 
-        if (!JobSubmissions.TryPrepare(job, out job, out var error))
+        if (!submissions.TryPrepare(job, request.ContentLength, out job, out var error))
         {
             return Refuse(logger, activity, error);
         }

@@ -8,4 +8,7 @@ public sealed class SchedulerOptions
 
     /// <summary>How long a job may wait for a node that can take it, unless the job sets Timeouts.QueueTimeout.</summary>
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The most executions one job may ask for (its Count); every one is a row, a message and a slot on a node.</summary>
+    public int MaxCount { get; set; } = 1000;
 }

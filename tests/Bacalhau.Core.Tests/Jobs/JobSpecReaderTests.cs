@@ -263,5 +263,5 @@ public sealed class JobSpecReaderTests
         static string Level(int i) => $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]";
     }
 
-    private static string Serialize(Models.Jobs.Job job) => JsonSerializer.Serialize(job, Serialization.BacalhauJsonContext.Default.Job);
+    private static string Serialize(Models.Jobs.Job job) => JsonSerializer.Serialize(job, Core.Serialization.BacalhauJsonContext.Default.Job);
 }
