@@ -2,11 +2,13 @@ using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Models;
 using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Core.NatsAuth;
+using Bacalhau.Core.Nodes;
 using Bacalhau.Core.Serialization;
+using NATS.Client.Core;
 
 namespace Bacalhau.IntegrationTests.Infrastructure;
 
@@ -55,6 +57,17 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
     public OtlpTraceCollector Traces { get; } = new();
 
     public string NatsUrl { get; private set; } = "";
+
+    /// <summary>
+    /// A NATS client with the orchestrator's rights (a user signed with the cluster account's key, as the AppHost keeps
+    /// it under the data dir): what a broken orchestrator could send, since a token holder may no longer publish on a
+    /// node's subjects.
+    /// </summary>
+    public NatsConnection ConnectWithOrchestratorRights(string name)
+    {
+        using var signer = NatsAccountSigner.Load(Path.Combine(DataDir, "nats-auth", NatsClusterKeys.AccountSeedFileName));
+        return new NatsConnection(NatsOpts.Default with { Url = NatsUrl, Name = name, AuthOpts = signer.ServiceUser(name) });
+    }
 
     public async Task InitializeAsync()
     {

@@ -142,7 +142,9 @@ public sealed class DiskFullTests : IAsyncLifetime
             ["DOTNET_ENVIRONMENT"] = "Development",
         });
         _processes.Add(orchestrator);
-        var compute = ComputeNodeProcess.Start(natsUrl, _token, Path.Combine(_root, "compute"), TimeSpan.FromMilliseconds(500));
+        // This nats-server takes the token alone (what is tested here is the orchestrator's disk), so the node presents it.
+        var compute = ComputeNodeProcess.Start(
+            natsUrl, _token, Path.Combine(_root, "compute"), TimeSpan.FromMilliseconds(500), new Dictionary<string, string> { ["Compute__Auth__Enroll"] = "false" });
         _processes.Add(compute);
 
         var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };

@@ -11,7 +11,10 @@ using NATS.Client.Core;
 
 namespace Bacalhau.IntegrationTests.Messaging;
 
-/// <summary>A stranger holding the cluster token sends a node a message it can never handle.</summary>
+/// <summary>
+/// A node or the orchestrator is sent a message it can never handle (sent with the orchestrator's rights: a token holder
+/// may no longer publish on a node's subjects, see NatsIdentityTests).
+/// </summary>
 [Collection(SharedCluster.Name)]
 public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
 {
@@ -32,8 +35,8 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
         var nodeId = await node.WaitForNodeIdAsync(Timeout);
         await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, Timeout);
 
-        await using var stranger = new NatsConnection(NatsOpts.Default with { Url = cluster.NatsUrl, AuthOpts = NatsAuthOpts.Default with { Token = cluster.Token } });
-        var poisoned = await PublishPoisonAsync(stranger, nodeId, node.DataDir);
+        await using var sender = cluster.ConnectWithOrchestratorRights("poison");
+        var poisoned = await PublishPoisonAsync(sender, nodeId, node.DataDir);
 
         Assert.False(node.Process.HasExited, $"the compute node stopped:\n{node.Process.Output}");
         var reason = DeadLetterReason(node.DataDir, poisoned);
@@ -58,9 +61,9 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
         var first = await RunOnAsync(label, nodeId);
 
         // As if the node had sent it: the number the orchestrator expects next from it, a RunResult of the wrong shape.
-        await using var stranger = new NatsConnection(NatsOpts.Default with { Url = cluster.NatsUrl, AuthOpts = NatsAuthOpts.Default with { Token = cluster.Token } });
+        await using var sender = cluster.ConnectWithOrchestratorRights("poison");
         var next = LastAssigned(node.DataDir) + 1;
-        await stranger.PublishAsync(
+        await sender.PublishAsync(
             Subjects.DataOut(nodeId),
             Envelope(MessageTypes.RunResult, $$"""{"ExecutionID":12,"JobID":"{{first}}"}"""),
             new NatsHeaders
@@ -97,21 +100,22 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
     /// Publishes <c>{"Execution":12}</c> as an AskForBidRequest with the number the node expects next, until the node
     /// has set one aside (a number another sender took meanwhile is a duplicate, and is tried again); returns its number.
     /// </summary>
-    private async Task<ulong> PublishPoisonAsync(NatsConnection stranger, string nodeId, string dataDir)
+    private async Task<ulong> PublishPoisonAsync(NatsConnection sender, string nodeId, string dataDir)
     {
-        var inbox = $"_INBOX.stranger.{Guid.NewGuid():N}";
-        await using var acks = await stranger.SubscribeCoreAsync<byte[]>(inbox);
+        // Acknowledged where the node may publish, as the orchestrator's own messages are.
+        var inbox = Subjects.AcksFromCompute(nodeId, $"poison{Guid.NewGuid():N}");
+        await using var acks = await sender.SubscribeCoreAsync<byte[]>(inbox);
         var poisoned = await Eventually.WaitAsync(
             async () =>
             {
                 var next = ((await cluster.FindNodeAsync(nodeId))?.ConnectionState.LastOrchestratorSeqNum ?? 0) + 1;
-                await stranger.PublishAsync(
+                await sender.PublishAsync(
                     Subjects.DataIn(nodeId),
                     Envelope(MessageTypes.AskForBid, """{"Execution":12}"""),
                     new NatsHeaders
                     {
                         [MessageHeaders.Type] = MessageTypes.AskForBid,
-                        [MessageHeaders.Source] = "stranger",
+                        [MessageHeaders.Source] = "sender",
                         [MessageHeaders.SeqNum] = next.ToString(CultureInfo.InvariantCulture),
                     },
                     replyTo: inbox);
@@ -166,7 +170,7 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
     /// <summary>A well-formed envelope (version, checksum, metadata) around a payload of the wrong shape.</summary>
     private static byte[] Envelope(string type, string payload)
     {
-        var body = Encoding.UTF8.GetBytes($$"""{"metadata":{"Bacalhau-Type":"{{type}}","Bacalhau-Source":"stranger"},"payload":{{payload}}}""");
+        var body = Encoding.UTF8.GetBytes($$"""{"metadata":{"Bacalhau-Type":"{{type}}","Bacalhau-Source":"sender"},"payload":{{payload}}}""");
         var bytes = new byte[5 + body.Length];
         bytes[0] = Core.Protocol.Envelope.JsonVersion;
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), System.IO.Hashing.Crc32.HashToUInt32(body));
