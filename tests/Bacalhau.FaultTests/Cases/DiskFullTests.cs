@@ -6,7 +6,7 @@ namespace Bacalhau.FaultTests.Cases;
 
 public sealed class DiskFullTests(ITestOutputHelper output)
 {
-    [FaultCase(FullSuiteOnly = "a full disk answers 500 with an empty body and leaves sequence gaps (issue 13, observation 6)")]
+    [FaultCase]
     public async Task A_full_disk_under_the_orchestrator_refuses_submissions_clearly_and_loses_no_accepted_job()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));

@@ -11,7 +11,7 @@ public sealed class OversizedMessageTests(ITestOutputHelper output)
     // NATS's default max_payload is 1 MiB: this job's AskForBidRequest is larger.
     private const int NameLength = 1_100_000;
 
-    [FaultCase(FullSuiteOnly = "a job larger than NATS's max payload is accepted and blocks its node's stream (issue 13, observation 4)")]
+    [FaultCase]
     public async Task A_job_larger_than_a_NATS_message_blocks_no_later_job()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));

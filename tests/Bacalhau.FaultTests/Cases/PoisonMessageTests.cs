@@ -13,7 +13,7 @@ namespace Bacalhau.FaultTests.Cases;
 
 public sealed class PoisonMessageTests(ITestOutputHelper output)
 {
-    [FaultCase(FullSuiteOnly = "an undecodable payload stops the compute node or takes the next sequence number (issue 13, observation 5)")]
+    [FaultCase]
     public async Task An_undecodable_message_with_the_next_sequence_number_loses_no_later_job()
     {
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10));
