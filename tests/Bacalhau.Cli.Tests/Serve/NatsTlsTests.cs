@@ -72,6 +72,20 @@ public sealed class NatsTlsTests
         Assert.Contains("Authorization Violation", Describe(refused), StringComparison.OrdinalIgnoreCase);
     }
 
+    [Fact]
+    public async Task A_compute_node_given_a_CA_file_that_does_not_exist_stops_in_one_line_naming_the_key()
+    {
+        await using var cluster = new LocalCluster();
+        var computeDir = cluster.NewDataDir();
+        var missing = Path.Combine(computeDir, "no-such-ca.pem");
+
+        var serve = await CliProcess.RunAsync(computeDir, "serve", "--compute", $"--Compute.TLS.CACert={missing}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+
+        Assert.NotEqual(0, serve.ExitCode);
+        Assert.Contains($"Compute.TLS.CACert: the CA file '{missing}' does not exist", serve.Stderr, StringComparison.Ordinal);
+        Assert.Single(serve.Stderr.Trim().Split('\n'));
+    }
+
     private static async Task<string> ReadLineAsync(NetworkStream stream)
     {
         using var timeout = new CancellationTokenSource(ReadTimeout);
