@@ -49,6 +49,7 @@ public static class ComputeExtensions
             }
 
             settings.Token = options.Auth.Token ?? settings.Token;
+            settings.CaFile = section["TLS:CACert"] ?? settings.CaFile;
         });
 
         var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
@@ -79,6 +80,7 @@ public static class ComputeExtensions
             builder.Services.AddSingleton<INatsCredentials>(services => new NodeEnrollment(
                 services.GetRequiredService<ComputeIdentity>(),
                 token,
+                natsSettings.TlsOpts(),
                 services.GetRequiredService<ILogger<NodeEnrollment>>()));
             natsSettings.InboxPrefix = Subjects.Inbox(nodeId);
         }

@@ -2,6 +2,7 @@ using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
 using Bacalhau.Core.NatsAuth;
+using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
 
 namespace Bacalhau.Cli.Serve;
@@ -9,15 +10,18 @@ namespace Bacalhau.Cli.Serve;
 /// <summary>
 /// Where and how the orchestrator's own NATS server runs: in operator mode, from the config file written with the
 /// cluster's keys (<see cref="NatsClusterKeys"/>); <paramref name="AccountSeedFile"/> signs the users that connect.
+/// With <paramref name="Tls"/> it requires TLS, with a certificate of the cluster CA (<see cref="NatsClusterCertificates"/>).
 /// </summary>
-internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string ConfigFile, string AccountSeedFile)
+internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string ConfigFile, string AccountSeedFile, NatsServerTls? Tls)
 {
     /// <summary>Generates (first time) or loads the keys in <paramref name="keysDirectory"/> and writes the server's config file.</summary>
-    public static EmbeddedNatsOptions Create(string executable, string host, int port, string storeDirectory, string keysDirectory, string token)
+    public static EmbeddedNatsOptions Create(string executable, string host, int port, string storeDirectory, string keysDirectory, string token, bool tls)
     {
         using var keys = NatsClusterKeys.LoadOrCreate(keysDirectory);
+        var certificates = tls ? NatsClusterCertificates.Issue(keysDirectory, host) : null;
         // No secret on the command line: the token only shapes the enrollment account written into the 0600 file.
-        return new(executable, host, port, storeDirectory, keys.WriteServerConfig(token, host, port, storeDirectory), keys.AccountSeedPath);
+        var config = keys.WriteServerConfig(token, host, port, storeDirectory, certificates);
+        return new(executable, host, port, storeDirectory, config, keys.AccountSeedPath, certificates);
     }
 
     /// <summary>The address this process connects to: loopback when the server listens on every interface.</summary>
@@ -150,6 +154,7 @@ internal sealed partial class EmbeddedNatsServer(EmbeddedNatsOptions options, IL
                 {
                     Url = options.ClientUrl,
                     AuthOpts = _signer!.ServiceUser("readiness probe"),
+                    TlsOpts = NatsClientSettings.TlsTrusting(options.Tls?.CaFile),
                     ConnectTimeout = TimeSpan.FromSeconds(1),
                     MaxReconnectRetry = 0,
                 });

@@ -39,7 +39,13 @@ internal static class ServeHost
                 int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-auth"),
-                EnsureToken(settings, console));
+                EnsureToken(settings, console),
+                settings.Get(ConfigKeys.OrchestratorTlsEnabled) == "true");
+        }
+
+        if (roles.Compute && settings.Get(ConfigKeys.ComputeTlsCaCert) is { } caCert && !File.Exists(caCert))
+        {
+            throw new CliException($"Compute.TLS.CACert: the CA file '{caCert}' does not exist");
         }
 
         var apiHost = settings.Get(ConfigKeys.ApiHost)!;
@@ -69,6 +75,8 @@ internal static class ServeHost
             [
                 KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl),
                 KeyValuePair.Create("Orchestrator:Auth:NatsAccountSeedFile", (string?)nats.AccountSeedFile),
+                // This process trusts its own CA; so does a compute node in it, which shares the connection.
+                KeyValuePair.Create("Nats:CaFile", nats.Tls?.CaFile),
             ]);
         }
 
@@ -168,9 +176,10 @@ internal static class ServeHost
 
         var host = nats.Host is "0.0.0.0" or "::" or "[::]" ? Environment.MachineName : nats.Host;
         var port = nats.Port.ToString(CultureInfo.InvariantCulture);
+        var tls = nats.Tls is null ? "" : $" --Compute.TLS.CACert=<a copy of {nats.Tls.CaFile}>";
         return text + $"\nCompute nodes join it with (the token is `bacalhau config get Orchestrator.Auth.Token` here):" +
-            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{port}" +
+            $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{port}{tls}" +
             $"\nor, checking that it is this node:" +
-            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}";
+            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}{tls}";
     }
 }

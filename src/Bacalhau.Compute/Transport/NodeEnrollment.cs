@@ -15,7 +15,7 @@ namespace Bacalhau.Compute.Transport;
 /// those. Every (re)connect enrolls again, so a new account key takes effect; while the orchestrator cannot be
 /// reached the last JWT is reused, so the node stays on NATS. A refusal is never papered over.
 /// </summary>
-internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
+internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, NatsTlsOpts tls, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
 {
     public const string UserSeedFileName = "nats-user.nk";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
@@ -46,6 +46,7 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
             Url = server.ToString(),
             Name = $"{identity.NodeId} enrollment",
             AuthOpts = EnrollmentAccount.BootstrapUser(token),
+            TlsOpts = tls,
             MaxReconnectRetry = 0,
         });
         var request = Enrollment.CreateRequest(identity.NodeId, identity.Key, _user.GetPublicKey());

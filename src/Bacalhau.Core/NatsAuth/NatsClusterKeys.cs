@@ -56,9 +56,10 @@ public sealed class NatsClusterKeys : IDisposable
     /// <summary>
     /// Writes (0600) the server's config file: listen address, JetStream store, the operator and the three accounts
     /// preloaded. The enrollment account's key is derived from <paramref name="token"/>, so token holders can reach
-    /// only the enrollment service the cluster's account exports to it.
+    /// only the enrollment service the cluster's account exports to it. With <paramref name="tls"/> the server
+    /// requires TLS of every client (no <c>verify</c>: clients authenticate by their JWTs).
     /// </summary>
-    public string WriteServerConfig(string token, string host, int port, string storeDirectory)
+    public string WriteServerConfig(string token, string host, int port, string storeDirectory, NatsServerTls? tls = null)
     {
         using var enroll = EnrollmentAccount.KeyFor(token);
         var app = _account.GetPublicKey();
@@ -74,7 +75,13 @@ public sealed class NatsClusterKeys : IDisposable
         var config = new StringBuilder()
             .Append("host: ").AppendLine(Quote(host))
             .Append("port: ").AppendLine(port.ToString(CultureInfo.InvariantCulture))
-            .Append("jetstream { store_dir: ").Append(Quote(storeDirectory)).AppendLine(" }")
+            .Append("jetstream { store_dir: ").Append(Quote(storeDirectory)).AppendLine(" }");
+        if (tls is not null)
+        {
+            config.Append("tls { cert_file: ").Append(Quote(tls.CertFile)).Append(", key_file: ").Append(Quote(tls.KeyFile)).AppendLine(" }");
+        }
+
+        config
             .Append("operator: ").AppendLine(Quote(NatsJwt.Operator(_operator, "bacalhau", system)))
             .Append("system_account: ").AppendLine(system)
             .AppendLine("resolver: MEMORY")

@@ -48,6 +48,7 @@ public static class NatsClientExtensions
             AuthOpts = services.GetService<INatsCredentials>() is { } credentials
                 ? NatsAuthOpts.Default with { AuthCredCallback = credentials.GetAsync }
                 : string.IsNullOrEmpty(token) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Token = token },
+            TlsOpts = settings.TlsOpts(),
             InboxPrefix = settings.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
             ConnectTimeout = settings.ConnectTimeout,
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),

@@ -1,3 +1,5 @@
+using NATS.Client.Core;
+
 namespace Bacalhau.ServiceDefaults.Nats;
 
 /// <summary>Settings of the process-wide NATS connection, bound from the <c>Nats</c> section and the connection string.</summary>
@@ -15,7 +17,17 @@ public sealed class NatsClientSettings
     /// <summary>Prefix of reply subjects; a compute node's own, since its credentials let it receive no other.</summary>
     public string? InboxPrefix { get; set; }
 
+    /// <summary>PEM file of the CA the server's certificate must chain to; when set, the connection requires TLS.</summary>
+    public string? CaFile { get; set; }
+
     public bool DisableHealthChecks { get; set; }
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>TLS of every connection to the cluster's server (see <see cref="TlsTrusting"/>).</summary>
+    public NatsTlsOpts TlsOpts() => TlsTrusting(CaFile);
+
+    /// <summary>Required and checked against <paramref name="caFile"/> when one is given, else as the URL's scheme says.</summary>
+    public static NatsTlsOpts TlsTrusting(string? caFile) =>
+        caFile is { Length: > 0 } ? NatsTlsOpts.Default with { CaFile = caFile, Mode = TlsMode.Require } : NatsTlsOpts.Default;
 }

@@ -1,0 +1,134 @@
+using System.Net.Sockets;
+using System.Runtime.Versioning;
+using System.Text;
+using Bacalhau.Cli.Tests.Infrastructure;
+using NATS.Client.Core;
+
+namespace Bacalhau.Cli.Tests.Serve;
+
+/// <summary><c>Orchestrator.TLS.Enabled</c>: the embedded nats-server requires TLS with a certificate of the cluster CA.</summary>
+[SupportedOSPlatform("linux")]
+public sealed class NatsTlsTests
+{
+    private static readonly TimeSpan ReadTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public async Task A_compute_node_trusting_the_cluster_CA_joins_over_TLS_and_completes_a_job()
+    {
+        await using var cluster = new LocalCluster();
+        var (orchestratorDir, apiPort, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.TLS.Enabled=true", "--Orchestrator.Auth.Token=tls-test-token");
+        var keys = Path.Combine(orchestratorDir, "orchestrator", "nats-auth");
+        foreach (var secret in new[] { "ca-key.pem", "server-key.pem" })
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(keys, secret)));
+        }
+
+        var computeDir = cluster.NewDataDir();
+        var compute = cluster.Serve(computeDir, "--compute", $"--Compute.Orchestrators=tls://tls-test-token@127.0.0.1:{natsPort}",
+            $"--Compute.TLS.CACert={Path.Combine(keys, "ca.pem")}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        await LocalCluster.WaitForConnectedComputeNodesAsync(orchestratorDir, apiPort, 1, compute);
+
+        var spec = Path.Combine(orchestratorDir, "noop.yaml");
+        await File.WriteAllTextAsync(spec, "name: over tls\ntype: batch\ncount: 1\ntasks:\n  - name: main\n    engine:\n      type: noop\n");
+        var run = await CliProcess.RunAsync(orchestratorDir, "job", "run", spec, "--api-port", $"{apiPort}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Completed", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Plaintext_is_refused_and_a_client_trusting_the_CA_passes_TLS_and_then_needs_credentials()
+    {
+        await using var cluster = new LocalCluster();
+        var (orchestratorDir, _, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.TLS.Enabled=true");
+        var url = $"nats://127.0.0.1:{natsPort}";
+
+        // On the wire: the server announces TLS as required and answers a plaintext CONNECT and PING by closing.
+        using (var tcp = new TcpClient())
+        {
+            await tcp.ConnectAsync("127.0.0.1", natsPort);
+            var stream = tcp.GetStream();
+            var info = await ReadLineAsync(stream);
+            Assert.Contains("\"tls_required\":true", info, StringComparison.Ordinal);
+            await stream.WriteAsync("CONNECT {\"verbose\":false}\r\nPING\r\n"u8.ToArray());
+            var answer = await ReadToEndAsync(stream);
+            Assert.DoesNotContain("PONG", answer, StringComparison.Ordinal);
+        }
+
+        // A NATS client that will not do TLS cannot connect.
+        await using (var plain = new NatsConnection(NatsOpts.Default with { Url = url, TlsOpts = NatsTlsOpts.Default with { Mode = TlsMode.Disable }, MaxReconnectRetry = 0 }))
+        {
+            await Assert.ThrowsAnyAsync<NatsException>(async () => await plain.ConnectAsync());
+        }
+
+        // Trusting the cluster CA, the handshake succeeds (the certificate names 127.0.0.1): what stops it is authorization.
+        var ca = Path.Combine(orchestratorDir, "orchestrator", "nats-auth", "ca.pem");
+        await using var trusting = new NatsConnection(NatsOpts.Default with
+        {
+            Url = url,
+            TlsOpts = NatsTlsOpts.Default with { CaFile = ca, Mode = TlsMode.Require },
+            MaxReconnectRetry = 0,
+        });
+        var refused = await Assert.ThrowsAnyAsync<NatsException>(async () => await trusting.ConnectAsync());
+        Assert.Contains("Authorization Violation", Describe(refused), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task A_compute_node_given_a_CA_file_that_does_not_exist_stops_in_one_line_naming_the_key()
+    {
+        await using var cluster = new LocalCluster();
+        var computeDir = cluster.NewDataDir();
+        var missing = Path.Combine(computeDir, "no-such-ca.pem");
+
+        var serve = await CliProcess.RunAsync(computeDir, "serve", "--compute", $"--Compute.TLS.CACert={missing}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+
+        Assert.NotEqual(0, serve.ExitCode);
+        Assert.Contains($"Compute.TLS.CACert: the CA file '{missing}' does not exist", serve.Stderr, StringComparison.Ordinal);
+        Assert.Single(serve.Stderr.Trim().Split('\n'));
+    }
+
+    private static async Task<string> ReadLineAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var line = new StringBuilder();
+        var buffer = new byte[1];
+        while (!line.ToString().EndsWith("\r\n", StringComparison.Ordinal) && await stream.ReadAsync(buffer, timeout.Token) == 1)
+        {
+            line.Append((char)buffer[0]);
+        }
+
+        return line.ToString();
+    }
+
+    /// <summary>What the server sends until it closes the connection (a reset counts as closed).</summary>
+    private static async Task<string> ReadToEndAsync(NetworkStream stream)
+    {
+        using var timeout = new CancellationTokenSource(ReadTimeout);
+        var text = new StringBuilder();
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                text.Append(Encoding.ASCII.GetString(buffer, 0, read));
+            }
+        }
+        catch (IOException)
+        {
+            // Reset by the server.
+        }
+
+        return text.ToString();
+    }
+
+    private static string Describe(Exception exception)
+    {
+        var text = new StringBuilder();
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            text.Append(e.Message).Append(" | ");
+        }
+
+        return text.ToString();
+    }
+}
