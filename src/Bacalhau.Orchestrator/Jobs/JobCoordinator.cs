@@ -172,7 +172,11 @@ public sealed partial class JobCoordinator(
             if (lost)
             {
                 var why = node?.ConnectionState.LastError ?? "it did not reconnect after the orchestrator restarted";
-                decision.UpdateExecution(execution, ExecutionStateType.Failed, $"node {execution.NodeID} was lost: {why}");
+                var reason = $"node {execution.NodeID} was lost: {why}";
+                decision.UpdateExecution(execution, ExecutionStateType.Failed, reason);
+                // The node may come back and receive what was queued for it before this; the cancel, ordered after
+                // those, stops the execution there so it does not complete besides its replacement.
+                decision.Send(execution.NodeID, MessageTypes.CancelExecution, new CancelExecutionRequest { ExecutionID = execution.ID, JobID = execution.JobID, Reason = reason }, BacalhauJsonContext.Default.CancelExecutionRequest);
                 decision.ReconcileJobOf(execution, EvaluationTriggers.NodeLeave);
             }
         }
@@ -386,7 +390,7 @@ public sealed partial class JobCoordinator(
             Changes.Executions.Add(execution);
         }
 
-        private void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        public void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
             Changes.Messages.Add(MessageOutbox.Create(nodeId, type, payload, typeInfo));
 
         private void AddHistory(JobHistory entry)

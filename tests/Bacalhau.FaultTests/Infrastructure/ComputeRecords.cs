@@ -11,9 +11,10 @@ namespace Bacalhau.FaultTests.Infrastructure;
 /// </summary>
 internal static class ComputeRecords
 {
-    public static IReadOnlySet<string> JobsCompletedTwice(IEnumerable<string> computeDataDirs)
+    /// <summary>Every execution the nodes completed, with when it finished there (Unix nanoseconds).</summary>
+    public static IReadOnlyList<Completion> Completions(IEnumerable<string> computeDataDirs)
     {
-        var completed = new List<(string JobId, int Partition)>();
+        var completed = new List<Completion>();
         foreach (var dataDir in computeDataDirs)
         {
             var database = Path.Combine(dataDir, "compute", "state.db");
@@ -33,11 +34,13 @@ internal static class ComputeRecords
                 var execution = JsonSerializer.Deserialize(reader.GetString(0), BacalhauJsonContext.Default.Execution)!;
                 if (execution.ComputeState.StateType == ExecutionStateType.Completed)
                 {
-                    completed.Add((execution.JobID, execution.PartitionIndex));
+                    completed.Add(new Completion(execution.ID, execution.JobID, execution.PartitionIndex, execution.ModifyTime));
                 }
             }
         }
 
-        return completed.GroupBy(c => c).Where(g => g.Count() > 1).Select(g => g.Key.JobId).ToHashSet();
+        return completed;
     }
 }
+
+internal sealed record Completion(string ExecutionId, string JobId, int Partition, long FinishedAt);

@@ -17,7 +17,9 @@ internal static class FaultReport
     public static string Row(string name, FaultTally tally, TimeSpan? recovery)
     {
         var row = new StringBuilder()
-            .Append(CultureInfo.InvariantCulture, $"{name} | {tally.Accepted} | {tally.Completed} | {Reasons(tally.Failed)} | {tally.Lost} | {tally.NeverEnded} | {tally.Duplicated} | ")
+            .Append(CultureInfo.InvariantCulture, $"{name} | {tally.Accepted} | {tally.Completed} | {Reasons(tally.Failed)} | {tally.Lost} | {tally.NeverEnded} | {tally.Duplicated}")
+            .Append(tally.FinishedBeforeNodeLost > 0 ? $" (+{tally.FinishedBeforeNodeLost} finished on a node before it was declared lost, run again)" : "")
+            .Append(" | ")
             .Append(recovery is { } r ? $"{r.TotalSeconds.ToString("F1", CultureInfo.InvariantCulture)} s" : "-")
             .Append(" | ")
             .Append(Reasons(tally.Refused));

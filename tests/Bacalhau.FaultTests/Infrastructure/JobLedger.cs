@@ -167,9 +167,15 @@ internal sealed class JobLedger(FaultCluster cluster)
 
         var duplicated = new HashSet<string>();
         string? example = null;
+        var declaredLost = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (id, _) in ended)
         {
             var executions = (await cluster.Client.ListExecutionsAsync(id, cancellationToken)).Items;
+            foreach (var execution in executions.Where(e => e.ComputeState.StateType == ExecutionStateType.Failed && e.ComputeState.Message.StartsWith($"node {e.NodeID} was lost", StringComparison.Ordinal)))
+            {
+                declaredLost[execution.ID] = execution.ModifyTime;
+            }
+
             if (executions.Where(e => e.ComputeState.StateType == ExecutionStateType.Completed).GroupBy(e => e.PartitionIndex).Any(g => g.Count() > 1))
             {
                 duplicated.Add(id);
@@ -177,9 +183,29 @@ internal sealed class JobLedger(FaultCluster cluster)
             }
         }
 
-        var twiceOnNodes = ComputeRecords.JobsCompletedTwice(cluster.ComputeDataDirs).Where(ended.ContainsKey).ToList();
-        example ??= twiceOnNodes.Count > 0 ? $"{twiceOnNodes[0]} completed twice per the compute nodes' databases" : null;
-        duplicated.UnionWith(twiceOnNodes);
+        // A run that a node finished before the orchestrator declared that node lost could not be reported in time, so
+        // its partition was run again: inherent in rescheduling the work of lost nodes, and counted apart. Any other
+        // second completion is a duplicate. Nodes and orchestrator share this machine's clock.
+        var finishedBeforeLost = new HashSet<string>();
+        var twiceOnNodes = ComputeRecords.Completions(cluster.ComputeDataDirs)
+            .Where(c => ended.ContainsKey(c.JobId))
+            .GroupBy(c => (c.JobId, c.Partition))
+            .Where(g => g.Count() > 1);
+        foreach (var partition in twiceOnNodes)
+        {
+            var jobId = partition.Key.JobId;
+            if (partition.Count(c => !(declaredLost.TryGetValue(c.ExecutionId, out var lostAt) && c.FinishedAt <= lostAt)) > 1)
+            {
+                duplicated.Add(jobId);
+                example ??= $"{jobId} completed twice per the compute nodes' databases";
+            }
+            else
+            {
+                finishedBeforeLost.Add(jobId);
+            }
+        }
+
+        finishedBeforeLost.ExceptWith(duplicated);
         var failed = ended.Values.Where(j => j.State.StateType != JobStateType.Completed)
             .GroupBy(j => $"{j.State.StateType}: {Shorten(j.State.Message)}")
             .ToDictionary(g => g.Key, g => g.Count());
@@ -191,6 +217,7 @@ internal sealed class JobLedger(FaultCluster cluster)
             lost,
             pending.Count,
             duplicated.Count,
+            finishedBeforeLost.Count,
             example);
     }
 
@@ -208,4 +235,5 @@ internal sealed record FaultTally(
     int Lost,
     int NeverEnded,
     int Duplicated,
+    int FinishedBeforeNodeLost,
     string? DuplicateExample);
