@@ -25,6 +25,9 @@ internal static class BadInputRun
 /// <summary>Answers per endpoint, by status code, and the slowest one.</summary>
 internal sealed class StatusFigures
 {
+    /// <summary>The status counted for a request whose connection the server closed before the client read an answer.</summary>
+    public const int ConnectionClosed = 0;
+
     private readonly ConcurrentDictionary<(string Endpoint, int Status), int> _counts = new();
     private readonly ConcurrentDictionary<string, double> _slowest = new();
     private readonly ConcurrentBag<string> _accepted = [];
@@ -46,7 +49,7 @@ internal sealed class StatusFigures
         foreach (var endpoint in _counts.Keys.Select(k => k.Endpoint).Distinct().Order(StringComparer.Ordinal))
         {
             var statuses = _counts.Where(p => p.Key.Endpoint == endpoint).OrderBy(p => p.Key.Status).ToList();
-            text.AppendLine(CultureInfo.InvariantCulture, $"  {endpoint,-12} {statuses.Sum(p => p.Value),6} requests: {string.Join(", ", statuses.Select(p => $"{p.Key.Status}×{p.Value}"))}; slowest {_slowest[endpoint]:F0} ms");
+            text.AppendLine(CultureInfo.InvariantCulture, $"  {endpoint,-12} {statuses.Sum(p => p.Value),6} requests: {string.Join(", ", statuses.Select(p => $"{(p.Key.Status == ConnectionClosed ? "closed" : p.Key.Status)}×{p.Value}"))}; slowest {_slowest[endpoint]:F0} ms");
         }
 
         return text.ToString();
