@@ -54,7 +54,7 @@ public static class ComputeExtensions
 
         var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
         var dataDir = Path.Combine(rootDir, "compute");
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.CreateOwnerOnly(dataDir);
         ReplicaSlot? slot = null;
         if (options.ClaimReplicaSlot)
         {

@@ -38,7 +38,7 @@ public static class OrchestratorExtensions
 
         var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
         var dataDir = Path.Combine(rootDir, "orchestrator");
-        Directory.CreateDirectory(dataDir);
+        DataDirectory.CreateOwnerOnly(dataDir);
         var key = NodeKey.LoadOrCreate(rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
         // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
         var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
