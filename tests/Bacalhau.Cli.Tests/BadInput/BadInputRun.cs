@@ -10,7 +10,12 @@ namespace Bacalhau.Cli.Tests.BadInput;
 /// </summary>
 internal static class BadInputRun
 {
-    public static int Count { get; } = int.TryParse(Environment.GetEnvironmentVariable("BACALHAU_BAD_INPUT_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 ? count : 300;
+    private const int DefaultCount = 300;
+
+    public static int Count { get; } = int.TryParse(Environment.GetEnvironmentVariable("BACALHAU_BAD_INPUT_COUNT"), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0 ? count : DefaultCount;
+
+    /// <summary>Whether this is the full suite (more cases than the default run), whose figures are judged whole.</summary>
+    public static bool IsFull => Count > DefaultCount;
 
     /// <summary>Appends <paramref name="text"/> to the report file, when one is asked for.</summary>
     public static void Report(string text)
