@@ -120,6 +120,7 @@ public static class ComputeExtensions
             nodeId,
             services.GetRequiredService<ExecutionStore>().Writer,
             services.GetRequiredService<ILogger<OrderedSender>>()));
+        builder.Services.AddSingleton<StaleWorkGuard>();
         builder.Services.AddSingleton<ExecutionManager>();
         builder.Services.AddSingleton<OrchestratorMessaging>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorMessaging>());

@@ -7,6 +7,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey ApiPort = new("API.Port", ConfigValueType.Port, "port of the REST API", "1234");
     public static readonly ConfigKey ApiAuthUsers = new("API.Auth.Users", ConfigValueType.Tree, "users of the orchestrator's REST API: [{Alias, Username, Password: <bacalhau auth hash-password>, APIKey, Capabilities: [{Actions: [read:*, write:job, write:node, *]}]}]") { Secret = true };
     public static readonly ConfigKey ApiAuthAllowAnonymousLoopback = new("API.Auth.AllowAnonymousLoopback", ConfigValueType.Bool, "requests from the orchestrator's own host need no credentials", "true");
+    public static readonly ConfigKey ApiAuthFailedAttemptsPerMinute = new("API.Auth.FailedAttemptsPerMinute", ConfigValueType.Count, "failed authentications one client address may make per minute before it gets 429 (0: no limit)", "10");
     public static readonly ConfigKey ApiAuthAnonymousActions = new("API.Auth.AnonymousActions", ConfigValueType.List, "actions anyone may take without credentials from any address (read:*, write:job, ...; none by default)");
     public static readonly ConfigKey ApiKey = new("API.Auth.APIKey", ConfigValueType.String, "API key the CLI sends to the orchestrator (without one, the CLI uses the admin key a local orchestrator saved in the data dir)", EnvironmentVariable: "BACALHAU_API_KEY") { Secret = true };
     public static readonly ConfigKey ApiUsername = new("API.Auth.Username", ConfigValueType.String, "username the CLI sends with API.Auth.Password when it has no API key", EnvironmentVariable: "BACALHAU_API_USERNAME");
@@ -42,7 +43,7 @@ internal static class ConfigKeys
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
-        ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
+        ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthFailedAttemptsPerMinute, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
         ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, ApiMaxRequestBodySize, ApiSubmitsPerSecond, ApiRateLimitExemptLoopback,
         NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled, DisconnectTimeout, ManualApproval, MaxCount,

@@ -30,6 +30,7 @@ public sealed partial class ExecutionManager(
     ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
     IOptions<JobAdmissionControlOptions> admission,
+    StaleWorkGuard staleWork,
     TimeProvider time,
     ILogger<ExecutionManager> logger)
 {
@@ -102,7 +103,7 @@ public sealed partial class ExecutionManager(
         Running? running = null;
         lock (_bidLock)
         {
-            rejection = Assess(offered);
+            rejection = staleWork.Refusal(message.Seq) ?? Assess(offered);
             recorded = offered with
             {
                 ComputeState = new State<ExecutionStateType>(rejection is null ? ExecutionStateType.Running : ExecutionStateType.BidRejected, rejection ?? ""),

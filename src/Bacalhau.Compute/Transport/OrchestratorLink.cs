@@ -23,6 +23,7 @@ public sealed partial class OrchestratorLink(
     OrchestratorMessaging messaging,
     ExecutionManager executions,
     OrchestratorTrust trust,
+    StaleWorkGuard staleWork,
     IOptions<ComputeOptions> options,
     TimeProvider time,
     ILogger<OrchestratorLink> logger) : BackgroundService
@@ -161,6 +162,7 @@ public sealed partial class OrchestratorLink(
     {
         using var activity = ActivitySource.StartActivity("node handshake", ActivityKind.Client);
         activity?.SetTag("bacalhau.node.id", identity.NodeId);
+        var sentAt = staleWork.Now();
         var response = await RequestAsync(
             MessageTypes.HandshakeRequest,
             new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime, LastOrchestratorSeqNum = messaging.LastReceived },
@@ -174,6 +176,7 @@ public sealed partial class OrchestratorLink(
             return false;
         }
 
+        staleWork.Joined(sentAt, response.DisconnectTimeout, response.LastAssignedSeqNum);
         await messaging.ResumeAfterAsync(response.LastComputeSeqNum);
         IsJoined = true;
         _handshakeAccepted = true;
@@ -193,6 +196,7 @@ public sealed partial class OrchestratorLink(
         {
             try
             {
+                var sentAt = staleWork.Now();
                 var response = await RequestAsync(
                     MessageTypes.HeartbeatRequest,
                     new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = executions.AvailableCapacity, LastOrchestratorSeqNum = messaging.LastReceived },
@@ -205,6 +209,7 @@ public sealed partial class OrchestratorLink(
                     return;
                 }
 
+                staleWork.Heard(sentAt);
                 IsJoined = true;
                 // What the node offers changed (an engine or publisher became usable): tell the scheduler now.
                 var info = nodeInfo.GetNodeInfo();

@@ -100,6 +100,14 @@ public sealed class MessageOutbox
         command.ExecuteNonQuery();
     }
 
+    /// <summary>The last sequence number given to a message for <paramref name="peer"/>, committed or in <paramref name="transaction"/>.</summary>
+    public static ulong LastAssigned(SqliteConnection connection, SqliteTransaction transaction, string peer)
+    {
+        var command = SqliteDatabase.Prepared(connection, transaction, "SELECT last_assigned FROM peer_sequences WHERE peer = $peer");
+        command.Parameters.AddWithValue("$peer", peer);
+        return command.ExecuteScalar() is long last ? (ulong)last : 0;
+    }
+
     /// <summary>
     /// Records, with the effects of the message, that <paramref name="seq"/> from <paramref name="peer"/> was processed.
     /// Only the next number counts: after a gap (an earlier message whose handling failed) the mark stays where it

@@ -15,6 +15,15 @@ public sealed record HandshakeResponse
     public string Reason { get; set; } = "";
     public ulong LastComputeSeqNum { get; set; }
     public ulong LastOrchestratorSeqNum { get; set; }
+
+    /// <summary>How long the orchestrator waits for a silent node before it declares it lost and moves its work elsewhere.</summary>
+    public TimeSpan DisconnectTimeout { get; set; }
+
+    /// <summary>
+    /// The last sequence number the orchestrator had given a message to this node when it accepted the handshake:
+    /// a node that was out of touch for longer than <see cref="DisconnectTimeout"/> declines the offers up to it.
+    /// </summary>
+    public ulong LastAssignedSeqNum { get; set; }
 }
 
 public sealed record HeartbeatRequest

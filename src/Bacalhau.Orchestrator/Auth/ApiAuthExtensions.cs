@@ -16,6 +16,7 @@ public static class ApiAuthExtensions
         }
 
         builder.Services.AddSingleton<IValidateOptions<ApiAuthOptions>, ApiAuthOptionsValidator>();
+        builder.Services.AddSingleton<FailedAuthLimiter>();
         builder.Services.AddSingleton(services => new ApiCredentials(
             services.GetRequiredService<IOptions<ApiAuthOptions>>().Value,
             AdminApiKey.LoadOrCreate(services.GetRequiredService<OrchestratorIdentity>().DataDir, services.GetRequiredService<ILogger<ApiCredentials>>())));

@@ -11,7 +11,7 @@ namespace Bacalhau.Orchestrator.Auth;
 /// marked anonymous; all permissions otherwise), from <c>Authorization: Bearer &lt;API key&gt;</c> or <c>Basic</c>.
 /// The client address is the connection's own: forwarded headers are not trusted for this.
 /// </summary>
-internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredentials credentials, IOptions<ApiAuthOptions> options, ILogger<ApiAuthMiddleware> logger)
+internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredentials credentials, FailedAuthLimiter failures, IOptions<ApiAuthOptions> options, ILogger<ApiAuthMiddleware> logger)
 {
     private const string Challenge = "Bearer, Basic realm=\"bacalhau\"";
 
@@ -30,7 +30,23 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             return next(context);
         }
 
-        var decision = ApiAccessPolicy.Decide(required, Identify(header.ToString()), fromLoopback, _allowAnonymousLoopback, _anonymous);
+        var address = context.Connection.RemoteIpAddress;
+        if (header.Count > 0 && failures.RetryAfter(address) is { } wait)
+        {
+            // Refused before the credentials are checked: a guess over the limit learns nothing and costs nothing.
+            var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+            LogThrottled(logger, context.Request.Method, context.Request.Path, address);
+            context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            return ApiErrors.Error($"too many failed authentication attempts from this address; retry after {seconds} s", StatusCodes.Status429TooManyRequests).ExecuteAsync(context);
+        }
+
+        var presented = Identify(header.ToString());
+        if (presented is { Any: true, Caller: null } && failures.Failed(address))
+        {
+            LogOverLimit(logger, address, FailedAuthLimiter.Window);
+        }
+
+        var decision = ApiAccessPolicy.Decide(required, presented, fromLoopback, _allowAnonymousLoopback, _anonymous);
         if (decision.Kind == ApiDecisionKind.Allow)
         {
             return next(context);
@@ -100,6 +116,12 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
         var colon = text.IndexOf(':', StringComparison.Ordinal);
         return colon > 0 ? (text[..colon], text[(colon + 1)..]) : null;
     }
+
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Method} {Path} from {Address}: too many failed authentication attempts")]
+    private static partial void LogThrottled(ILogger logger, string method, PathString path, IPAddress? address);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Too many failed authentication attempts from {Address}: its credentials are not checked for up to {Window}")]
+    private static partial void LogOverLimit(ILogger logger, IPAddress? address, TimeSpan window);
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Refused {Method} {Path} from {Address}: {Reason}")]
     private static partial void LogRefused(ILogger logger, string method, PathString path, IPAddress? address, string? reason);

@@ -13,6 +13,9 @@ public sealed class ApiAuthOptions
 
     /// <summary>Actions anyone may take without credentials, from any address; none unless the operator opens them.</summary>
     public List<string> AnonymousActions { get; set; } = [];
+
+    /// <summary>Failed authentications one client address may make per minute before it is answered 429; 0: no limit.</summary>
+    public int FailedAttemptsPerMinute { get; set; } = 10;
 }
 
 public sealed class ApiUserOptions

@@ -58,6 +58,11 @@ public sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
         }
 
         errors.AddRange(InvalidActions(options.AnonymousActions, "API.Auth.AnonymousActions"));
+        if (options.FailedAttemptsPerMinute < 0)
+        {
+            errors.Add("API.Auth.FailedAttemptsPerMinute: must not be negative (0 turns the limit off)");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 

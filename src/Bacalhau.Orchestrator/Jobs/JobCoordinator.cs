@@ -174,8 +174,8 @@ public sealed partial class JobCoordinator(
                 var why = node?.ConnectionState.LastError ?? "it did not reconnect after the orchestrator restarted";
                 var reason = $"node {execution.NodeID} was lost: {why}";
                 decision.UpdateExecution(execution, ExecutionStateType.Failed, reason);
-                // The node may come back and receive what was queued for it before this; the cancel, ordered after
-                // those, stops the execution there so it does not complete besides its replacement.
+                // The node may come back. What was queued for it and not started it declines (its StaleWorkGuard);
+                // an execution it had started before this, the cancel stops, so it does not complete beside its replacement.
                 decision.Send(execution.NodeID, MessageTypes.CancelExecution, new CancelExecutionRequest { ExecutionID = execution.ID, JobID = execution.JobID, Reason = reason }, BacalhauJsonContext.Default.CancelExecutionRequest);
                 decision.ReconcileJobOf(execution, EvaluationTriggers.NodeLeave);
             }

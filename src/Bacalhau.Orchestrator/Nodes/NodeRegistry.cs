@@ -127,6 +127,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
             Reason = membership == NodeMembership.Pending ? "node is pending approval" : "",
             LastComputeSeqNum = state.ConnectionState.LastComputeSeqNum,
             LastOrchestratorSeqNum = state.ConnectionState.LastOrchestratorSeqNum,
+            DisconnectTimeout = options.Value.DisconnectTimeout,
         };
     }
 

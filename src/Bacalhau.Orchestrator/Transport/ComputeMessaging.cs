@@ -22,15 +22,25 @@ public sealed class ComputeMessaging(
     /// <summary>What this orchestrator has processed from <paramref name="nodeId"/>; told to the node in its handshake.</summary>
     public ulong LastReceivedFrom(string nodeId) => _receiver?.LastReceived(nodeId) ?? store.Outbox.LastReceived.GetValueOrDefault(nodeId);
 
-    /// <summary>The node told us (in its handshake) what it has processed: resume our stream to it from there.</summary>
-    public async Task ResumeToAsync(string nodeId, ulong processedByNode)
+    /// <summary>
+    /// The node told us (in its handshake) what it has processed: resume our stream to it from there. Answers the
+    /// last sequence number given to a message for the node, read behind every commit queued before it, so it covers
+    /// every message a decision made before this handshake wrote.
+    /// </summary>
+    public async Task<ulong> ResumeToAsync(string nodeId, ulong processedByNode)
     {
-        if (processedByNode > 0)
+        ulong lastAssigned = 0;
+        await store.Writer.WriteAsync((connection, transaction) =>
         {
-            await store.Writer.WriteAsync((connection, transaction) => MessageOutbox.EnsureAssignedAtLeast(connection, transaction, nodeId, processedByNode));
-        }
+            if (processedByNode > 0)
+            {
+                MessageOutbox.EnsureAssignedAtLeast(connection, transaction, nodeId, processedByNode);
+            }
 
+            lastAssigned = MessageOutbox.LastAssigned(connection, transaction, nodeId);
+        });
         sender.Resync(nodeId, processedByNode);
+        return lastAssigned;
     }
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken)

@@ -61,8 +61,8 @@ public sealed partial class ControlPlaneResponder(
                         if (response.Accepted)
                         {
                             // Both sides resume their ordered streams right after what the other has processed.
-                            await messaging.ResumeToAsync(nodeId, request.LastOrchestratorSeqNum);
-                            response = response with { LastComputeSeqNum = messaging.LastReceivedFrom(nodeId) };
+                            var lastAssigned = await messaging.ResumeToAsync(nodeId, request.LastOrchestratorSeqNum);
+                            response = response with { LastComputeSeqNum = messaging.LastReceivedFrom(nodeId), LastAssignedSeqNum = lastAssigned };
                         }
 
                         activity?.SetTag("bacalhau.handshake.accepted", response.Accepted);

@@ -72,6 +72,32 @@ public sealed class MessageOutboxTests : IDisposable
     }
 
     [Fact]
+    public async Task The_last_assigned_number_counts_every_write_queued_before_the_read_and_no_failed_one()
+    {
+        await using var database = new OutboxDatabase(DatabasePath, Schema);
+        var writes = new[]
+        {
+            database.Writer.WriteAsync((connection, transaction) => database.Outbox.Insert(connection, transaction, Message("first"))),
+            database.Writer.WriteAsync((connection, transaction) =>
+            {
+                database.Outbox.Insert(connection, transaction, Message("lost"));
+                SqliteDatabase.Execute(connection, "INSERT INTO children(parent) VALUES (42)", transaction);
+            }),
+            database.Writer.WriteAsync((connection, transaction) => database.Outbox.Insert(connection, transaction, Message("third"))),
+        };
+        ulong lastAssigned = 0, unknownPeer = 1;
+        var read = database.Writer.WriteAsync((connection, transaction) =>
+        {
+            lastAssigned = MessageOutbox.LastAssigned(connection, transaction, "n-1");
+            unknownPeer = MessageOutbox.LastAssigned(connection, transaction, "n-2");
+        });
+
+        await Assert.ThrowsAsync<SqliteException>(() => writes[1].WaitAsync(Timeout));
+        await Task.WhenAll(writes[0], writes[2], read).WaitAsync(Timeout);
+        Assert.Equal((2UL, 0UL), (lastAssigned, unknownPeer));
+    }
+
+    [Fact]
     public async Task The_received_mark_does_not_jump_over_a_message_whose_change_was_not_written()
     {
         await using (var database = new OutboxDatabase(DatabasePath))

@@ -12,34 +12,35 @@ namespace Bacalhau.FaultTests.Infrastructure;
 internal static class ComputeRecords
 {
     /// <summary>Every execution the nodes completed, with when it finished there (Unix nanoseconds).</summary>
-    public static IReadOnlyList<Completion> Completions(IEnumerable<string> computeDataDirs)
-    {
-        var completed = new List<Completion>();
-        foreach (var dataDir in computeDataDirs)
-        {
-            var database = Path.Combine(dataDir, "compute", "state.db");
-            if (!File.Exists(database))
-            {
-                continue;
-            }
+    public static IReadOnlyList<Completion> Completions(IEnumerable<string> computeDataDirs) =>
+    [
+        .. computeDataDirs.SelectMany(Executions)
+            .Where(e => e.ComputeState.StateType == ExecutionStateType.Completed)
+            .Select(e => new Completion(e.ID, e.JobID, e.PartitionIndex, e.ModifyTime)),
+    ];
 
-            // Read-only beside the running node: SQLite's WAL lets a reader see the last commit without blocking it.
-            using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
-            connection.Open();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT body FROM executions";
-            using var reader = command.ExecuteReader();
-            while (reader.Read())
-            {
-                var execution = JsonSerializer.Deserialize(reader.GetString(0), BacalhauJsonContext.Default.Execution)!;
-                if (execution.ComputeState.StateType == ExecutionStateType.Completed)
-                {
-                    completed.Add(new Completion(execution.ID, execution.JobID, execution.PartitionIndex, execution.ModifyTime));
-                }
-            }
+    /// <summary>Every execution one node has recorded (bid on, ran, or declined), as it last recorded it.</summary>
+    public static IReadOnlyList<Execution> Executions(string computeDataDir)
+    {
+        var database = Path.Combine(computeDataDir, "compute", "state.db");
+        if (!File.Exists(database))
+        {
+            return [];
         }
 
-        return completed;
+        // Read-only beside the running node: SQLite's WAL lets a reader see the last commit without blocking it.
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = database, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT body FROM executions";
+        using var reader = command.ExecuteReader();
+        var executions = new List<Execution>();
+        while (reader.Read())
+        {
+            executions.Add(JsonSerializer.Deserialize(reader.GetString(0), BacalhauJsonContext.Default.Execution)!);
+        }
+
+        return executions;
     }
 }
 

@@ -134,6 +134,11 @@ internal sealed partial class FaultCluster : IAsyncDisposable
 
     public void ResumeNats() => Signal(Nats.Pid, SigCont);
 
+    /// <summary>SIGSTOP of compute node <paramref name="index"/>: its connections stay open, it reads and answers nothing.</summary>
+    public void PauseComputeNode(int index) => Signal(_computeNodes[index]!.Id, SigStop);
+
+    public void ResumeComputeNode(int index) => Signal(_computeNodes[index]!.Id, SigCont);
+
     /// <summary>A raw client holding the cluster token, as a hostile or broken client would have.</summary>
     public Task<NatsConnection> ConnectRawAsync() => Nats.ConnectAsync("fault-injector");
 
@@ -151,6 +156,8 @@ internal sealed partial class FaultCluster : IAsyncDisposable
     {
         foreach (var node in _computeNodes.OfType<ChildProcess>())
         {
+            // A node a failed case left paused would not stop on SIGTERM; one that has exited needs nothing.
+            _ = SendSignal(node.Id, SigCont);
             await node.DisposeAsync();
         }
 

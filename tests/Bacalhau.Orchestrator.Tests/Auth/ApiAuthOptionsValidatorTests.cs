@@ -29,6 +29,7 @@ public sealed class ApiAuthOptionsValidatorTests
             User(key: "0123456789abcdef0123", actions: []),
             User(username: "plain", password: Hash, actions: ["read:*"]));
         options.AnonymousActions = ["read:*", "everything"];
+        options.FailedAttemptsPerMinute = -1;
 
         var failures = new ApiAuthOptionsValidator().Validate(null, options).Failures!.ToList();
 
@@ -41,7 +42,8 @@ public sealed class ApiAuthOptionsValidatorTests
         Assert.Contains(failures, f => f.StartsWith("API.Auth.Users[5].Capabilities: at least one action", StringComparison.Ordinal));
         Assert.Contains("API.Auth.Users[6].Username: 'plain' is given twice", failures);
         Assert.Contains(failures, f => f.StartsWith("API.Auth.AnonymousActions[1]: unknown action 'everything'", StringComparison.Ordinal));
-        Assert.Equal(9, failures.Count);
+        Assert.Contains("API.Auth.FailedAttemptsPerMinute: must not be negative (0 turns the limit off)", failures);
+        Assert.Equal(10, failures.Count);
     }
 
     private static ApiAuthOptions Options(params ApiUserOptions[] users) => new() { Users = [.. users] };
