@@ -10,6 +10,7 @@ using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
 using Bacalhau.Core.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Identity;
 using Bacalhau.Core.Messaging;
@@ -30,7 +31,8 @@ public static class ComputeExtensions
     public static IHostApplicationBuilder AddCompute(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(ComputeOptions.SectionName);
-        builder.Services.Configure<ComputeOptions>(section);
+        builder.Services.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ComputeOptions>, ComputeOptionsValidation>();
         // "Compute.AllowListedLocalPaths=/data" arrives as a single value, a list as children: accept both.
         if (section["AllowListedLocalPaths"] is { Length: > 0 } allowed)
         {
@@ -85,16 +87,17 @@ public static class ComputeExtensions
             natsSettings.InboxPrefix = Subjects.Inbox(nodeId);
         }
 
-        builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComputeOptions>>()));
+        builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<IOptions<ComputeOptions>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
-        builder.Services.AddOptions<DockerOptions>().Bind(builder.Configuration.GetSection(DockerOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DockerOptions>, DockerOptionsValidation>();
-        builder.Services.Configure<JobAdmissionControlOptions>(builder.Configuration.GetSection(JobAdmissionControlOptions.SectionName));
+        builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DockerOptions>, DockerOptionsValidation>();
+        builder.Services.AddOptions<JobAdmissionControlOptions>().BindConfiguration(JobAdmissionControlOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IExecutor, DockerExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
-        builder.Services.Configure<LocalPublisherOptions>(builder.Configuration.GetSection(LocalPublisherOptions.SectionName));
+        builder.Services.AddOptions<LocalPublisherOptions>().BindConfiguration(LocalPublisherOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LocalPublisherOptions>, LocalPublisherOptionsValidation>();
         builder.Services.AddSingleton<LocalResultStore>();
         builder.Services.AddSingleton<LocalResultUrls>();
         builder.Services.AddSingleton<IPublisher, LocalPublisher>();

@@ -31,8 +31,7 @@ public static class OrchestratorExtensions
     public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(OrchestratorOptions.SectionName);
-        builder.Services.Configure<OrchestratorOptions>(section);
-        builder.Services.Configure<NodeManagerOptions>(section.GetSection("NodeManager"));
+        AddOptions(builder.Services);
 
         builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
 
@@ -53,10 +52,6 @@ public static class OrchestratorExtensions
         }
 
         builder.AddApiAuth();
-        builder.Services.AddOptions<SchedulerOptions>()
-            .Bind(section.GetSection("Scheduler"))
-            .Validate(scheduler => scheduler.MaxCount > 0, "Orchestrator:Scheduler:MaxCount must be at least 1")
-            .ValidateOnStart();
         AddApiLimits(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
@@ -103,14 +98,21 @@ public static class OrchestratorExtensions
         return app;
     }
 
+    /// <summary>The orchestrator's sections, bound and checked when the host starts: a bad value stops it naming the key.</summary>
+    private static void AddOptions(IServiceCollection services)
+    {
+        services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.SectionName).ValidateOnStart();
+        services.AddOptions<NodeManagerOptions>().BindConfiguration(NodeManagerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeManagerOptions>, NodeManagerOptionsValidation>();
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidation>();
+    }
+
     /// <summary>What one client may send: the body size (Kestrel's limit), submissions per second, and the checks before a job is queued.</summary>
     private static void AddApiLimits(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiLimitsOptions>()
-            .Bind(builder.Configuration.GetSection(ApiLimitsOptions.SectionName))
-            .Validate(api => api.MaxRequestBodySize > 0, "API:MaxRequestBodySize must be a positive number of bytes")
-            .Validate(api => api.RateLimit.SubmitsPerSecond >= 0, "API:RateLimit:SubmitsPerSecond must not be negative (0 turns the limit off)")
-            .ValidateOnStart();
+        builder.Services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiLimitsOptions>, ApiLimitsOptionsValidation>();
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ApiLimitsOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodySize);
         builder.Services.AddSubmissionRateLimit();
