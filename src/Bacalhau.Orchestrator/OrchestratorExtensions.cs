@@ -35,19 +35,19 @@ public static class OrchestratorExtensions
 
         builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
 
-        var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
-        var dataDir = Path.Combine(rootDir, "orchestrator");
-        DataDirectory.CreateOwnerOnly(dataDir);
-        var key = NodeKey.LoadOrCreate(rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
-        // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
-        builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
+        builder.Services.TryAddSingleton(services => new NodeIdentityResolver(key => services.GetRequiredService<IConfiguration>()[key]));
+        builder.Services.AddSingleton(services =>
+        {
+            var node = services.GetRequiredService<NodeIdentityResolver>().Resolve("orchestrator", claimReplicaSlot: false);
+            var labels = services.GetRequiredService<IConfiguration>().GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
+            return new OrchestratorIdentity(node.NodeId, node.DataDir, labels, node.Key);
+        });
         if (section["Auth:NatsAccountSeedFile"] is { Length: > 0 } accountSeedFile)
         {
             // Operator mode: this process connects as a user it signs, and issues compute nodes theirs.
             builder.Services.AddSingleton(_ => NatsAccountSigner.Load(accountSeedFile));
             builder.Services.TryAddSingleton<INatsCredentials, OrchestratorNatsCredentials>();
-            builder.Services.AddSingleton(_ => new NodeKeyBindings(Path.Combine(dataDir, "node-keys.db")));
+            builder.Services.AddSingleton(services => new NodeKeyBindings(Path.Combine(services.GetRequiredService<OrchestratorIdentity>().DataDir, "node-keys.db")));
             builder.Services.AddHostedService<NodeEnrollmentResponder>();
         }
 
@@ -58,12 +58,16 @@ public static class OrchestratorExtensions
         builder.Services.AddHostedService<NodeHealthMonitor>();
         builder.Services.AddHostedService<ControlPlaneResponder>();
 
-        builder.Services.AddSingleton(services => new JobStore(Path.Combine(dataDir, "state.db"), nodeId));
+        builder.Services.AddSingleton(services =>
+        {
+            var identity = services.GetRequiredService<OrchestratorIdentity>();
+            return new JobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
+        });
         builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             Subjects.DataIn,
             new AckRoute(Subjects.AcksFromCompute, Subjects.AllAcksFromCompute, Subjects.NodeIdOf),
-            nodeId,
+            services.GetRequiredService<OrchestratorIdentity>().NodeId,
             services.GetRequiredService<JobStore>().Writer,
             services.GetRequiredService<ILogger<OrderedSender>>()));
         builder.Services.AddSingleton<JobScheduler>();
