@@ -10,12 +10,12 @@ using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
 using Bacalhau.Core.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Core.Identity;
 using Bacalhau.Core.Messaging;
 using Bacalhau.Core.Protocol;
 using Bacalhau.Compute.Transport;
-using Bacalhau.Core.Models;
 using Bacalhau.Core.Nodes;
 using Bacalhau.ServiceDefaults.Nats;
 
@@ -30,7 +30,8 @@ public static class ComputeExtensions
     public static IHostApplicationBuilder AddCompute(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(ComputeOptions.SectionName);
-        builder.Services.Configure<ComputeOptions>(section);
+        builder.Services.AddOptions<ComputeOptions>().BindConfiguration(ComputeOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ComputeOptions>, ComputeOptionsValidation>();
         // "Compute.AllowListedLocalPaths=/data" arrives as a single value, a list as children: accept both.
         if (section["AllowListedLocalPaths"] is { Length: > 0 } allowed)
         {
@@ -52,27 +53,13 @@ public static class ComputeExtensions
             settings.CaFile = section["TLS:CACert"] ?? settings.CaFile;
         });
 
-        var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
-        var dataDir = Path.Combine(rootDir, "compute");
-        DataDirectory.CreateOwnerOnly(dataDir);
-        ReplicaSlot? slot = null;
-        if (options.ClaimReplicaSlot)
+        builder.Services.TryAddSingleton(services => new NodeIdentityResolver(key => services.GetRequiredService<IConfiguration>()[key]));
+        builder.Services.AddSingleton(services =>
         {
-            slot = ReplicaSlot.Claim(dataDir);
-            dataDir = slot.Directory;
-        }
-
-        // Replicas sharing a data dir each have their own key in their slot; other nodes keep theirs in the data dir.
-        var key = NodeKey.LoadOrCreate(slot?.Directory ?? rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
-        // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
-        if (NodeIds.Validate(nodeId) is { } invalid)
-        {
-            throw new InvalidOperationException($"the node ID in '{Path.Combine(dataDir, SystemMetadata.FileName)}' is invalid: {invalid}");
-        }
-
-        var labels = builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
-        builder.Services.AddSingleton(new ComputeIdentity(nodeId, dataDir, labels, slot, key));
+            var node = services.GetRequiredService<NodeIdentityResolver>().Resolve("compute", services.GetRequiredService<IOptions<ComputeOptions>>().Value.ClaimReplicaSlot);
+            var labels = services.GetRequiredService<IConfiguration>().GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
+            return new ComputeIdentity(node.NodeId, node.DataDir, labels, node.Slot, node.Key);
+        });
         // Beside an orchestrator the connection is shared and the orchestrator's credentials, registered first, serve both.
         if (options.Auth.Enroll && !builder.Services.Any(d => d.ServiceType == typeof(INatsCredentials)))
         {
@@ -82,19 +69,19 @@ public static class ComputeExtensions
                 token,
                 natsSettings.TlsOpts(),
                 services.GetRequiredService<ILogger<NodeEnrollment>>()));
-            natsSettings.InboxPrefix = Subjects.Inbox(nodeId);
         }
 
-        builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<Microsoft.Extensions.Options.IOptions<ComputeOptions>>()));
+        builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<IOptions<ComputeOptions>>()));
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeInfoProvider>();
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
-        builder.Services.AddOptions<DockerOptions>().Bind(builder.Configuration.GetSection(DockerOptions.SectionName)).ValidateOnStart();
-        builder.Services.AddSingleton<Microsoft.Extensions.Options.IValidateOptions<DockerOptions>, DockerOptionsValidation>();
-        builder.Services.Configure<JobAdmissionControlOptions>(builder.Configuration.GetSection(JobAdmissionControlOptions.SectionName));
+        builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<DockerOptions>, DockerOptionsValidation>();
+        builder.Services.AddOptions<JobAdmissionControlOptions>().BindConfiguration(JobAdmissionControlOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IExecutor, DockerExecutor>();
         builder.Services.AddSingleton<IPublisher, NoopPublisher>();
-        builder.Services.Configure<LocalPublisherOptions>(builder.Configuration.GetSection(LocalPublisherOptions.SectionName));
+        builder.Services.AddOptions<LocalPublisherOptions>().BindConfiguration(LocalPublisherOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<LocalPublisherOptions>, LocalPublisherOptionsValidation>();
         builder.Services.AddSingleton<LocalResultStore>();
         builder.Services.AddSingleton<LocalResultUrls>();
         builder.Services.AddSingleton<IPublisher, LocalPublisher>();
@@ -112,14 +99,12 @@ public static class ComputeExtensions
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
         builder.Services.AddSingleton<EngineCatalog>();
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());
-        builder.Services.AddSingleton(services => new ExecutionStore(Path.Combine(dataDir, "state.db"), nodeId));
-        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
-            services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
-            _ => Subjects.DataOut(nodeId),
-            new AckRoute((_, instance) => Subjects.AcksToCompute(nodeId, instance), instance => Subjects.AcksToCompute(nodeId, instance), _ => ExecutionManager.OrchestratorPeer),
-            nodeId,
-            services.GetRequiredService<ExecutionStore>().Writer,
-            services.GetRequiredService<ILogger<OrderedSender>>()));
+        builder.Services.AddSingleton(services =>
+        {
+            var identity = services.GetRequiredService<ComputeIdentity>();
+            return new ExecutionStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
+        });
+        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => OutboundSender(services, services.GetRequiredService<ComputeIdentity>().NodeId));
         builder.Services.AddSingleton<StaleWorkGuard>();
         builder.Services.AddSingleton<ExecutionManager>();
         builder.Services.AddSingleton<OrchestratorMessaging>();
@@ -129,6 +114,15 @@ public static class ComputeExtensions
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
     }
+
+    /// <summary>This node's ordered sender to the orchestrator, its outbox in the node's own database.</summary>
+    private static OrderedSender OutboundSender(IServiceProvider services, string nodeId) => new(
+        services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
+        _ => Subjects.DataOut(nodeId),
+        new AckRoute((_, instance) => Subjects.AcksToCompute(nodeId, instance), instance => Subjects.AcksToCompute(nodeId, instance), _ => ExecutionManager.OrchestratorPeer),
+        nodeId,
+        services.GetRequiredService<ExecutionStore>().Writer,
+        services.GetRequiredService<ILogger<OrderedSender>>());
 
     private static (IReadOnlyList<string> NatsAddresses, IReadOnlyList<Multiaddr> Peers) ParseOrchestrators(IEnumerable<string> configured)
     {

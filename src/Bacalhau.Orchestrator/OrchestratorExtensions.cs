@@ -31,44 +31,43 @@ public static class OrchestratorExtensions
     public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(OrchestratorOptions.SectionName);
-        builder.Services.Configure<OrchestratorOptions>(section);
-        builder.Services.Configure<NodeManagerOptions>(section.GetSection("NodeManager"));
+        AddOptions(builder.Services);
 
         builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
 
-        var rootDir = DataDirectory.Resolve(builder.Configuration["DataDir"]);
-        var dataDir = Path.Combine(rootDir, "orchestrator");
-        DataDirectory.CreateOwnerOnly(dataDir);
-        var key = NodeKey.LoadOrCreate(rootDir, NodeKey.PortOf(builder.Configuration[NodeKey.PortConfigurationKey]));
-        // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => builder.Configuration["NameProvider"] ?? key.PeerId.Text);
-        builder.Services.AddSingleton(new OrchestratorIdentity(nodeId, dataDir, builder.Configuration.GetSection("Labels").Get<Dictionary<string, string>>() ?? [], key));
+        builder.Services.TryAddSingleton(services => new NodeIdentityResolver(key => services.GetRequiredService<IConfiguration>()[key]));
+        builder.Services.AddSingleton(services =>
+        {
+            var node = services.GetRequiredService<NodeIdentityResolver>().Resolve("orchestrator", claimReplicaSlot: false);
+            var labels = services.GetRequiredService<IConfiguration>().GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
+            return new OrchestratorIdentity(node.NodeId, node.DataDir, labels, node.Key);
+        });
         if (section["Auth:NatsAccountSeedFile"] is { Length: > 0 } accountSeedFile)
         {
             // Operator mode: this process connects as a user it signs, and issues compute nodes theirs.
             builder.Services.AddSingleton(_ => NatsAccountSigner.Load(accountSeedFile));
             builder.Services.TryAddSingleton<INatsCredentials, OrchestratorNatsCredentials>();
-            builder.Services.AddSingleton(_ => new NodeKeyBindings(Path.Combine(dataDir, "node-keys.db")));
+            builder.Services.AddSingleton(services => new NodeKeyBindings(Path.Combine(services.GetRequiredService<OrchestratorIdentity>().DataDir, "node-keys.db")));
             builder.Services.AddHostedService<NodeEnrollmentResponder>();
         }
 
         builder.AddApiAuth();
-        builder.Services.AddOptions<SchedulerOptions>()
-            .Bind(section.GetSection("Scheduler"))
-            .Validate(scheduler => scheduler.MaxCount > 0, "Orchestrator:Scheduler:MaxCount must be at least 1")
-            .ValidateOnStart();
         AddApiLimits(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
         builder.Services.AddHostedService<NodeHealthMonitor>();
         builder.Services.AddHostedService<ControlPlaneResponder>();
 
-        builder.Services.AddSingleton(services => new JobStore(Path.Combine(dataDir, "state.db"), nodeId));
+        builder.Services.AddSingleton(services =>
+        {
+            var identity = services.GetRequiredService<OrchestratorIdentity>();
+            return new JobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
+        });
         builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
             services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
             Subjects.DataIn,
             new AckRoute(Subjects.AcksFromCompute, Subjects.AllAcksFromCompute, Subjects.NodeIdOf),
-            nodeId,
+            services.GetRequiredService<OrchestratorIdentity>().NodeId,
             services.GetRequiredService<JobStore>().Writer,
             services.GetRequiredService<ILogger<OrderedSender>>()));
         builder.Services.AddSingleton<JobScheduler>();
@@ -103,14 +102,21 @@ public static class OrchestratorExtensions
         return app;
     }
 
+    /// <summary>The orchestrator's sections, bound and checked when the host starts: a bad value stops it naming the key.</summary>
+    private static void AddOptions(IServiceCollection services)
+    {
+        services.AddOptions<OrchestratorOptions>().BindConfiguration(OrchestratorOptions.SectionName).ValidateOnStart();
+        services.AddOptions<NodeManagerOptions>().BindConfiguration(NodeManagerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<NodeManagerOptions>, NodeManagerOptionsValidation>();
+        services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidation>();
+    }
+
     /// <summary>What one client may send: the body size (Kestrel's limit), submissions per second, and the checks before a job is queued.</summary>
     private static void AddApiLimits(IHostApplicationBuilder builder)
     {
-        builder.Services.AddOptions<ApiLimitsOptions>()
-            .Bind(builder.Configuration.GetSection(ApiLimitsOptions.SectionName))
-            .Validate(api => api.MaxRequestBodySize > 0, "API:MaxRequestBodySize must be a positive number of bytes")
-            .Validate(api => api.RateLimit.SubmitsPerSecond >= 0, "API:RateLimit:SubmitsPerSecond must not be negative (0 turns the limit off)")
-            .ValidateOnStart();
+        builder.Services.AddOptions<ApiLimitsOptions>().BindConfiguration(ApiLimitsOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<ApiLimitsOptions>, ApiLimitsOptionsValidation>();
         builder.Services.AddOptions<KestrelServerOptions>()
             .Configure<IOptions<ApiLimitsOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodySize);
         builder.Services.AddSubmissionRateLimit();

@@ -22,8 +22,11 @@ public sealed class OrchestratorOptions
     }
 }
 
+/// <summary>The <c>Orchestrator:NodeManager</c> section.</summary>
 public sealed class NodeManagerOptions
 {
+    public const string SectionName = "Orchestrator:NodeManager";
+
     /// <summary>A node with no heartbeat for this long is marked DISCONNECTED (Bacalhau: 1 minute).</summary>
     public TimeSpan DisconnectTimeout { get; set; } = TimeSpan.FromMinutes(1);
 

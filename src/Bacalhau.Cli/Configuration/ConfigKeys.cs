@@ -30,14 +30,25 @@ internal static class ConfigKeys
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
     public static readonly ConfigKey MaxCount = new("Orchestrator.Scheduler.MaxCount", ConfigValueType.Count, "the most executions one job may ask for (its Count)", "1000");
+    public static readonly ConfigKey MaxRetries = new("Orchestrator.Scheduler.MaxRetries", ConfigValueType.Count, "failed attempts tolerated per partition of a batch or service job before the job fails", "3");
+    public static readonly ConfigKey QueueTimeout = new("Orchestrator.Scheduler.QueueTimeout", ConfigValueType.Duration, "how long a job waits for a node that can take it, unless it sets Timeouts.QueueTimeout", "5m");
     public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
     public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port, token@host:port, or multiaddrs (/ip4/<ip>/tcp/<port>[/p2p/<peer ID>]) whose orchestrator must prove its peer ID", "nats://127.0.0.1:4222");
     public static readonly ConfigKey ComputeOrchestratorApiPort = new("Compute.OrchestratorAPIPort", ConfigValueType.Port, "REST API port a compute node asks for the peer ID of an orchestrator given as a multiaddr without /p2p/", "1234");
     public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)") { Secret = true };
+    public static readonly ConfigKey ComputeAuthEnroll = new("Compute.Auth.Enroll", ConfigValueType.Bool, "enroll with the token for NATS credentials of this node's own; false presents the token itself (a server in token mode)", "true");
     public static readonly ConfigKey ComputeTlsCaCert = new("Compute.TLS.CACert", ConfigValueType.String, "PEM file of the cluster CA: this compute node connects to NATS over TLS only, to a server with a certificate of that CA");
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
     public static readonly ConfigKey AllowListedLocalPaths = new("Compute.AllowListedLocalPaths", ConfigValueType.List, "host directories `local` input sources may mount, read-only");
+    public static readonly ConfigKey ClaimReplicaSlot = new("Compute.ClaimReplicaSlot", ConfigValueType.Bool, "compute nodes sharing one data dir each claim a numbered slot in it, with a node ID of its own", "false");
+    public static readonly ConfigKey DockerHost = new("Compute.Docker.Host", ConfigValueType.String, "Docker daemon of the docker engine (DOCKER_HOST, else unix:///var/run/docker.sock)");
+    public static readonly ConfigKey DockerDefaultMemory = new("Compute.Docker.DefaultMemory", ConfigValueType.String, "memory limit of a container whose job asks for none", "1Gb");
+    public static readonly ConfigKey DockerDefaultCpu = new("Compute.Docker.DefaultCPU", ConfigValueType.String, "CPU limit of a container whose job asks for none, in cores", "500m");
+    public static readonly ConfigKey DockerPidsLimit = new("Compute.Docker.PidsLimit", ConfigValueType.Count, "most processes one container may have", "1024");
+    public static readonly ConfigKey DockerMaxOutputBytes = new("Compute.Docker.MaxOutputBytes", ConfigValueType.Count, "bytes of stdout, and as many of stderr, kept of one execution", "1048576");
+    public static readonly ConfigKey LocalPublisherAddress = new("Compute.Publishers.Local.Address", ConfigValueType.String, "host or IP clients download `local` results from", "127.0.0.1");
+    public static readonly ConfigKey LocalPublisherPort = new("Compute.Publishers.Local.Port", ConfigValueType.Port, "port clients download `local` results from (the node's own HTTP port when unset)");
     public static readonly ConfigKey AcceptNetworkedJobs = new("JobAdmissionControl.AcceptNetworkedJobs", ConfigValueType.Bool, "this compute node runs jobs that ask for a network (Host, Full: the host's network)", "false");
     public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload) may take to fetch", "5m");
 
@@ -46,8 +57,11 @@ internal static class ConfigKeys
         ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthFailedAttemptsPerMinute, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
         ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, ApiMaxRequestBodySize, ApiSubmitsPerSecond, ApiRateLimitExemptLoopback,
         NameProvider, DataDir, Labels,
-        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled, DisconnectTimeout, ManualApproval, MaxCount,
-        ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeTlsCaCert, HeartbeatInterval, InfoUpdateInterval, AllowListedLocalPaths,
+        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled, DisconnectTimeout, ManualApproval,
+        MaxCount, MaxRetries, QueueTimeout,
+        ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, HeartbeatInterval, InfoUpdateInterval,
+        AllowListedLocalPaths, ClaimReplicaSlot, DockerHost, DockerDefaultMemory, DockerDefaultCpu, DockerPidsLimit, DockerMaxOutputBytes,
+        LocalPublisherAddress, LocalPublisherPort,
         AcceptNetworkedJobs, InputReadTimeout,
     ];
 

@@ -103,8 +103,11 @@ internal static class ServeHost
         }
 
         await using var app = builder.Build();
-        // Bad settings (API.Auth.Users, ...) are one line from the CLI, before the host would log them with a stack trace.
+        // Bad settings (API.Auth.Users, ...) and a node identity that cannot be read (its key file, metadata) are one
+        // line from the CLI, before the host would log them with a stack trace.
         app.Services.GetService<IStartupValidator>()?.Validate();
+        var orchestratorIdentity = app.Services.GetService<OrchestratorIdentity>();
+        var computeIdentity = app.Services.GetService<ComputeIdentity>();
         app.MapDefaultEndpoints();
         if (roles.Orchestrator)
         {
@@ -118,8 +121,7 @@ internal static class ServeHost
         }
 
         await app.StartAsync(cancellationToken);
-        var key = app.Services.GetService<OrchestratorIdentity>()?.Key ?? app.Services.GetRequiredService<ComputeIdentity>().Key;
-        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), key.PeerId, nats));
+        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), (orchestratorIdentity?.Key ?? computeIdentity!.Key).PeerId, nats));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }

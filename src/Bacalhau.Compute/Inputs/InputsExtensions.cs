@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Options;
+
 namespace Bacalhau.Compute.Inputs;
 
 public static class InputsExtensions
@@ -5,7 +7,8 @@ public static class InputsExtensions
     /// <summary>Registers the input sources a compute node can stage and the stager that dispatches to them.</summary>
     public static IHostApplicationBuilder AddInputSources(this IHostApplicationBuilder builder)
     {
-        builder.Services.Configure<InputSourcesOptions>(builder.Configuration.GetSection(InputSourcesOptions.SectionName));
+        builder.Services.AddOptions<InputSourcesOptions>().BindConfiguration(InputSourcesOptions.SectionName).ValidateOnStart();
+        builder.Services.AddSingleton<IValidateOptions<InputSourcesOptions>, InputSourcesOptionsValidation>();
         builder.Services.AddSingleton<IInputSource, InlineSource>();
         builder.Services.AddSingleton<IInputSource, UrlDownloadSource>();
         builder.Services.AddSingleton<IInputSource, LocalSource>();

@@ -23,6 +23,9 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
     private readonly KeyPair _user = NKeySeeds.LoadOrCreate(Path.Combine(identity.DataDir, UserSeedFileName), PrefixByte.User);
     private string? _jwt;
 
+    /// <summary>The enrolled user may subscribe only under its own node's inbox.</summary>
+    public string InboxPrefix => Subjects.Inbox(identity.NodeId);
+
     public async ValueTask<NatsAuthCred> GetAsync(Uri server, CancellationToken cancellationToken)
     {
         try

@@ -3,6 +3,8 @@ namespace Bacalhau.Orchestrator.Scheduling;
 /// <summary>The <c>Orchestrator:Scheduler</c> section.</summary>
 public sealed class SchedulerOptions
 {
+    public const string SectionName = "Orchestrator:Scheduler";
+
     /// <summary>Failed attempts tolerated per partition of a batch or service job before the job fails.</summary>
     public int MaxRetries { get; set; } = 3;
 

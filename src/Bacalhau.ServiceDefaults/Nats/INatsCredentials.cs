@@ -9,4 +9,7 @@ namespace Bacalhau.ServiceDefaults.Nats;
 public interface INatsCredentials
 {
     ValueTask<NatsAuthCred> GetAsync(Uri server, CancellationToken cancellationToken);
+
+    /// <summary>The inbox prefix these credentials may subscribe under, when they are not allowed the default one.</summary>
+    string? InboxPrefix => null;
 }

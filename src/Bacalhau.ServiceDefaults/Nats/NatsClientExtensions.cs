@@ -49,7 +49,7 @@ public static class NatsClientExtensions
                 ? NatsAuthOpts.Default with { AuthCredCallback = credentials.GetAsync }
                 : string.IsNullOrEmpty(token) ? NatsAuthOpts.Default : NatsAuthOpts.Default with { Token = token },
             TlsOpts = settings.TlsOpts(),
-            InboxPrefix = settings.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
+            InboxPrefix = services.GetService<INatsCredentials>()?.InboxPrefix ?? settings.InboxPrefix ?? NatsOpts.Default.InboxPrefix,
             ConnectTimeout = settings.ConnectTimeout,
             LoggerFactory = services.GetRequiredService<ILoggerFactory>(),
             // Bacalhau nodes reconnect forever: an orchestrator restart must not strand its compute nodes.

@@ -1,15 +1,19 @@
+using Bacalhau.ServiceDefaults.Options;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Executors.Docker;
 
-/// <summary>Refuses to start a node whose container limits would not parse, naming the key.</summary>
+/// <summary>Refuses to start a node whose container limits would not parse or would not hold, naming the key.</summary>
 internal sealed class DockerOptionsValidation : IValidateOptions<DockerOptions>
 {
-    public ValidateOptionsResult Validate(string? name, DockerOptions options) =>
-        options.DefaultMemoryBytes <= 0 ? Fail("DefaultMemory", $"'{options.DefaultMemory}' is not a positive size such as 512Mi or 1Gb")
-        : options.DefaultCpuCores <= 0 ? Fail("DefaultCPU", $"'{options.DefaultCPU}' is not a positive number of cores such as 1 or 500m")
-        : options.PidsLimit <= 0 ? Fail("PidsLimit", $"must be positive, got {options.PidsLimit}")
-        : ValidateOptionsResult.Success;
+    /// <summary>Linux's highest pid_max: a larger limit is no limit.</summary>
+    public const long MaxPidsLimit = 4_194_304;
 
-    private static ValidateOptionsResult Fail(string key, string problem) => ValidateOptionsResult.Fail($"{DockerOptions.SectionName}:{key}: {problem}");
+    public ValidateOptionsResult Validate(string? name, DockerOptions options) => new OptionsProblems(DockerOptions.SectionName)
+        .Check(options.Host is null || Uri.TryCreate(options.Host, UriKind.Absolute, out _), "Host", $"'{options.Host}' is not an address such as unix:///var/run/docker.sock or tcp://host:2375")
+        .Check(options.DefaultMemoryBytes > 0, "DefaultMemory", $"'{options.DefaultMemory}' is not a positive size such as 512Mi or 1Gb")
+        .Check(options.DefaultCpuCores > 0, "DefaultCPU", $"'{options.DefaultCPU}' is not a positive number of cores such as 1 or 500m")
+        .Between("PidsLimit", options.PidsLimit, 1, MaxPidsLimit)
+        .Between("MaxOutputBytes", options.MaxOutputBytes, 1, int.MaxValue)
+        .Result;
 }

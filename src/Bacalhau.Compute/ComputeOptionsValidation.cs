@@ -1,0 +1,14 @@
+using Bacalhau.ServiceDefaults.Options;
+using Microsoft.Extensions.Options;
+
+namespace Bacalhau.Compute;
+
+/// <summary>Refuses to start a compute node whose <c>Compute</c> settings cannot work, naming the key.</summary>
+internal sealed class ComputeOptionsValidation : IValidateOptions<ComputeOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ComputeOptions options) => new OptionsProblems(ComputeOptions.SectionName)
+        .Between("OrchestratorAPIPort", options.OrchestratorApiPort, 1, 65535)
+        .Duration("Heartbeat:Interval", options.Heartbeat.Interval, TimeSpan.FromHours(1))
+        .Duration("Heartbeat:InfoUpdateInterval", options.Heartbeat.InfoUpdateInterval, TimeSpan.FromDays(1))
+        .Result;
+}

@@ -1,0 +1,11 @@
+using Bacalhau.ServiceDefaults.Options;
+using Microsoft.Extensions.Options;
+
+namespace Bacalhau.Compute.Inputs;
+
+internal sealed class InputSourcesOptionsValidation : IValidateOptions<InputSourcesOptions>
+{
+    public ValidateOptionsResult Validate(string? name, InputSourcesOptions options) => new OptionsProblems(InputSourcesOptions.SectionName)
+        .Duration("ReadTimeout", options.ReadTimeout, TimeSpan.FromDays(1))
+        .Result;
+}
