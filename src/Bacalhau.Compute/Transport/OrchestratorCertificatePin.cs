@@ -8,9 +8,9 @@ namespace Bacalhau.Compute.Transport;
 
 /// <summary>
 /// TLS to NATS pinned to the peer IDs this node was given (<c>--peer .../p2p/&lt;id&gt;</c>): the server's certificate
-/// must be bound to one of them and chain to the CA that peer signed (<see cref="PeerCertificateBinding"/>), so no CA
-/// file is needed and no other server passes. With <c>Compute.TLS.CACert</c> as well, NATS.Net's check against that
-/// file must pass too.
+/// must be bound to one of them (<see cref="PeerCertificateBinding"/>) and the handshake proves the server holds that
+/// certificate's key, so no CA file is needed and no other server passes. With <c>Compute.TLS.CACert</c> as well,
+/// NATS.Net's check against that file must pass too.
 /// </summary>
 internal sealed class OrchestratorCertificatePin(IReadOnlyCollection<PeerId> expected)
 {
@@ -20,15 +20,8 @@ internal sealed class OrchestratorCertificatePin(IReadOnlyCollection<PeerId> exp
         var host = options.TargetHost;
         options.RemoteCertificateValidationCallback = (sender, certificate, chain, errors) =>
         {
-            // The certificates the server sent are in the chain's extra store; without them nothing can be bound.
-            var presented = new X509Certificate2Collection();
-            if (chain is not null)
-            {
-                presented.AddRange(chain.ChainPolicy.ExtraStore);
-            }
-
             var refusal = certificate is X509Certificate2 server
-                ? PeerCertificateBinding.Verify(server, presented, expected)
+                ? PeerCertificateBinding.Verify(server, expected, DateTimeOffset.UtcNow)
                 : "it presented no certificate";
             if (refusal is not null)
             {

@@ -12,8 +12,8 @@ public sealed record NatsServerTls(string CaFile, string CertFile, string KeyFil
 /// <summary>
 /// The cluster's own CA (ECDSA P-256), created once in the keys directory, and the NATS server's certificate it
 /// signs. The server certificate is issued again at every start, so its names follow the listen address and the
-/// machine's addresses, and it carries the orchestrator's binding of the CA to its peer ID
-/// (<see cref="PeerCertificateBinding"/>); the CA stays, so nodes keep trusting it.
+/// machine's addresses, and it is bound to the orchestrator's peer ID (<see cref="PeerCertificateBinding"/>); the CA
+/// stays, so nodes keep trusting it.
 /// </summary>
 public static class NatsClusterCertificates
 {
@@ -27,8 +27,7 @@ public static class NatsClusterCertificates
 
     /// <summary>
     /// Creates the CA in <paramref name="directory"/> when missing and issues the server's certificate for
-    /// <paramref name="host"/>, bound to <paramref name="nodeKey"/>'s peer ID; the certificate file holds the CA after it,
-    /// so that the server presents the CA a pinning node checks the binding against.
+    /// <paramref name="host"/>, bound to <paramref name="nodeKey"/>'s peer ID.
     /// </summary>
     public static NatsServerTls Issue(string directory, string host, NodeKey nodeKey)
     {
@@ -40,13 +39,13 @@ public static class NatsClusterCertificates
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(SubjectAlternativeNames(host));
-        request.CertificateExtensions.Add(PeerCertificateBinding.Create(nodeKey, ca));
+        request.CertificateExtensions.Add(PeerCertificateBinding.Create(nodeKey, request.PublicKey));
 
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.Create(ca, now.AddMinutes(-5), now + ServerLifetime, RandomNumberGenerator.GetBytes(16));
         var tls = new NatsServerTls(Path.Combine(directory, CaFileName), Path.Combine(directory, CertFileName), Path.Combine(directory, KeyFileName));
         SecretFile.Write(tls.KeyFile, key.ExportPkcs8PrivateKeyPem());
-        SecretFile.Write(tls.CertFile, certificate.ExportCertificatePem() + "\n" + ca.ExportCertificatePem());
+        SecretFile.Write(tls.CertFile, certificate.ExportCertificatePem());
         return tls;
     }
 

@@ -7,94 +7,76 @@ using Bacalhau.Core.Identity;
 namespace Bacalhau.Core.NatsAuth;
 
 /// <summary>
-/// Binds the cluster CA to the orchestrator's peer ID, so that a node given <c>/p2p/&lt;id&gt;</c> can trust the NATS
-/// server's TLS without a CA file. The server certificate carries an extension holding the orchestrator's libp2p
-/// public key and its signature (PKCS#1 v1.5, SHA-256, behind a context string) of the CA's SubjectPublicKeyInfo.
-/// It rides on the server certificate, issued at every start, rather than on the CA, so an existing CA and the
-/// copies of it that nodes hold stay as they are. A node accepts the server when that key is one of the expected
-/// peers, the signature verifies over a CA the server presented, and the server certificate chains to that CA.
+/// Binds the NATS server's TLS certificate to the orchestrator's peer ID as libp2p's TLS handshake does: the
+/// certificate carries libp2p's public key extension (<c>SignedKey { publicKey, signature }</c>), the node's marshalled
+/// public key and its signature of <c>"libp2p-tls-handshake:"</c> and the certificate's SubjectPublicKeyInfo. A node
+/// given <c>/p2p/&lt;id&gt;</c> accepts the server when that key is one of the expected peers and the signature
+/// verifies over the key the server proved it holds in the handshake; it needs no CA file. The certificate is issued
+/// at every start, so an existing cluster CA, and the copies of it that nodes hold, stay as they are.
 /// </summary>
 public static class PeerCertificateBinding
 {
-    /// <summary>A UUID-based OID (ITU-T X.667, arc 2.25): ours without registration.</summary>
-    public const string Oid = "2.25.195119699357596543785387107660231218790";
+    /// <summary>libp2p's public key extension (Protocol Labs' enterprise arc), as the libp2p TLS specification defines it.</summary>
+    public const string Oid = "1.3.6.1.4.1.53594.1.1";
 
-    private static readonly Oid ServerAuth = new("1.3.6.1.5.5.7.3.1");
+    private static readonly byte[] Context = Encoding.ASCII.GetBytes("libp2p-tls-handshake:");
 
-    // Distinct from every other context the node key signs behind, so a signature here means nothing elsewhere.
-    private static readonly byte[] Context = Encoding.ASCII.GetBytes("bacalhau-nats-cluster-ca:");
-
-    /// <summary>The extension of a server certificate of <paramref name="ca"/> that proves <paramref name="key"/>'s peer vouches for that CA.</summary>
-    public static X509Extension Create(NodeKey key, X509Certificate2 ca)
+    /// <summary>The extension of a certificate for <paramref name="certificateKey"/> that proves <paramref name="nodeKey"/>'s peer vouches for it.</summary>
+    public static X509Extension Create(NodeKey nodeKey, PublicKey certificateKey)
     {
         var writer = new AsnWriter(AsnEncodingRules.DER);
         using (writer.PushSequence())
         {
-            writer.WriteOctetString(key.PublicKey);
-            writer.WriteOctetString(key.Sign(SignedBytes(ca)));
+            writer.WriteOctetString(nodeKey.PublicKey);
+            writer.WriteOctetString(nodeKey.Sign(SignedBytes(certificateKey)));
         }
 
         return new X509Extension(Oid, writer.Encode(), critical: false);
     }
 
-    /// <summary>
-    /// Null when <paramref name="server"/> is bound to one of <paramref name="expected"/> and chains to the CA it is bound
-    /// to, found among <paramref name="presented"/> (the certificates the server sent); else why not.
-    /// </summary>
-    public static string? Verify(X509Certificate2 server, X509Certificate2Collection presented, IReadOnlyCollection<PeerId> expected)
+    /// <summary>Null when <paramref name="server"/> is within its validity and bound to one of <paramref name="expected"/>; else why not.</summary>
+    public static string? Verify(X509Certificate2 server, IReadOnlyCollection<PeerId> expected, DateTimeOffset now)
     {
         if (server.Extensions[Oid] is not { } extension)
         {
-            return "its certificate is not bound to any peer ID (not a NATS server of a Bacalhau.NET orchestrator that pins its CA)";
+            return "its certificate is not bound to any peer ID (not the NATS server of an orchestrator that binds its certificate to its peer ID)";
         }
 
         byte[] publicKey;
         byte[] signature;
-        PeerId peer;
         try
         {
             var sequence = new AsnReader(extension.RawData, AsnEncodingRules.DER).ReadSequence();
             publicKey = sequence.ReadOctetString();
             signature = sequence.ReadOctetString();
             sequence.ThrowIfNotEmpty();
-            peer = PeerId.FromPublicKey(publicKey);
         }
         catch (AsnContentException ex)
         {
             return $"its certificate's peer binding cannot be read ({ex.Message})";
         }
 
+        var peer = PeerId.FromPublicKey(publicKey);
         if (!expected.Contains(peer))
         {
             return $"its certificate belongs to peer {peer}, not {string.Join(" or ", expected)}";
         }
 
-        var ca = presented.FirstOrDefault(c => IsSignedBy(c, publicKey, signature));
-        if (ca is null)
+        if (!IsSignedBy(server.PublicKey, publicKey, signature))
         {
-            return $"it did not present a CA certificate that peer {peer} signed";
+            return $"its certificate's key is not signed by peer {peer}";
         }
 
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.ExtraStore.AddRange(presented);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        chain.ChainPolicy.ApplicationPolicy.Add(ServerAuth);
-        if (!chain.Build(server) || !chain.ChainElements[^1].Certificate.RawData.AsSpan().SequenceEqual(ca.RawData))
-        {
-            var status = string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation.Trim()).Where(s => s.Length > 0));
-            return $"its certificate does not chain to the CA of peer {peer}{(status.Length > 0 ? $" ({status})" : "")}";
-        }
-
-        return null;
+        return now < server.NotBefore || now > server.NotAfter
+            ? $"its certificate is valid from {server.NotBefore:u} to {server.NotAfter:u} only"
+            : null;
     }
 
-    private static bool IsSignedBy(X509Certificate2 ca, byte[] publicKey, byte[] signature)
+    private static bool IsSignedBy(PublicKey certificateKey, byte[] publicKey, byte[] signature)
     {
         try
         {
-            return NodeKey.Verify(publicKey, SignedBytes(ca), signature);
+            return NodeKey.Verify(publicKey, SignedBytes(certificateKey), signature);
         }
         catch (Exception ex) when (ex is FormatException or CryptographicException)
         {
@@ -102,5 +84,5 @@ public static class PeerCertificateBinding
         }
     }
 
-    private static byte[] SignedBytes(X509Certificate2 ca) => [.. Context, .. ca.PublicKey.ExportSubjectPublicKeyInfo()];
+    private static byte[] SignedBytes(PublicKey certificateKey) => [.. Context, .. certificateKey.ExportSubjectPublicKeyInfo()];
 }
