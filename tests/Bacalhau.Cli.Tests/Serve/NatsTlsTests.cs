@@ -1,5 +1,7 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using Bacalhau.Cli.Tests.Infrastructure;
@@ -59,7 +61,7 @@ public sealed class NatsTlsTests
     }
 
     [Fact]
-    public async Task A_compute_node_given_another_peer_id_is_refused_at_the_TLS_handshake_naming_both_peers()
+    public async Task A_compute_node_given_another_peer_id_or_another_CA_is_refused_at_the_TLS_handshake_naming_the_mismatch()
     {
         await using var cluster = new LocalCluster();
         var (orchestratorDir, apiPort, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.TLS.Enabled=true", "--Orchestrator.Auth.Token=tls-test-token");
@@ -79,6 +81,21 @@ public sealed class NatsTlsTests
         Assert.DoesNotContain("proved to be peer", compute.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("refusing the orchestrator", compute.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("enrolled", compute.Stdout, StringComparison.Ordinal);
+
+        // With a CA file as well, both must hold: the right peer with the CA of another cluster is refused too.
+        var otherCa = Path.Combine(otherDir, "other-ca.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        using (var ca = new CertificateRequest("CN=bacalhau cluster CA", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)))
+        {
+            await File.WriteAllTextAsync(otherCa, ca.ExportCertificatePem());
+        }
+
+        var wrongCa = cluster.Serve(cluster.NewDataDir(), "--compute", "--peer", $"/ip4/127.0.0.1/tcp/{natsPort}/p2p/{orchestratorPeer}",
+            "--Compute.Auth.Token=tls-test-token", $"--Compute.TLS.CACert={otherCa}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        await LocalCluster.WaitUntilAsync(
+            () => Task.FromResult(wrongCa.Stdout.Contains("The remote certificate was rejected", StringComparison.Ordinal)), wrongCa, "the CA file's refusal");
+        Assert.DoesNotContain("proved to be peer", wrongCa.Stdout, StringComparison.Ordinal);
+
         var nodes = await CliProcess.RunAsync(orchestratorDir, "node", "list", "--output", "json", "--api-port", $"{apiPort}");
         Assert.Equal(0, JsonDocument.Parse(nodes.Stdout).RootElement.GetArrayLength());
     }
