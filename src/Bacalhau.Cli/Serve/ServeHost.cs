@@ -33,7 +33,7 @@ internal static class ServeHost
         if (roles.Orchestrator)
         {
             var executable = NatsServerBinary.Find() ?? throw new CliException(NatsServerBinary.MissingMessage);
-            // The key the orchestrator itself loads: its server certificate binds the cluster CA to this peer ID.
+            // The key the orchestrator itself loads: its NATS server certificate is bound to this peer ID.
             using var tlsNodeKey = settings.Get(ConfigKeys.OrchestratorTlsEnabled) == "true" ? NodeKey.LoadOrCreate(settings.DataDir, LocalIdentity.KeyPort(settings)) : null;
             nats = EmbeddedNatsOptions.Create(
                 executable,
