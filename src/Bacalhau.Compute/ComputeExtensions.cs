@@ -50,7 +50,12 @@ public static class ComputeExtensions
             }
 
             settings.Token = options.Auth.Token ?? settings.Token;
-            settings.CaFile = section["TLS:CACert"] ?? settings.CaFile;
+            settings.CaFile = options.Tls.CACert ?? settings.CaFile;
+            settings.RequireTls = options.Tls.Enabled || settings.Url?.Contains("tls://", StringComparison.OrdinalIgnoreCase) == true;
+            if (peers.Select(p => p.Peer).OfType<PeerId>().ToList() is { Count: > 0 } pinned)
+            {
+                settings.CertificateCheck = new OrchestratorCertificatePin(pinned).ConfigureAsync;
+            }
         });
 
         builder.Services.TryAddSingleton(services => new NodeIdentityResolver(key => services.GetRequiredService<IConfiguration>()[key]));

@@ -18,6 +18,8 @@ public sealed class ComputeOptions
 
     public HeartbeatOptions Heartbeat { get; set; } = new();
 
+    public TlsOptions Tls { get; set; } = new();
+
     /// <summary>
     /// When several identical replicas share one data directory (an Aspire cluster), each claims its own numbered
     /// subdirectory so that every replica keeps a distinct, stable node ID.
@@ -36,6 +38,18 @@ public sealed class ComputeOptions
         /// mode); false presents the token itself, to a server that takes tokens (the published deployment).
         /// </summary>
         public bool Enroll { get; set; } = true;
+    }
+
+    public sealed class TlsOptions
+    {
+        /// <summary>PEM file of the cluster CA: NATS over TLS only, to a server with a certificate of that CA.</summary>
+        public string? CACert { get; set; }
+
+        /// <summary>
+        /// NATS over TLS only; with orchestrators given as <c>/p2p/&lt;id&gt;</c> the server's certificate is pinned to
+        /// those peers, so no CA file is needed. Without it, such a node uses TLS when the server requires it, pinned too.
+        /// </summary>
+        public bool Enabled { get; set; }
     }
 
     public sealed class HeartbeatOptions

@@ -26,7 +26,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
     public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");
     public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)") { Secret = true };
-    public static readonly ConfigKey OrchestratorTlsEnabled = new("Orchestrator.TLS.Enabled", ConfigValueType.Bool, "the embedded NATS server requires TLS, with a certificate of the cluster CA created in the data dir (nodes trust <DataDir>/orchestrator/nats-auth/ca.pem with Compute.TLS.CACert)", "false");
+    public static readonly ConfigKey OrchestratorTlsEnabled = new("Orchestrator.TLS.Enabled", ConfigValueType.Bool, "the embedded NATS server requires TLS, with a certificate of the cluster CA created in the data dir, bound to this node's peer ID (nodes trust <DataDir>/orchestrator/nats-auth/ca.pem with Compute.TLS.CACert, or pin the peer ID with --peer .../p2p/<id>)", "false");
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
     public static readonly ConfigKey MaxCount = new("Orchestrator.Scheduler.MaxCount", ConfigValueType.Count, "the most executions one job may ask for (its Count)", "1000");
@@ -38,6 +38,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey ComputeAuthToken = new("Compute.Auth.Token", ConfigValueType.String, "token this compute node presents to the orchestrators (a token in the address wins)") { Secret = true };
     public static readonly ConfigKey ComputeAuthEnroll = new("Compute.Auth.Enroll", ConfigValueType.Bool, "enroll with the token for NATS credentials of this node's own; false presents the token itself (a server in token mode)", "true");
     public static readonly ConfigKey ComputeTlsCaCert = new("Compute.TLS.CACert", ConfigValueType.String, "PEM file of the cluster CA: this compute node connects to NATS over TLS only, to a server with a certificate of that CA");
+    public static readonly ConfigKey ComputeTlsEnabled = new("Compute.TLS.Enabled", ConfigValueType.Bool, "this compute node connects to NATS over TLS only; orchestrators given as /p2p/<peer ID> must present a certificate bound to that peer (no CA file needed), and without this setting they are pinned whenever the server requires TLS", "false");
     public static readonly ConfigKey HeartbeatInterval = new("Compute.Heartbeat.Interval", ConfigValueType.Duration, "heartbeat period", "15s");
     public static readonly ConfigKey InfoUpdateInterval = new("Compute.Heartbeat.InfoUpdateInterval", ConfigValueType.Duration, "node info refresh period", "1m");
     public static readonly ConfigKey AllowListedLocalPaths = new("Compute.AllowListedLocalPaths", ConfigValueType.List, "host directories `local` input sources may mount, read-only");
@@ -59,7 +60,7 @@ internal static class ConfigKeys
         NameProvider, DataDir, Labels,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled, DisconnectTimeout, ManualApproval,
         MaxCount, MaxRetries, QueueTimeout,
-        ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, HeartbeatInterval, InfoUpdateInterval,
+        ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, ComputeTlsEnabled, HeartbeatInterval, InfoUpdateInterval,
         AllowListedLocalPaths, ClaimReplicaSlot, DockerHost, DockerDefaultMemory, DockerDefaultCpu, DockerPidsLimit, DockerMaxOutputBytes,
         LocalPublisherAddress, LocalPublisherPort,
         AcceptNetworkedJobs, InputReadTimeout,

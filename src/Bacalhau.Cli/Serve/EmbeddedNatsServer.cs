@@ -1,6 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
+using Bacalhau.Core.Identity;
 using Bacalhau.Core.NatsAuth;
 using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
@@ -10,15 +11,19 @@ namespace Bacalhau.Cli.Serve;
 /// <summary>
 /// Where and how the orchestrator's own NATS server runs: in operator mode, from the config file written with the
 /// cluster's keys (<see cref="NatsClusterKeys"/>); <paramref name="AccountSeedFile"/> signs the users that connect.
-/// With <paramref name="Tls"/> it requires TLS, with a certificate of the cluster CA (<see cref="NatsClusterCertificates"/>).
+/// With <paramref name="Tls"/> it requires TLS, with a certificate of the cluster CA (<see cref="NatsClusterCertificates"/>)
+/// bound to the orchestrator's peer ID.
 /// </summary>
 internal sealed record EmbeddedNatsOptions(string Executable, string Host, int Port, string StoreDirectory, string ConfigFile, string AccountSeedFile, NatsServerTls? Tls)
 {
-    /// <summary>Generates (first time) or loads the keys in <paramref name="keysDirectory"/> and writes the server's config file.</summary>
-    public static EmbeddedNatsOptions Create(string executable, string host, int port, string storeDirectory, string keysDirectory, string token, bool tls)
+    /// <summary>
+    /// Generates (first time) or loads the keys in <paramref name="keysDirectory"/> and writes the server's config file;
+    /// with <paramref name="tlsNodeKey"/>, the orchestrator's key, the server requires TLS.
+    /// </summary>
+    public static EmbeddedNatsOptions Create(string executable, string host, int port, string storeDirectory, string keysDirectory, string token, NodeKey? tlsNodeKey)
     {
         using var keys = NatsClusterKeys.LoadOrCreate(keysDirectory);
-        var certificates = tls ? NatsClusterCertificates.Issue(keysDirectory, host) : null;
+        var certificates = tlsNodeKey is null ? null : NatsClusterCertificates.Issue(keysDirectory, host, tlsNodeKey);
         // No secret on the command line: the token only shapes the enrollment account written into the 0600 file.
         var config = keys.WriteServerConfig(token, host, port, storeDirectory, certificates);
         return new(executable, host, port, storeDirectory, config, keys.AccountSeedPath, certificates);

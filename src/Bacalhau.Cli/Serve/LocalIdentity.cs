@@ -31,7 +31,7 @@ internal static class LocalIdentity
     }
 
     /// <summary>The port the key file is named after: the NATS port when one is configured, as the nodes read it.</summary>
-    private static int KeyPort(CliSettings settings) =>
+    public static int KeyPort(CliSettings settings) =>
         NodeKey.PortOf(settings.IsSet(ConfigKeys.OrchestratorPort) ? settings.Get(ConfigKeys.OrchestratorPort) : null);
 
     /// <summary>A node ID an earlier run kept (the orchestrator's first, as the API reports it), which wins over the peer ID.</summary>

@@ -33,6 +33,8 @@ internal static class ServeHost
         if (roles.Orchestrator)
         {
             var executable = NatsServerBinary.Find() ?? throw new CliException(NatsServerBinary.MissingMessage);
+            // The key the orchestrator itself loads: its NATS server certificate is bound to this peer ID.
+            using var tlsNodeKey = settings.Get(ConfigKeys.OrchestratorTlsEnabled) == "true" ? NodeKey.LoadOrCreate(settings.DataDir, LocalIdentity.KeyPort(settings)) : null;
             nats = EmbeddedNatsOptions.Create(
                 executable,
                 settings.Get(ConfigKeys.OrchestratorHost)!,
@@ -40,7 +42,7 @@ internal static class ServeHost
                 Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-auth"),
                 EnsureToken(settings, console),
-                settings.Get(ConfigKeys.OrchestratorTlsEnabled) == "true");
+                tlsNodeKey);
         }
 
         if (roles.Compute && settings.Get(ConfigKeys.ComputeTlsCaCert) is { } caCert && !File.Exists(caCert))
@@ -179,9 +181,11 @@ internal static class ServeHost
         var host = nats.Host is "0.0.0.0" or "::" or "[::]" ? Environment.MachineName : nats.Host;
         var port = nats.Port.ToString(CultureInfo.InvariantCulture);
         var tls = nats.Tls is null ? "" : $" --Compute.TLS.CACert=<a copy of {nats.Tls.CaFile}>";
+        // The peer ID pins the server's certificate: no CA file to copy.
+        var pinnedTls = nats.Tls is null ? "" : " --Compute.TLS.Enabled=true";
         return text + $"\nCompute nodes join it with (the token is `bacalhau config get Orchestrator.Auth.Token` here):" +
             $"\n  bacalhau serve --compute --Compute.Orchestrators=<token>@{host}:{port}{tls}" +
             $"\nor, checking that it is this node:" +
-            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}{tls}";
+            $"\n  bacalhau serve --compute --Compute.Auth.Token=<token> --peer {Multiaddr.For(host, nats.Port, peer)}{pinnedTls}";
     }
 }

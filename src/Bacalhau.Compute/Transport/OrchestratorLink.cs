@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Security.Authentication;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
@@ -278,6 +279,12 @@ public sealed partial class OrchestratorLink(
             if (inner is NatsNoRespondersException)
             {
                 return NoOrchestratorYet;
+            }
+
+            // The TLS handshake's own reason (a certificate pinned to another peer), not the client's "TLS authentication failed".
+            if (inner is AuthenticationException && inner.InnerException is not AuthenticationException)
+            {
+                return inner.Message;
             }
         }
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.NetworkInformation;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Bacalhau.Core.Identity;
 
 namespace Bacalhau.Core.NatsAuth;
 
@@ -11,7 +12,8 @@ public sealed record NatsServerTls(string CaFile, string CertFile, string KeyFil
 /// <summary>
 /// The cluster's own CA (ECDSA P-256), created once in the keys directory, and the NATS server's certificate it
 /// signs. The server certificate is issued again at every start, so its names follow the listen address and the
-/// machine's addresses; the CA stays, so nodes keep trusting it.
+/// machine's addresses, and it is bound to the orchestrator's peer ID (<see cref="PeerCertificateBinding"/>); the CA
+/// stays, so nodes keep trusting it.
 /// </summary>
 public static class NatsClusterCertificates
 {
@@ -23,8 +25,11 @@ public static class NatsClusterCertificates
     private static readonly TimeSpan CaLifetime = TimeSpan.FromDays(3650);
     private static readonly TimeSpan ServerLifetime = TimeSpan.FromDays(365);
 
-    /// <summary>Creates the CA in <paramref name="directory"/> when missing and issues the server's certificate for <paramref name="host"/>.</summary>
-    public static NatsServerTls Issue(string directory, string host)
+    /// <summary>
+    /// Creates the CA in <paramref name="directory"/> when missing and issues the server's certificate for
+    /// <paramref name="host"/>, bound to <paramref name="nodeKey"/>'s peer ID.
+    /// </summary>
+    public static NatsServerTls Issue(string directory, string host, NodeKey nodeKey)
     {
         using var ca = LoadOrCreateCa(directory);
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
@@ -34,6 +39,7 @@ public static class NatsClusterCertificates
         request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
         request.CertificateExtensions.Add(new X509SubjectKeyIdentifierExtension(request.PublicKey, false));
         request.CertificateExtensions.Add(SubjectAlternativeNames(host));
+        request.CertificateExtensions.Add(PeerCertificateBinding.Create(nodeKey, request.PublicKey));
 
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.Create(ca, now.AddMinutes(-5), now + ServerLifetime, RandomNumberGenerator.GetBytes(16));
@@ -55,7 +61,8 @@ public static class NatsClusterCertificates
         var caFile = Path.Combine(directory, CaFileName);
         if (File.Exists(caFile))
         {
-            using var existing = X509Certificate2.CreateFromPemFile(caFile);
+            // The certificate alone: CreateFromPemFile without a key file would look for the key in this file too.
+            using var existing = X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
             if (existing.GetECDsaPublicKey()?.ExportSubjectPublicKeyInfo().AsSpan().SequenceEqual(key.ExportSubjectPublicKeyInfo()) == true)
             {
                 return existing.CopyWithPrivateKey(key);

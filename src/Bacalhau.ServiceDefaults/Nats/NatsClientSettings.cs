@@ -1,3 +1,4 @@
+using System.Net.Security;
 using NATS.Client.Core;
 
 namespace Bacalhau.ServiceDefaults.Nats;
@@ -24,8 +25,31 @@ public sealed class NatsClientSettings
 
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Connect over TLS only, also without <see cref="CaFile"/> (a node that checks the server by <see cref="CertificateCheck"/>).</summary>
+    public bool RequireTls { get; set; }
+
+    /// <summary>
+    /// Adds a check of the server's certificate to the TLS options (a compute node pinning its orchestrator's peer ID);
+    /// it runs whenever the connection uses TLS, which the server decides unless TLS is required.
+    /// </summary>
+    public Func<SslClientAuthenticationOptions, ValueTask>? CertificateCheck { get; set; }
+
     /// <summary>TLS of every connection to the cluster's server (see <see cref="TlsTrusting"/>).</summary>
-    public NatsTlsOpts TlsOpts() => TlsTrusting(CaFile);
+    public NatsTlsOpts TlsOpts()
+    {
+        var tls = TlsTrusting(CaFile);
+        if (CertificateCheck is null && !RequireTls)
+        {
+            return tls;
+        }
+
+        // NATS.Net would take a configure callback alone for TLS required; the mode here says what is.
+        return tls with
+        {
+            ConfigureClientAuthentication = CertificateCheck,
+            Mode = RequireTls || tls.Mode == TlsMode.Require ? TlsMode.Require : TlsMode.Prefer,
+        };
+    }
 
     /// <summary>Required and checked against <paramref name="caFile"/> when one is given, else as the URL's scheme says.</summary>
     public static NatsTlsOpts TlsTrusting(string? caFile) =>

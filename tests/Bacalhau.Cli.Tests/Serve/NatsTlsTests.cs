@@ -1,6 +1,9 @@
 using System.Net.Sockets;
 using System.Runtime.Versioning;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using System.Text.Json;
 using Bacalhau.Cli.Tests.Infrastructure;
 using NATS.Client.Core;
 
@@ -33,6 +36,68 @@ public sealed class NatsTlsTests
         var run = await CliProcess.RunAsync(orchestratorDir, "job", "run", spec, "--api-port", $"{apiPort}");
         Assert.True(run.ExitCode == 0, run.ToString());
         Assert.Contains("Completed", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Compute_nodes_given_the_orchestrators_peer_id_join_over_pinned_TLS_without_a_CA_file_and_complete_a_job()
+    {
+        await using var cluster = new LocalCluster();
+        var (orchestratorDir, apiPort, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.TLS.Enabled=true", "--Orchestrator.Auth.Token=tls-test-token");
+        var peer = $"/ip4/127.0.0.1/tcp/{natsPort}/p2p/{await PeerIdOfAsync(apiPort)}";
+
+        // One requires TLS; the other follows the server, which requires it: both are pinned, neither has the CA.
+        var required = cluster.Serve(cluster.NewDataDir(), "--compute", "--peer", peer, "--Compute.Auth.Token=tls-test-token", "--Compute.TLS.Enabled=true",
+            "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        var followed = cluster.Serve(cluster.NewDataDir(), "--compute", "--peer", peer, "--Compute.Auth.Token=tls-test-token",
+            "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        await LocalCluster.WaitForConnectedComputeNodesAsync(orchestratorDir, apiPort, 2, required);
+        Assert.False(followed.HasExited, followed.ToString());
+
+        var spec = Path.Combine(orchestratorDir, "noop.yaml");
+        await File.WriteAllTextAsync(spec, "name: over pinned tls\ntype: batch\ncount: 2\ntasks:\n  - name: main\n    engine:\n      type: noop\n");
+        var run = await CliProcess.RunAsync(orchestratorDir, "job", "run", spec, "--api-port", $"{apiPort}");
+        Assert.True(run.ExitCode == 0, run.ToString());
+        Assert.Contains("Completed", run.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_compute_node_given_another_peer_id_or_another_CA_is_refused_at_the_TLS_handshake_naming_the_mismatch()
+    {
+        await using var cluster = new LocalCluster();
+        var (orchestratorDir, apiPort, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.TLS.Enabled=true", "--Orchestrator.Auth.Token=tls-test-token");
+        var orchestratorPeer = await PeerIdOfAsync(apiPort);
+        // A real peer ID of another key: a node of its own, started once to have its identity.
+        var otherDir = cluster.NewDataDir();
+        var id = await CliProcess.RunAsync(otherDir, "id", "--output", "json");
+        Assert.True(id.ExitCode == 0, id.ToString());
+        var otherPeer = JsonDocument.Parse(id.Stdout).RootElement.GetProperty("PeerID").GetString()!;
+
+        var compute = cluster.Serve(cluster.NewDataDir(), "--compute", "--peer", $"/ip4/127.0.0.1/tcp/{natsPort}/p2p/{otherPeer}",
+            "--Compute.Auth.Token=tls-test-token", "--Compute.TLS.Enabled=true", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+
+        var reason = $"refusing the TLS certificate of the NATS server at 127.0.0.1: its certificate belongs to peer {orchestratorPeer}, not {otherPeer}";
+        await LocalCluster.WaitUntilAsync(() => Task.FromResult(compute.Stdout.Contains(reason, StringComparison.Ordinal)), compute, "the TLS refusal");
+        // Refused before NATS: it never reached the identity challenge or enrollment.
+        Assert.DoesNotContain("proved to be peer", compute.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("refusing the orchestrator", compute.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("enrolled", compute.Stdout, StringComparison.Ordinal);
+
+        // With a CA file as well, both must hold: the right peer with the CA of another cluster is refused too.
+        var otherCa = Path.Combine(otherDir, "other-ca.pem");
+        using (var key = ECDsa.Create(ECCurve.NamedCurves.nistP256))
+        using (var ca = new CertificateRequest("CN=bacalhau cluster CA", key, HashAlgorithmName.SHA256).CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1)))
+        {
+            await File.WriteAllTextAsync(otherCa, ca.ExportCertificatePem());
+        }
+
+        var wrongCa = cluster.Serve(cluster.NewDataDir(), "--compute", "--peer", $"/ip4/127.0.0.1/tcp/{natsPort}/p2p/{orchestratorPeer}",
+            "--Compute.Auth.Token=tls-test-token", $"--Compute.TLS.CACert={otherCa}", "--api-port", $"{LocalCluster.FreePort()}", "--host", "127.0.0.1");
+        await LocalCluster.WaitUntilAsync(
+            () => Task.FromResult(wrongCa.Stdout.Contains("The remote certificate was rejected", StringComparison.Ordinal)), wrongCa, "the CA file's refusal");
+        Assert.DoesNotContain("proved to be peer", wrongCa.Stdout, StringComparison.Ordinal);
+
+        var nodes = await CliProcess.RunAsync(orchestratorDir, "node", "list", "--output", "json", "--api-port", $"{apiPort}");
+        Assert.Equal(0, JsonDocument.Parse(nodes.Stdout).RootElement.GetArrayLength());
     }
 
     [Fact]
@@ -84,6 +149,13 @@ public sealed class NatsTlsTests
         Assert.NotEqual(0, serve.ExitCode);
         Assert.Contains($"Compute.TLS.CACert: the CA file '{missing}' does not exist", serve.Stderr, StringComparison.Ordinal);
         Assert.Single(serve.Stderr.Trim().Split('\n'));
+    }
+
+    private static async Task<string> PeerIdOfAsync(int apiPort)
+    {
+        using var http = new HttpClient { Timeout = ReadTimeout };
+        using var identity = JsonDocument.Parse(await http.GetStringAsync(new Uri($"http://127.0.0.1:{apiPort}/api/v1/id")));
+        return identity.RootElement.GetProperty("PeerID").GetString()!;
     }
 
     private static async Task<string> ReadLineAsync(NetworkStream stream)
