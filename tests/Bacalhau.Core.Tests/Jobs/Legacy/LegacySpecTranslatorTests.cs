@@ -116,6 +116,16 @@ public sealed class LegacySpecTranslatorTests
         Assert.Empty(rents.Large);
     }
 
+    [Fact]
+    public void An_unknown_engine_name_is_quoted_back_only_in_part()
+    {
+        var engine = new string('x', 70_000);
+
+        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes($$"""{"Engine": "{{engine}}"}""")));
+
+        Assert.Equal($"Engine: unknown engine '{engine[..64]}...'; supported engines: Docker, Noop, Wasm", ex.Message);
+    }
+
     [Theory]
     [InlineData("{\"Engine\": ", "invalid JSON")]
     [InlineData("[1, 2]", "the body must be a v1beta1 job spec")]
