@@ -20,8 +20,10 @@ internal sealed class RequestBodyReader(IOptions<ApiLimitsOptions> limits)
     public async Task<ReadOnlyMemory<byte>> ReadUtf8Async(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = limits.Value.MaxRequestBodySize;
-        var body = request.ContentLength is { } length
-            ? await ReadExactlyAsync(request.Body, length, limit, cancellationToken)
+        // A length over the limit is read like a body of unknown length: the server's own limit refuses it at the first
+        // read, and it then closes the connection cleanly, as it does not when the body is left unread.
+        var body = request.ContentLength is { } length && length <= limit
+            ? await ReadExactlyAsync(request.Body, length, cancellationToken)
             : await ReadToEndAsync(request.Body, limit, cancellationToken);
         if (!Utf8.IsValid(body.Span))
         {
@@ -31,19 +33,14 @@ internal sealed class RequestBodyReader(IOptions<ApiLimitsOptions> limits)
         return body.Span.StartsWith(Encoding.UTF8.Preamble) ? body[Encoding.UTF8.Preamble.Length..] : body;
     }
 
-    private static async Task<ReadOnlyMemory<byte>> ReadExactlyAsync(Stream body, long length, long limit, CancellationToken cancellationToken)
+    private static async Task<ReadOnlyMemory<byte>> ReadExactlyAsync(Stream body, long length, CancellationToken cancellationToken)
     {
-        if (length > limit)
-        {
-            throw TooLarge(limit);
-        }
-
         var buffer = new byte[length];
         await body.ReadExactlyAsync(buffer, cancellationToken);
         return buffer;
     }
 
-    /// <summary>A body of unknown length (chunked): read until it ends or passes the limit.</summary>
+    /// <summary>A body of unknown length (chunked) or one too long: read until it ends or passes the limit.</summary>
     private static async Task<ReadOnlyMemory<byte>> ReadToEndAsync(Stream body, long limit, CancellationToken cancellationToken)
     {
         var buffer = new ArrayBufferWriter<byte>(ChunkSize);
