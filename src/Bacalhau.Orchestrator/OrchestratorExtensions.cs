@@ -121,6 +121,7 @@ public static class OrchestratorExtensions
             .Configure<IOptions<ApiLimitsOptions>>((kestrel, api) => kestrel.Limits.MaxRequestBodySize = api.Value.MaxRequestBodySize);
         builder.Services.AddSubmissionRateLimit();
         builder.Services.AddSingleton<JobSubmissions>();
+        builder.Services.AddSingleton<RequestBodyReader>();
     }
 }
 

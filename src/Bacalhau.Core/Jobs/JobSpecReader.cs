@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
@@ -25,13 +27,6 @@ public static partial class JobSpecReader
         Converters = { new ScalarAsStringConverter() },
     };
 
-    private static readonly JsonDocumentOptions JsonParsing = new()
-    {
-        AllowTrailingCommas = true,
-        CommentHandling = JsonCommentHandling.Skip,
-        AllowDuplicateProperties = false,
-    };
-
     private static JsonTypeInfo<Job> JobType => (JsonTypeInfo<Job>)Options.GetTypeInfo(typeof(Job));
 
     /// <summary>Reads a spec; text whose first non-blank character is <c>{</c> is JSON, anything else YAML.</summary>
@@ -40,14 +35,24 @@ public static partial class JobSpecReader
     {
         ArgumentNullException.ThrowIfNull(text);
         var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
-        var root = trimmed.StartsWith('{') ? ParseJson(trimmed) : YamlToJson.Parse(trimmed);
+        var root = trimmed.StartsWith('{') ? ParseJson(Encoding.UTF8.GetBytes(trimmed)) : YamlToJson.Parse(trimmed);
         return root switch
         {
             null => throw new JobSpecException("the spec is empty"),
-            JsonObject job => Deserialize(job),
+            JsonObject job => Deserialize(job, trimmed.Length),
             JsonArray => throw new JobSpecException("the spec must be a mapping of job fields, not a list"),
             _ => throw new JobSpecException("the spec must be a mapping of job fields, not a single value"),
         };
+    }
+
+    /// <summary>Reads a spec already parsed with <see cref="SpecJson"/>, such as the <c>Job</c> of a request body.</summary>
+    /// <param name="spec">The spec's fields; they are readied in place for deserialization.</param>
+    /// <param name="sizeHint">About how many bytes the spec takes as JSON.</param>
+    /// <exception cref="JobSpecException">A field has the wrong type.</exception>
+    public static Job Read(JsonObject spec, int sizeHint)
+    {
+        ArgumentNullException.ThrowIfNull(spec);
+        return Deserialize(spec, sizeHint);
     }
 
     /// <inheritdoc cref="Read(string)"/>
@@ -57,11 +62,11 @@ public static partial class JobSpecReader
         return Read(await reader.ReadToEndAsync(cancellationToken));
     }
 
-    internal static JsonNode? ParseJson(string json)
+    internal static JsonNode? ParseJson(ReadOnlySpan<byte> utf8Json)
     {
         try
         {
-            return JsonNode.Parse(json, documentOptions: JsonParsing);
+            return SpecJson.Parse(utf8Json);
         }
         catch (JsonException ex)
         {
@@ -70,13 +75,21 @@ public static partial class JobSpecReader
         }
     }
 
-    private static Job Deserialize(JsonObject root)
+    private static Job Deserialize(JsonObject root, int sizeHint)
     {
         var jobType = JobType;
         SpecTree.Prepare(root, jobType, "");
         try
         {
-            return root.Deserialize(jobType)!;
+            // Written out into a buffer of our own rather than the serializer's: that one is rented from the shared
+            // array pool, which keeps a spec-sized array per thread for good once a spec near the body limit came by.
+            var json = new ArrayBufferWriter<byte>(Math.Max(sizeHint, 256));
+            using (var writer = new Utf8JsonWriter(json))
+            {
+                root.WriteTo(writer, jobType.Options);
+            }
+
+            return JsonSerializer.Deserialize(json.WrittenSpan, jobType)!;
         }
         catch (JsonException ex)
         {

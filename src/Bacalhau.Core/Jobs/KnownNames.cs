@@ -3,6 +3,8 @@ namespace Bacalhau.Core.Jobs;
 /// <summary>Matches user-written type names against known ones, ignoring case and surrounding blanks as Bacalhau does.</summary>
 internal static class KnownNames
 {
+    private const int MaxShownLength = 64;
+
     /// <summary>The known spelling of <paramref name="value"/>, or null when it is not one of <paramref name="known"/>.</summary>
     public static string? Find(string value, IReadOnlyList<string> known) =>
         known.FirstOrDefault(name => string.Equals(name, value.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -31,6 +33,9 @@ internal static class KnownNames
 
         return unsupported is not null && Find(value, unsupported) is not null
             ? $"{kind} '{value}' is not supported by Bacalhau.NET; {choices}"
-            : $"unknown {kind} '{value}'; {choices}";
+            : $"unknown {kind} '{Shown(value)}'; {choices}";
     }
+
+    // A name from a request is quoted back only in part: no known name is longer.
+    private static string Shown(string value) => value.Length <= MaxShownLength ? value : string.Concat(value.AsSpan(0, MaxShownLength), "...");
 }

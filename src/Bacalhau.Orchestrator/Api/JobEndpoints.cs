@@ -1,4 +1,4 @@
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Jobs;
 using Bacalhau.Core.Models.Jobs;
@@ -39,18 +39,19 @@ public static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<IResult> PutJobAsync(HttpRequest request, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<IResult> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         Job job;
         try
         {
-            using var body = await JsonDocument.ParseAsync(request.Body, cancellationToken: cancellationToken);
-            if (body.RootElement.ValueKind != JsonValueKind.Object || FindProperty(body.RootElement, "Job") is not { ValueKind: JsonValueKind.Object } spec)
+            // Parsed once, from the body's bytes, with the spec reader's rules; the spec is read from that tree.
+            var body = await bodies.ReadUtf8Async(request, cancellationToken);
+            if (SpecJson.Parse(body.Span) is not JsonObject fields || FindProperty(fields, "Job") is not JsonObject spec)
             {
                 return ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}");
             }
 
-            job = JobSpecReader.Read(spec.GetRawText());
+            job = JobSpecReader.Read(spec, body.Length);
         }
         catch (JobSpecException ex)
         {
@@ -134,13 +135,13 @@ public static class JobEndpoints
 
     private static IResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
 
-    private static JsonElement? FindProperty(JsonElement element, string name)
+    private static JsonNode? FindProperty(JsonObject fields, string name)
     {
-        foreach (var property in element.EnumerateObject())
+        foreach (var (key, value) in fields)
         {
-            if (string.Equals(property.Name, name, StringComparison.OrdinalIgnoreCase))
+            if (string.Equals(key, name, StringComparison.OrdinalIgnoreCase))
             {
-                return property.Value;
+                return value;
             }
         }
 

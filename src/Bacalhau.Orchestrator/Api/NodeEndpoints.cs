@@ -33,6 +33,7 @@ public static class NodeEndpoints
     private static async Task<IResult> UpdateNodeAsync(
         string id,
         HttpRequest request,
+        RequestBodyReader bodies,
         NodeRegistry registry,
         IOptions<JsonOptions> json,
         CancellationToken cancellationToken)
@@ -41,7 +42,7 @@ public static class NodeEndpoints
         try
         {
             var type = (JsonTypeInfo<UpdateNodeRequest>)json.Value.SerializerOptions.GetTypeInfo(typeof(UpdateNodeRequest));
-            update = await JsonSerializer.DeserializeAsync(request.Body, type, cancellationToken);
+            update = JsonSerializer.Deserialize((await bodies.ReadUtf8Async(request, cancellationToken)).Span, type);
         }
         catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
         {

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using System.Text.Json;
 using Bacalhau.Core.Api;
 using Bacalhau.Core.Jobs;
@@ -28,9 +27,6 @@ public static partial class RunEndpoints
     /// <summary>Time for the node to publish the result and report back, on top of the job's own timeout.</summary>
     private static readonly TimeSpan PublishGrace = TimeSpan.FromMinutes(1);
 
-    // Bytes that are not UTF-8 are refused rather than read as replacement characters.
-    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
-
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs").RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
@@ -39,6 +35,7 @@ public static partial class RunEndpoints
 
     private static async Task<IResult> RunAsync(
         HttpRequest request,
+        RequestBodyReader bodies,
         JobSubmissions submissions,
         JobCoordinator coordinator,
         JobStore store,
@@ -51,8 +48,7 @@ public static partial class RunEndpoints
         Job job;
         try
         {
-            using var reader = new StreamReader(request.Body, StrictUtf8);
-            job = LegacySpecTranslator.Translate(await reader.ReadToEndAsync(cancellationToken));
+            job = LegacySpecTranslator.Translate((await bodies.ReadUtf8Async(request, cancellationToken)).Span);
         }
         catch (JobSpecException ex)
         {

@@ -72,6 +72,20 @@ public sealed class ApiBoundsTests(LargeBodyOrchestrator orchestrator) : IClassF
         Assert.Equal(before, await JobCountAsync());
     }
 
+    [Fact]
+    public async Task An_unknown_engine_name_of_70000_characters_is_quoted_back_only_in_part()
+    {
+        var engine = new string('x', 70_000);
+        using var content = new StringContent($$"""{"Engine":"{{engine}}","Verifier":"Noop"}""", Encoding.UTF8, "application/json");
+
+        using var response = await orchestrator.Http.PostAsync("api/v1/run", content);
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var message = await MessageAsync(response) ?? "";
+        Assert.StartsWith($"Engine: unknown engine '{engine[..64]}...'; supported engines: Docker, Noop, Wasm", message, StringComparison.Ordinal);
+        Assert.True(message.Length < 1000, $"the answer quotes {message.Length} characters");
+    }
+
     [Theory]
     [InlineData("PUT", Jobs, """{"Job":{"Name":"a#b","Tasks":[{"Engine":{"Type":"noop"}}]}}""")]
     [InlineData("POST", "api/v1/run", """{"Engine":"Noop","Verifier":"Noop","Annotations":["a#b"]}""")]

@@ -263,5 +263,19 @@ public sealed class JobSpecReaderTests
         static string Level(int i) => $"a{i}: &a{i} [*a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}, *a{i - 1}]";
     }
 
+    [Fact]
+    public void A_spec_near_the_api_body_limit_is_read_without_renting_body_sized_arrays_from_the_shared_pools()
+    {
+        var spec = $$"""{"Name": "{{new string('n', 1_000_000)}}", "Tasks": [{"Name": "main", "Engine": {"Type": "noop", "Params": {"Count": 1.10} } }]}""";
+        using var rents = new SharedPoolRents();
+
+        var job = JobSpecReader.Read(spec);
+
+        Assert.Equal(1_000_000, job.Name.Length);
+        Assert.True(job.Tasks[0].Engine.TryGetParam("Count", out var count));
+        Assert.Equal("1.10", count.GetRawText());
+        Assert.Empty(rents.Large);
+    }
+
     private static string Serialize(Models.Jobs.Job job) => JsonSerializer.Serialize(job, Core.Serialization.BacalhauJsonContext.Default.Job);
 }

@@ -24,12 +24,11 @@ public static class LegacySpecTranslator
     private static readonly IReadOnlyList<string> Publishers = [IpfsPublisher];
     private static readonly IReadOnlyList<string> UnsupportedPublishers = ["Noop", "Estuary", "Filecoin", "S3", "Local"];
 
+    /// <summary>The job a v1beta1 spec asks for, read from its UTF-8 JSON.</summary>
     /// <exception cref="JobSpecException">The text is not a JSON object, or the spec asks for what is not supported.</exception>
-    public static Job Translate(string json)
+    public static Job Translate(ReadOnlySpan<byte> utf8Json)
     {
-        ArgumentNullException.ThrowIfNull(json);
-        var text = json.Trim();
-        if (text.Length == 0 || JobSpecReader.ParseJson(text) is not JsonObject root)
+        if (utf8Json.Trim(" \t\r\n"u8).IsEmpty || JobSpecReader.ParseJson(utf8Json) is not JsonObject root)
         {
             throw new JobSpecException("the body must be a v1beta1 job spec: a JSON object such as {\"Engine\": \"Docker\", \"Docker\": {\"Image\": \"ubuntu\"}}");
         }

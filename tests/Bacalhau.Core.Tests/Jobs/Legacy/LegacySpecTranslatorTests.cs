@@ -1,3 +1,4 @@
+using System.Text;
 using Bacalhau.Core.Jobs;
 using Bacalhau.Core.Jobs.Legacy;
 using Bacalhau.Core.Models.Jobs;
@@ -12,7 +13,7 @@ public sealed class LegacySpecTranslatorTests
     [Fact]
     public void The_documented_example_becomes_a_valid_docker_batch_job_publishing_to_ipfs()
     {
-        var job = Valid(LegacySpecTranslator.Translate(SeedSpec));
+        var job = Valid(LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes(SeedSpec)));
 
         Assert.Equal(JobTypes.Batch, job.Type);
         Assert.Equal(1, job.Count);
@@ -43,7 +44,7 @@ public sealed class LegacySpecTranslatorTests
               "Annotations": ["demo"],
               "DoNotTrack": true
             }
-            """));
+            """u8));
 
         Assert.Equal(3, job.Count);
         var task = job.Tasks[0];
@@ -70,7 +71,7 @@ public sealed class LegacySpecTranslatorTests
         var job = Valid(LegacySpecTranslator.Translate("""
             {"Engine": "Wasm", "Wasm": {"EntryModule": {"StorageSource": "Inline", "URL": "data:,x", "Name": "main.wasm"},
              "EntryPoint": "_start", "Parameters": ["a"], "EnvironmentVariables": {"K": "v"}}}
-            """));
+            """u8));
 
         var task = job.Tasks[0];
         Assert.Equal(EngineTypes.Wasm, task.Engine.Type);
@@ -98,9 +99,31 @@ public sealed class LegacySpecTranslatorTests
     [InlineData("""{"Engine": "Noop", "Sharding": {"BatchSize": 2}}""", "Sharding: not supported by Bacalhau.NET: jobs are not sharded")]
     public void What_cannot_be_honoured_is_refused_by_name(string spec, string error)
     {
-        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(spec));
+        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes(spec)));
 
         Assert.Equal(error, ex.Message);
+    }
+
+    [Fact]
+    public void A_spec_near_the_api_body_limit_is_read_without_renting_body_sized_arrays_from_the_shared_pools()
+    {
+        var spec = Encoding.UTF8.GetBytes($$"""{"Engine": "Noop", "Annotations": ["{{new string('a', 1_000_000)}}"]}""");
+        using var rents = new SharedPoolRents();
+
+        var job = LegacySpecTranslator.Translate(spec);
+
+        Assert.Equal(1_000_000, Assert.Single(job.Labels).Key.Length);
+        Assert.Empty(rents.Large);
+    }
+
+    [Fact]
+    public void An_unknown_engine_name_is_quoted_back_only_in_part()
+    {
+        var engine = new string('x', 70_000);
+
+        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes($$"""{"Engine": "{{engine}}"}""")));
+
+        Assert.Equal($"Engine: unknown engine '{engine[..64]}...'; supported engines: Docker, Noop, Wasm", ex.Message);
     }
 
     [Theory]
@@ -109,7 +132,7 @@ public sealed class LegacySpecTranslatorTests
     [InlineData("", "the body must be a v1beta1 job spec")]
     public void A_body_that_is_not_a_json_object_is_refused(string body, string start)
     {
-        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(body));
+        var ex = Assert.ThrowsAny<JobSpecException>(() => LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes(body)));
 
         Assert.StartsWith(start, ex.Message, StringComparison.Ordinal);
     }
@@ -122,7 +145,7 @@ public sealed class LegacySpecTranslatorTests
     [InlineData("""{"Engine": "Noop", "Network": {"Type": "HTTP", "Domains": ["example.com"]}}""", "Tasks[0].Network.Type: HTTP networking (HTTP(S) to the listed Domains only) cannot be enforced")]
     public void Names_and_paths_of_a_legacy_spec_obey_the_rules_of_any_job(string spec, string error)
     {
-        var job = JobDefaults.Apply(LegacySpecTranslator.Translate(spec) with { ID = Specs.JobId });
+        var job = JobDefaults.Apply(LegacySpecTranslator.Translate(Encoding.UTF8.GetBytes(spec)) with { ID = Specs.JobId });
 
         Assert.StartsWith(error, Assert.Single(JobValidator.Validate(job)), StringComparison.Ordinal);
     }
