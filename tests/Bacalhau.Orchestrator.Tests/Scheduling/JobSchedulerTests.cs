@@ -26,6 +26,16 @@ public sealed class JobSchedulerTests
         Assert.Empty(plan.StoppedExecutions);
     }
 
+    [Fact]
+    public void Executions_placed_in_one_decision_take_their_node_s_capacity_for_the_rest_of_it()
+    {
+        // Three partitions of 3 CPUs, two nodes of 4: one each, and the third waits.
+        var plan = Reconcile(Job(JobTypes.Batch, count: 3, cpu: "3"), [], [Node("n-1"), Node("n-2")]);
+
+        Assert.Equal(["n-1", "n-2"], plan.NewExecutions.Select(e => e.NodeID).Order());
+        Assert.Equal(JobStateType.Running, plan.NewJobState?.StateType);
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]
@@ -35,7 +45,8 @@ public sealed class JobSchedulerTests
         var job = Job(JobTypes.Batch, state: failures == 0 ? JobStateType.Pending : JobStateType.Running);
         var attempts = Enumerable.Range(0, failures).Select(i => Execution(job, "n-1", ExecutionStateType.Failed, message: $"boom {i + 1}", minute: i)).ToList();
 
-        var plan = Reconcile(job, attempts, ThreeNodes);
+        // n-1, where it failed, is the least loaded: only avoiding it keeps the retry off it.
+        var plan = Reconcile(job, attempts, ThreeNodes, otherJobsOn: ["n-2", "n-3"]);
 
         var retry = Assert.Single(plan.NewExecutions);
         Assert.Equal(0, retry.PartitionIndex);
@@ -206,7 +217,8 @@ public sealed class JobSchedulerTests
             Execution(job, "n-2", ended, partition: 1, message: "node n-2 was lost"),
         ];
 
-        var plan = Reconcile(job, executions, ThreeNodes);
+        // n-2, where it ended, is the least loaded: only avoiding it keeps the replacement off it.
+        var plan = Reconcile(job, executions, ThreeNodes, otherJobsOn: ["n-3"]);
 
         var replacement = Assert.Single(plan.NewExecutions);
         Assert.Equal((1, executions[1].ID), (replacement.PartitionIndex, replacement.PreviousExecution));
@@ -315,9 +327,12 @@ public sealed class JobSchedulerTests
         Assert.Equal(new State<JobStateType>(JobStateType.Queued, "no compute node is connected"), plan.NewJobState);
     }
 
-    private static Plan Reconcile(Job job, IReadOnlyList<Execution> executions, IEnumerable<NodeState> nodes, DateTimeOffset? now = null)
+    /// <summary>One decision; <paramref name="otherJobsOn"/> names nodes running an execution of another job each.</summary>
+    private static Plan Reconcile(Job job, IReadOnlyList<Execution> executions, IEnumerable<NodeState> nodes, DateTimeOffset? now = null, string[]? otherJobsOn = null)
     {
         var scheduler = new JobScheduler(Options.Create(new SchedulerOptions { MaxRetries = MaxRetries, QueueTimeout = TimeSpan.FromSeconds(300) }));
-        return scheduler.Reconcile(job, executions, new ClusterView(nodes, executions.Where(e => e.IsActive)), now ?? Now, "ev-1");
+        var other = Job(JobTypes.Service) with { ID = "j-other" };
+        var active = executions.Where(e => e.IsActive).Concat((otherJobsOn ?? []).Select(node => Execution(other, node, ExecutionStateType.Running)));
+        return scheduler.Reconcile(job, executions, new ClusterView(nodes, active), now ?? Now, "ev-1");
     }
 }

@@ -109,7 +109,7 @@ public sealed class NodeSelectorTests
         for (var partition = 0; partition < 3; partition++)
         {
             var candidates = NodeSelector.Matching(job, Requested("3", ""), cluster, out _);
-            if (NodeSelector.PickLeastLoaded(candidates, cluster, new HashSet<string>()) is { } node)
+            if (NodeSelector.PickLeastLoaded(candidates, Requested("3", ""), cluster, new HashSet<string>()) is { } node)
             {
                 cluster.Place(node.Info.NodeID, Requested("3", ""));
                 placed.Add(node.Info.NodeID);
@@ -126,7 +126,10 @@ public sealed class NodeSelectorTests
         NodeState[] nodes = [Node("n-1"), Node("n-2"), Node("n-3")];
         var cluster = new ClusterView(nodes, [Execution(job, "n-1", ExecutionStateType.Running), Execution(job, "n-1", ExecutionStateType.Running, 1), Execution(job, "n-3", ExecutionStateType.Running, 2)]);
 
-        Assert.Equal("n-2", NodeSelector.PickLeastLoaded(nodes, cluster, new HashSet<string>())?.Info.NodeID);
+        // Every time: a pick blind to load would land on n-2 in all of 50 tries with a chance of (1/3)^50.
+        var picked = Enumerable.Range(0, 50).Select(_ => NodeSelector.PickLeastLoaded(nodes, Resources.Zero, cluster, new HashSet<string>())?.Info.NodeID).Distinct();
+
+        Assert.Equal(["n-2"], picked);
     }
 
     [Fact]
@@ -137,9 +140,9 @@ public sealed class NodeSelectorTests
         var cluster = new ClusterView(nodes, [Execution(job, "n-busy", ExecutionStateType.Running), Execution(job, "n-busy", ExecutionStateType.Running, 1)]);
         var avoid = new HashSet<string> { "n-idle" };
 
-        Assert.Equal("n-busy", NodeSelector.PickLeastLoaded(nodes, cluster, avoid)?.Info.NodeID);
-        Assert.Equal("n-idle", NodeSelector.PickLeastLoaded([nodes[0]], cluster, avoid)?.Info.NodeID);
-        Assert.Null(NodeSelector.PickLeastLoaded([], cluster, avoid));
+        Assert.Equal("n-busy", NodeSelector.PickLeastLoaded(nodes, Resources.Zero, cluster, avoid)?.Info.NodeID);
+        Assert.Equal("n-idle", NodeSelector.PickLeastLoaded([nodes[0]], Resources.Zero, cluster, avoid)?.Info.NodeID);
+        Assert.Null(NodeSelector.PickLeastLoaded([], Resources.Zero, cluster, avoid));
     }
 
     [Fact]
@@ -152,7 +155,7 @@ public sealed class NodeSelectorTests
         // A fair pick misses one of three nodes in 200 tries with a chance of about 3 * (2/3)^200.
         for (var i = 0; i < 200 && picked.Count < nodes.Length; i++)
         {
-            picked.Add(NodeSelector.PickLeastLoaded(nodes, cluster, new HashSet<string>())!.Info.NodeID);
+            picked.Add(NodeSelector.PickLeastLoaded(nodes, Resources.Zero, cluster, new HashSet<string>())!.Info.NodeID);
         }
 
         Assert.Equal(["n-1", "n-2", "n-3"], picked.Order());
