@@ -132,8 +132,17 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
     /// <summary>Waits until the execution has ended and its end is recorded.</summary>
     public async Task<State<ExecutionStateType>> EndOfAsync(string executionId)
     {
+        await UntilAsync(() => StateOf(executionId).StateType.IsTerminal(), $"{executionId} to end");
+        return StateOf(executionId);
+    }
+
+    /// <summary>Waits until the execution manager has handed a record of <paramref name="executionId"/> to the store.</summary>
+    public Task RecordedAsync(string executionId) => UntilAsync(() => Store.Get(executionId) is not null, $"{executionId} to be recorded");
+
+    private static async Task UntilAsync(Func<bool> condition, string what)
+    {
         using var timeout = new CancellationTokenSource(Timeout);
-        while (StateOf(executionId) is { StateType: var state } recorded && !state.IsTerminal())
+        while (!condition())
         {
             try
             {
@@ -141,11 +150,9 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"{executionId} still {recorded.StateType} after {Timeout.TotalSeconds:F0} s");
+                throw new TimeoutException($"waited {Timeout.TotalSeconds:F0} s for {what}");
             }
         }
-
-        return StateOf(executionId);
     }
 
     public async ValueTask DisposeAsync()

@@ -106,7 +106,25 @@ public sealed class ExecutionManagerTests
         var share = Share(node.Capacity, 3);
         var ids = Enumerable.Range(0, 24).Select(i => $"e-{i}").ToList();
 
-        await Task.WhenAll(ids.Select(id => Task.Run(() => node.AskAsync(Offer(id, share)))));
+        // The store's writer is held busy until every ask has been decided, so no bid is durable before the others are
+        // assessed: an accepted bid must hold its capacity from the moment it is accepted, not once it is recorded.
+        using var release = new ManualResetEventSlim();
+        var writing = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var held = Task.Run(() => node.Store.Writer.WriteAsync((_, _) =>
+        {
+            writing.TrySetResult();
+            release.Wait();
+        }));
+        await writing.Task.WaitAsync(TimeSpan.FromSeconds(60));
+        var asks = ids.Select(id => Task.Run(() => node.AskAsync(Offer(id, share)))).ToList();
+        foreach (var id in ids)
+        {
+            await node.RecordedAsync(id);
+        }
+
+        release.Set();
+        await held;
+        await Task.WhenAll(asks);
 
         var states = ids.Select(node.StateOf).ToList();
         Assert.Equal(2, states.Count(s => s.StateType == ExecutionStateType.Running));

@@ -71,6 +71,7 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
 
         await Link.StopAsync(CancellationToken.None);
         Link.Dispose();
+        _messaging.Dispose();
         await _linkConnection.DisposeAsync();
         await OrchestratorConnection.DisposeAsync();
         _trust.Dispose();
