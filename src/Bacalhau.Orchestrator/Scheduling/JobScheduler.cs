@@ -68,7 +68,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                     }
 
                     var avoid = failed.Select(e => e.NodeID).ToHashSet(StringComparer.Ordinal);
-                    if (NodeSelector.PickLeastLoaded(candidates, cluster, avoid) is { } node)
+                    if (NodeSelector.PickLeastLoaded(candidates, requested, cluster, avoid) is { } node)
                     {
                         plan.NewExecutions.Add(NewExecution(job, node.Info.NodeID, partition, requested, now, evalId, cluster) with
                         {
@@ -77,7 +77,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                     }
                     else
                     {
-                        unplaced = noNodeReason;
+                        unplaced = noNodeReason ?? $"none of the {candidates.Count} matching node(s) has free capacity left for partition {partition}";
                     }
                 }
 

@@ -30,13 +30,21 @@ public static class NodeSelector
         return fitting;
     }
 
-    /// <summary>The least loaded of <paramref name="candidates"/> not in <paramref name="avoid"/> (unless nothing else is left).</summary>
-    public static NodeState? PickLeastLoaded(IReadOnlyList<NodeState> candidates, ClusterView cluster, IReadOnlySet<string> avoid)
+    /// <summary>
+    /// The least loaded of <paramref name="candidates"/> that still has room for <paramref name="requested"/> (what the
+    /// decision placed so far counts), not in <paramref name="avoid"/> (unless nothing else is left).
+    /// </summary>
+    public static NodeState? PickLeastLoaded(IReadOnlyList<NodeState> candidates, Resources requested, ClusterView cluster, IReadOnlySet<string> avoid)
     {
         NodeState? best = null;
         var bestScore = (Avoided: true, Load: int.MaxValue, Tie: int.MaxValue);
         foreach (var node in candidates)
         {
+            if (!Fits(node, requested, cluster))
+            {
+                continue;
+            }
+
             var score = (Avoided: avoid.Contains(node.Info.NodeID), Load: cluster.ActiveCount(node.Info.NodeID), Tie: Random.Shared.Next());
             if (best is null || score.CompareTo(bestScore) < 0)
             {

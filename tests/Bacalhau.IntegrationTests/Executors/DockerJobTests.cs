@@ -94,14 +94,13 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
     [Fact]
     public async Task A_task_over_its_execution_timeout_is_killed_and_fails_saying_so()
     {
-        var job = ShellJob("sleep 60");
+        // It would outlive the test: that it is killed, not left running, is checked when the test ends (no container left).
+        var job = ShellJob("sleep 3600");
         job.Tasks[0].Timeouts.ExecutionTimeout = 2;
-        var started = DateTime.UtcNow;
 
         var failed = await RunAsync(job, JobStateType.Failed);
 
         Assert.Contains("timed out", Assert.Single(failed.Executions!.Items).ComputeState.Message, StringComparison.Ordinal);
-        Assert.True(DateTime.UtcNow - started < TimeSpan.FromSeconds(30), "the container was not killed at its timeout");
     }
 
     [Fact]

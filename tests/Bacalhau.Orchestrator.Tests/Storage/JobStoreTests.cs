@@ -145,7 +145,9 @@ public sealed class JobStoreTests : IDisposable
 
         using var patience = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var waiting = store.WaitForJobAsync("j-1", store.GetJob("j-1")!.Revision, patience.Token);
-        await Task.Delay(50);
+        // A change to another job is no change of this one.
+        var other = NewJob("j-2", 200);
+        await SubmitAsync(store, other, NewExecution(other, "e-2"));
         Assert.False(waiting.IsCompleted);
         await CompleteAsync(store, job, execution);
         var changed = await waiting.WaitAsync(TimeSpan.FromSeconds(30));
