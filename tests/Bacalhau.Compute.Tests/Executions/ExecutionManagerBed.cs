@@ -50,11 +50,15 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
             identity,
             NodeInfo,
             Options.Create(new JobAdmissionControlOptions { AcceptNetworkedJobs = acceptNetworkedJobs }),
+            StaleWork,
             TimeProvider.System,
             NullLogger<ExecutionManager>.Instance);
     }
 
     public ComputeIdentity Identity { get; }
+
+    /// <summary>Holds the node as joined a moment ago, so offers are judged on their own merits.</summary>
+    public StaleWorkGuard StaleWork { get; } = JoinedGuard();
 
     public ExecutionStore Store { get; }
 
@@ -180,4 +184,11 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
 
     private static InboundMessage Inbound<T>(ulong seq, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
         new(ExecutionManager.OrchestratorPeer, seq, Envelope.Decode(NclMessage.Create(type, "orchestrator", payload, typeInfo, seq).Data), null);
+
+    private static StaleWorkGuard JoinedGuard()
+    {
+        var guard = new StaleWorkGuard(TimeProvider.System);
+        guard.Joined(guard.Now(), TimeSpan.FromHours(1), lastAssignedSeq: 0);
+        return guard;
+    }
 }

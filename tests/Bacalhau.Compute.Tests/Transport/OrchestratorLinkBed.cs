@@ -35,6 +35,7 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
             _messaging,
             node.Manager,
             _trust,
+            node.StaleWork,
             options,
             Time,
             NullLogger<OrchestratorLink>.Instance);
