@@ -1,7 +1,7 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using Bacalhau.Core.NatsAuth;
+using Bacalhau.NatsHosting;
 using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
 

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
+using Bacalhau.Messaging;
 using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
@@ -234,7 +235,7 @@ public sealed partial class OrchestratorLink(
         }
     }
 
-    private static string Offer(Core.Models.NodeInfo info) => string.Join(';',
+    private static string Offer(Contracts.Models.NodeInfo info) => string.Join(';',
         string.Join(',', info.ComputeNodeInfo?.ExecutionEngines ?? []),
         string.Join(',', info.ComputeNodeInfo?.Publishers ?? []),
         string.Join(',', info.Labels.Select(l => $"{l.Key}={l.Value}")));

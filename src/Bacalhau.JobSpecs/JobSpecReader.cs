@@ -1,0 +1,122 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using System.Text.RegularExpressions;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+
+namespace Bacalhau.JobSpecs;
+
+/// <summary>
+/// Reads a job spec as users write it for Bacalhau: JSON or YAML, field names in any case.
+/// Keys inside engine, publisher and source params keep the user's spelling.
+/// </summary>
+/// <remarks>Reading does not apply defaults or validate; see <see cref="JobDefaults"/> and <see cref="JobValidator"/>.</remarks>
+public static partial class JobSpecReader
+{
+    private const int MaxShownLength = 60;
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        TypeInfoResolver = BacalhauJsonContext.Default,
+        PropertyNameCaseInsensitive = true,
+        NumberHandling = JsonNumberHandling.AllowReadingFromString,
+        Converters = { new ScalarAsStringConverter() },
+    };
+
+    private static readonly JsonDocumentOptions JsonParsing = new()
+    {
+        AllowTrailingCommas = true,
+        CommentHandling = JsonCommentHandling.Skip,
+        AllowDuplicateProperties = false,
+    };
+
+    private static JsonTypeInfo<Job> JobType => (JsonTypeInfo<Job>)Options.GetTypeInfo(typeof(Job));
+
+    /// <summary>Reads a spec; text whose first non-blank character is <c>{</c> is JSON, anything else YAML.</summary>
+    /// <exception cref="JobSpecException">The spec is empty, malformed, or a field has the wrong type.</exception>
+    public static Job Read(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var trimmed = text.TrimStart('\uFEFF', ' ', '\t', '\r', '\n');
+        var root = trimmed.StartsWith('{') ? ParseJson(trimmed) : YamlToJson.Parse(trimmed);
+        return root switch
+        {
+            null => throw new JobSpecException("the spec is empty"),
+            JsonObject job => Deserialize(job),
+            JsonArray => throw new JobSpecException("the spec must be a mapping of job fields, not a list"),
+            _ => throw new JobSpecException("the spec must be a mapping of job fields, not a single value"),
+        };
+    }
+
+    /// <inheritdoc cref="Read(string)"/>
+    public static async Task<Job> ReadAsync(Stream stream, CancellationToken cancellationToken = default)
+    {
+        using var reader = new StreamReader(stream, leaveOpen: true);
+        return Read(await reader.ReadToEndAsync(cancellationToken));
+    }
+
+    internal static JsonNode? ParseJson(string json)
+    {
+        try
+        {
+            return JsonNode.Parse(json, documentOptions: JsonParsing);
+        }
+        catch (JsonException ex)
+        {
+            var position = ex.LineNumber is { } line ? $" at line {line + 1}, column {ex.BytePositionInLine + 1}" : "";
+            throw new JobSpecException($"invalid JSON{position}: {JsonPosition().Replace(ex.Message, "")}", ex);
+        }
+    }
+
+    private static Job Deserialize(JsonObject root)
+    {
+        var jobType = JobType;
+        SpecTree.Prepare(root, jobType, "");
+        try
+        {
+            return root.Deserialize(jobType)!;
+        }
+        catch (JsonException ex)
+        {
+            var (path, value, type) = SpecTree.Locate(root, jobType, ex.Path);
+            var expected = type is null ? null : Expected(type);
+            var problem = expected is null ? $"invalid value {Shown(value)}" : $"expected {expected}, got {Shown(value)}";
+            throw new JobSpecException($"{path}: {problem}", ex);
+        }
+    }
+
+    private static string? Expected(JsonTypeInfo type) => type.Kind switch
+    {
+        JsonTypeInfoKind.Enumerable => "a list",
+        JsonTypeInfoKind.Dictionary or JsonTypeInfoKind.Object => "a mapping",
+        _ when type.Type.IsEnum => null,
+        _ => Type.GetTypeCode(type.Type) switch
+        {
+            TypeCode.Byte or TypeCode.SByte or TypeCode.Int16 or TypeCode.UInt16 or TypeCode.Int32
+                or TypeCode.UInt32 or TypeCode.Int64 or TypeCode.UInt64 => "an integer",
+            TypeCode.Single or TypeCode.Double or TypeCode.Decimal => "a number",
+            TypeCode.Boolean => "true or false",
+            TypeCode.String => "a string",
+            _ => null,
+        },
+    };
+
+    private static string Shown(JsonNode? value)
+    {
+        var shown = value switch
+        {
+            null => "nothing",
+            JsonObject => "a mapping",
+            JsonArray => "a list",
+            _ when value.GetValueKind() == JsonValueKind.String => $"\"{value.GetValue<string>()}\"",
+            _ => value.ToJsonString(),
+        };
+        return shown.Length <= MaxShownLength ? shown : string.Concat(shown.AsSpan(0, MaxShownLength), "…");
+    }
+
+    // The position is reported as line and column; the reader's own suffix repeats it zero-based.
+    [GeneratedRegex(@"\s*(Path: \S* \| )?LineNumber: \d+ \| BytePositionInLine: \d+\.$")]
+    private static partial Regex JsonPosition();
+}
