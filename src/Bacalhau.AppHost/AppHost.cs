@@ -1,6 +1,6 @@
 using Bacalhau.AppHost;
 using Bacalhau.AppHost.Nats;
-using Bacalhau.Core.Nodes;
+using Bacalhau.NatsHosting;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -22,7 +22,7 @@ var token = builder.AddParameter("nats-token", new GenerateParameterDefault { Mi
 
 var nats = builder.AddNats("nats", token, dataDir is null ? null : Path.Combine(dataDir, "nats"));
 
-var orchestrator = builder.AddProject<Projects.Bacalhau_Orchestrator>("orchestrator")
+var orchestrator = builder.AddProject<Projects.Bacalhau_Orchestrator_Service>("orchestrator")
     .WithHttpEndpoint(port: cluster.ApiPort > 0 ? cluster.ApiPort : null, name: "http")
     .WithExternalHttpEndpoints()
     .WithHttpHealthCheck("/health")
@@ -37,7 +37,7 @@ if (nats.Resource is NatsServerResource { AccountSeedFile: var accountSeedFile }
     orchestrator.WithEnvironment("Orchestrator__Auth__NatsAccountSeedFile", accountSeedFile);
 }
 
-var compute = builder.AddProject<Projects.Bacalhau_Compute>("compute")
+var compute = builder.AddProject<Projects.Bacalhau_Compute_Service>("compute")
     .WithReplicas(cluster.ComputeReplicas)
     .WithHttpEndpoint(name: "http")
     .WithHttpHealthCheck("/health")

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Client;
 

@@ -1,19 +1,19 @@
 using System.Text.Json.Serialization;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Content;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Nodes;
-using Bacalhau.Core.Serialization;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
+using Bacalhau.Identity.Nodes;
+using Bacalhau.Messaging;
+using Bacalhau.Messaging.Content;
+using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
-using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Transport;
 using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -145,7 +145,7 @@ public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOn
             NodeID = NodeId,
             NodeType = NodeType.Requester,
             Labels = Labels,
-            SupportedProtocols = [Bacalhau.Core.Protocol.Protocols.NclV1],
+            SupportedProtocols = [Bacalhau.Contracts.Protocol.Protocols.NclV1],
             PeerID = identity.PeerID,
             PublicKey = identity.PublicKey,
             Addresses = identity.Addresses,

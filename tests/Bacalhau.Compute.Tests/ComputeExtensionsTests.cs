@@ -1,5 +1,5 @@
 using Bacalhau.Compute.Nodes;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Compute.Executors;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests;
 

@@ -1,5 +1,5 @@
 using Bacalhau.Client;
-using Bacalhau.Core.Models;
+using Bacalhau.Contracts.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.Bench.Infrastructure;

@@ -1,6 +1,5 @@
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Nodes;
 using Bacalhau.IntegrationTests.Infrastructure;
+using Bacalhau.NatsHosting;
 using NATS.Client.Core;
 
 namespace Bacalhau.Bench.Infrastructure;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Bacalhau.Bench.Measurement;
 using Bacalhau.Client;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Bench.Jobs;
 

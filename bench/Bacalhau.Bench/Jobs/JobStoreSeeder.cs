@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.Orchestrator.Storage;
 
 namespace Bacalhau.Bench.Jobs;

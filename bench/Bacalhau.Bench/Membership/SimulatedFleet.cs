@@ -1,6 +1,6 @@
 using Bacalhau.Bench.Infrastructure;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
 using NATS.Client.Core;
 
 namespace Bacalhau.Bench.Membership;

@@ -1,6 +1,7 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
 using NATS.Client.Core;
 
 namespace Bacalhau.Bench.Membership;

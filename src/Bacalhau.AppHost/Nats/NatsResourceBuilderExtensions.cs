@@ -1,6 +1,5 @@
 using System.Globalization;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Nodes;
+using Bacalhau.NatsHosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NATS.Client.Core;

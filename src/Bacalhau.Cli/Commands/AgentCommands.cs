@@ -1,7 +1,7 @@
 using System.CommandLine;
 using Bacalhau.Cli.Output;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Bacalhau.Cli.Configuration;
 using Bacalhau.Cli.Output;
 using Bacalhau.Cli.Serve;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 

@@ -3,9 +3,9 @@ using System.Text.Json;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Jobs;
 using Bacalhau.Cli.Output;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Output;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 

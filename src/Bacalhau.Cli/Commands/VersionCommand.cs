@@ -2,7 +2,7 @@ using System.CommandLine;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Output;
 using Bacalhau.Client;
-using Bacalhau.Core.Models;
+using Bacalhau.Contracts.Models;
 
 namespace Bacalhau.Cli.Commands;
 

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
 using Bacalhau.Cli.Jobs;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 

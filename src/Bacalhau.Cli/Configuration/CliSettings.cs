@@ -1,7 +1,7 @@
 using System.Collections;
 using System.Net;
 using Bacalhau.Client;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Cli.Configuration;

@@ -1,5 +1,5 @@
 using Bacalhau.Cli.Formats;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

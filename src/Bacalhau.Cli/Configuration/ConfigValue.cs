@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bacalhau.Cli.Formats;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 

@@ -1,7 +1,7 @@
 using System.Text.Json.Serialization;
 using Bacalhau.Cli.Commands;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Cli.Formats;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Bacalhau.Cli.Formats;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Cli.Jobs;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Bacalhau.Cli.Commands;
 using Bacalhau.Cli.Output;
 using Bacalhau.Client;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Cli.Jobs;
 
@@ -95,11 +95,11 @@ internal static class JobRunner
     }
 
     /// <summary>Prints log lines as they come: stdout lines to standard output, stderr lines to standard error.</summary>
-    public static async Task PrintLogsAsync(IAsyncEnumerable<Core.Protocol.ExecutionLogLine> lines, CommandContext context)
+    public static async Task PrintLogsAsync(IAsyncEnumerable<Contracts.Protocol.ExecutionLogLine> lines, CommandContext context)
     {
         await foreach (var line in lines)
         {
-            await (line.Type == Core.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
+            await (line.Type == Contracts.Protocol.ExecutionLogType.Stderr ? context.Error : context.Out).WriteLineAsync(line.Line);
         }
     }
 

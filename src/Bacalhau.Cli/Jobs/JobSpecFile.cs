@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Cli.Jobs;
 

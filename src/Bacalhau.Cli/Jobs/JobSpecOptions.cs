@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Cli.Jobs;
 

@@ -1,5 +1,5 @@
 using System.Text.RegularExpressions;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Cli.Jobs;
 

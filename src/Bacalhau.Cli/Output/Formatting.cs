@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bacalhau.Core.Models;
+using Bacalhau.Contracts.Models;
 
 namespace Bacalhau.Cli.Output;
 

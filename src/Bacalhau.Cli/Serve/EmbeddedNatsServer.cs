@@ -1,8 +1,8 @@
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Globalization;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.NatsAuth;
+using Bacalhau.Identity;
+using Bacalhau.NatsHosting;
 using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Bacalhau.Cli.Configuration;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Identity;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.Orchestrator.Nodes;
 
 namespace Bacalhau.Cli.Serve;

@@ -1,4 +1,4 @@
-using Bacalhau.Core.Identity;
+using Bacalhau.Identity;
 
 namespace Bacalhau.Cli.Serve;
 

@@ -6,12 +6,12 @@ using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
+using Bacalhau.Messaging;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Executions;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Compute.Executions;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Executors;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using Bacalhau.Compute.Executors;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Inputs;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Inputs;

@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Storage;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
 using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Logs;

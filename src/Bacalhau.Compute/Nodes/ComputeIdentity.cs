@@ -1,5 +1,5 @@
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.Compute.Nodes;
 

@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
 
 namespace Bacalhau.Compute.Nodes;
 

@@ -1,7 +1,8 @@
 using System.Text.Json;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
+using Bacalhau.Storage;
 
 namespace Bacalhau.Compute.Storage;
 

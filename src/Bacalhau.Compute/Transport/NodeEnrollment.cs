@@ -1,8 +1,8 @@
 using System.Text.Json;
 using Bacalhau.Compute.Nodes;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.NatsHosting;
 using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
 using NATS.NKeys;

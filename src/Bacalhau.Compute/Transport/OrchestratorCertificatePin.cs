@@ -1,8 +1,8 @@
 using System.Net.Security;
 using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.NatsAuth;
+using Bacalhau.Identity;
+using Bacalhau.NatsHosting;
 
 namespace Bacalhau.Compute.Transport;
 

@@ -3,9 +3,10 @@ using System.Security.Authentication;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
+using Bacalhau.Messaging;
 using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
@@ -240,7 +241,7 @@ public sealed partial class OrchestratorLink(
         }
     }
 
-    private static string Offer(Core.Models.NodeInfo info) => string.Join(';',
+    private static string Offer(Contracts.Models.NodeInfo info) => string.Join(';',
         string.Join(',', info.ComputeNodeInfo?.ExecutionEngines ?? []),
         string.Join(',', info.ComputeNodeInfo?.Publishers ?? []),
         string.Join(',', info.Labels.Select(l => $"{l.Key}={l.Value}")));

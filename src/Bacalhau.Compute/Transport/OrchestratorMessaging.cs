@@ -1,8 +1,8 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Storage;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Messaging;
 using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Transport;

@@ -1,5 +1,5 @@
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Transport;

@@ -1,7 +1,7 @@
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.ServiceDefaults.Nats;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.ServiceDefaults.Nats;
 
 namespace Bacalhau.Orchestrator.Api;
 

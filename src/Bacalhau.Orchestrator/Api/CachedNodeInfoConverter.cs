@@ -1,8 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Serialization;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Orchestrator.Api;
 

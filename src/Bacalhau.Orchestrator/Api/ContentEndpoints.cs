@@ -1,7 +1,8 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Bacalhau.Core.Content;
-using Bacalhau.Core.Jobs;
+using Bacalhau.Identity.Content;
+using Bacalhau.JobSpecs;
+using Bacalhau.Messaging.Content;
 using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;

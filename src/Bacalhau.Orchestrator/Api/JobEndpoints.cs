@@ -1,11 +1,11 @@
 using System.Text.Json.Nodes;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
+using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Storage;
-using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 

@@ -1,6 +1,6 @@
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 using Bacalhau.Orchestrator.Scheduling;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;

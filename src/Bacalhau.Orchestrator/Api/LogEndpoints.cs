@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
 using Bacalhau.Orchestrator.Storage;
 using NATS.Client.Core;
 using Bacalhau.Orchestrator.Auth;

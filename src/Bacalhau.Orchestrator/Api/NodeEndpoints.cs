@@ -1,9 +1,9 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.Orchestrator.Nodes;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 

@@ -1,9 +1,9 @@
 using System.Buffers;
 using System.Runtime.CompilerServices;
 using System.Text.Json;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Orchestrator.Api;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Jobs.Legacy;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.JobSpecs;
+using Bacalhau.JobSpecs.Legacy;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;

@@ -1,8 +1,8 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Serialization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 

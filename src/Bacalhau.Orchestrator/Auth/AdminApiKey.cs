@@ -1,5 +1,5 @@
 using System.Security.Cryptography;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.Orchestrator.Auth;
 

@@ -1,9 +1,9 @@
 using System.Diagnostics;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;

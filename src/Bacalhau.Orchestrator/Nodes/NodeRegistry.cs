@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
 using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Options;
 

@@ -1,4 +1,4 @@
-using Bacalhau.Core.Identity;
+using Bacalhau.Identity;
 using Bacalhau.ServiceDefaults.Nats;
 
 namespace Bacalhau.Orchestrator.Nodes;

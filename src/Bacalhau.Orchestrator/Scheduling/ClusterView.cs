@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Orchestrator.Scheduling;
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Orchestrator.Scheduling;
 

@@ -1,6 +1,6 @@
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Orchestrator.Scheduling;
 

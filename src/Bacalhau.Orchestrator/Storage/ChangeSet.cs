@@ -1,5 +1,5 @@
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Messaging;
 
 namespace Bacalhau.Orchestrator.Storage;
 

@@ -1,5 +1,6 @@
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Messaging;
+using Bacalhau.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Orchestrator.Storage;
@@ -41,7 +42,7 @@ public sealed class JobStore : IAsyncDisposable
     }
 
     /// <summary>Compute nodes as their membership last changed, read at start; see <see cref="Nodes.NodeRegistry"/>.</summary>
-    public IReadOnlyList<Core.Models.NodeState> StoredNodes { get; }
+    public IReadOnlyList<Contracts.Models.NodeState> StoredNodes { get; }
 
     public GroupCommitWriter Writer { get; }
 
@@ -284,7 +285,7 @@ public sealed class JobStore : IAsyncDisposable
     }
 
     /// <summary>Records a change of <paramref name="node"/>'s membership; completes when durable.</summary>
-    public Task SaveNodeAsync(Core.Models.NodeState node) => Writer.WriteAsync((connection, transaction) => JobTables.PersistNode(connection, transaction, node));
+    public Task SaveNodeAsync(Contracts.Models.NodeState node) => Writer.WriteAsync((connection, transaction) => JobTables.PersistNode(connection, transaction, node));
 
     public Task DeleteNodeAsync(string nodeId) => Writer.WriteAsync((connection, transaction) => JobTables.DeleteNode(connection, transaction, nodeId));
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
+using Bacalhau.Storage;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Orchestrator.Storage;

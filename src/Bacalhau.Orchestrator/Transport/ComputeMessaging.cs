@@ -1,5 +1,5 @@
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Storage;
 using NATS.Client.Core;

@@ -1,8 +1,9 @@
 using System.Diagnostics;
 using System.Text.Json.Serialization.Metadata;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
+using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Nodes;
 using NATS.Client.Core;
 

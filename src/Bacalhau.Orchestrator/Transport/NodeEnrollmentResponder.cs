@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Nodes;
 using Microsoft.Data.Sqlite;
 using NATS.Client.Core;

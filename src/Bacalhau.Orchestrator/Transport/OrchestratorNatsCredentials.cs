@@ -1,4 +1,4 @@
-using Bacalhau.Core.NatsAuth;
+using Bacalhau.NatsHosting;
 using Bacalhau.ServiceDefaults.Nats;
 using NATS.Client.Core;
 

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.Cli.Tests.Infrastructure;
 

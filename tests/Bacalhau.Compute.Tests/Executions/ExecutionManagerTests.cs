@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using static Bacalhau.Compute.Tests.Executions.ExecutionManagerBed;
 
 namespace Bacalhau.Compute.Tests.Executions;

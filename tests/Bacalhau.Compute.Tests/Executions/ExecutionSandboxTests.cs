@@ -1,6 +1,6 @@
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests.Executions;
 

@@ -1,5 +1,5 @@
 using Bacalhau.Compute.Executions;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests.Executions;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,5 @@
 using Bacalhau.Compute.Storage;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Compute.Tests.Storage;

@@ -1,6 +1,6 @@
 using Bacalhau.Compute.Tests.Executions;
 using Bacalhau.Compute.Transport;
-using Bacalhau.Core.Tests.Messaging;
+using Bacalhau.Messaging.Tests;
 using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;

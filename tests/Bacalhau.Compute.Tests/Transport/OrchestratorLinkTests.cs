@@ -1,5 +1,5 @@
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Compute.Tests.Transport;
 

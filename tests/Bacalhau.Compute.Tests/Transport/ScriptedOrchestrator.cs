@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Channels;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Messaging;
 using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Tests.Transport;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.FaultTests.Infrastructure;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Nodes;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.FaultTests.Infrastructure;
 using Bacalhau.IntegrationTests.Infrastructure;
 using Xunit.Abstractions;

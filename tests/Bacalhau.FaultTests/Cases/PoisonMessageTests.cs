@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using Bacalhau.Core.Nodes;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
 using Bacalhau.FaultTests.Infrastructure;
+using Bacalhau.Identity.Nodes;
 using Bacalhau.IntegrationTests.Infrastructure;
 using NATS.Client.Core;
 using Xunit.Abstractions;

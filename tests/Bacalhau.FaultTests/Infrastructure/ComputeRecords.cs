@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.FaultTests.Infrastructure;

@@ -1,7 +1,7 @@
 using System.Runtime.InteropServices;
 using Bacalhau.Bench.Infrastructure;
 using Bacalhau.Client;
-using Bacalhau.Core.Models;
+using Bacalhau.Contracts.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
 using NATS.Client.Core;
 

@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
 using Bacalhau.Client;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.FaultTests.Infrastructure;

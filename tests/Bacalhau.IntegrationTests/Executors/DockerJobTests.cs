@@ -3,10 +3,10 @@ using System.IO.Compression;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.IntegrationTests.Executors;
 
@@ -52,7 +52,7 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
 
         var published = Assert.Single(done.Executions!.Items).PublishedResult!;
         Assert.Equal(PublisherTypes.Local, published.Type);
-        var results = await Cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{done.Job.ID}/results", Core.Serialization.BacalhauJsonContext.Default.ListJobResultsResponse);
+        var results = await Cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{done.Job.ID}/results", Contracts.Serialization.BacalhauJsonContext.Default.ListJobResultsResponse);
         var listed = Assert.Single(results!.Items);
         Assert.Equal(published.Type, listed.Type);
         Assert.True(listed.TryGetParam("URL", out var listedUrl));
@@ -138,7 +138,7 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
         await Cluster.WaitForJobAsync(submitted.JobID, JobStateType.Failed, ClusterFixture.QueueTimeout * 4);
     }
 
-    private async Task<Core.Api.GetJobResponse> RunAsync(Job job, JobStateType expected)
+    private async Task<Contracts.Api.GetJobResponse> RunAsync(Job job, JobStateType expected)
     {
         var submitted = await Cluster.SubmitAsync(job);
         return await Cluster.WaitForJobAsync(submitted.JobID, expected, JobTimeout);

@@ -1,7 +1,7 @@
 using Bacalhau.Compute.Tests.Executors.Wasm;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.IntegrationTests.Executors;
 

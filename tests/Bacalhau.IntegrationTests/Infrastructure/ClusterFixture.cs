@@ -2,12 +2,12 @@ using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Nodes;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity.Nodes;
+using Bacalhau.NatsHosting;
 using NATS.Client.Core;
 
 namespace Bacalhau.IntegrationTests.Infrastructure;

@@ -1,4 +1,4 @@
-using Bacalhau.Core.Nodes;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.IntegrationTests.Infrastructure;
 

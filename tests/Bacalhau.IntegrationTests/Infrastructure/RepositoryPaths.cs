@@ -22,9 +22,9 @@ internal static class RepositoryPaths
     /// <summary>The CLI as users get it: <c>dotnet publish src/Bacalhau.Cli -c Release</c>, a native executable.</summary>
     public static string PublishedCli => Path.Combine(Root, "src", "Bacalhau.Cli", "bin", "Release", "net10.0", RuntimeInformation.RuntimeIdentifier, "publish", "bacalhau");
 
-    public static string OrchestratorAssembly => Path.Combine(Root, "src", "Bacalhau.Orchestrator", "bin", Configuration, "net10.0", "Bacalhau.Orchestrator.dll");
+    public static string OrchestratorAssembly => Path.Combine(Root, "src", "Bacalhau.Orchestrator.Service", "bin", Configuration, "net10.0", "Bacalhau.Orchestrator.Service.dll");
 
-    public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute", "bin", Configuration, "net10.0", "Bacalhau.Compute.dll");
+    public static string ComputeAssembly => Path.Combine(Root, "src", "Bacalhau.Compute.Service", "bin", Configuration, "net10.0", "Bacalhau.Compute.Service.dll");
 
     private static string FindRoot()
     {

@@ -2,10 +2,10 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.IntegrationTests.Jobs;
 
@@ -55,7 +55,7 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
         var text = await File.ReadAllTextAsync(RepositoryPaths.ConformanceJob(fileName));
         var body = string.IsNullOrWhiteSpace(text)
             ? "{\"Job\": null}"
-            : $"{{\"Job\": {JsonSerializer.Serialize(JobSpecReader.Read(text), Core.Serialization.BacalhauJsonContext.Default.Job)}}}";
+            : $"{{\"Job\": {JsonSerializer.Serialize(JobSpecReader.Read(text), Contracts.Serialization.BacalhauJsonContext.Default.Job)}}}";
 
         var (status, message) = await PutRawAsync(body);
 
@@ -177,7 +177,7 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
         string? token = null;
         do
         {
-            var page = await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs?limit=2{(token is null ? "" : $"&next_token={token}")}", Core.Serialization.BacalhauJsonContext.Default.ListJobsResponse);
+            var page = await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs?limit=2{(token is null ? "" : $"&next_token={token}")}", Contracts.Serialization.BacalhauJsonContext.Default.ListJobsResponse);
             Assert.True(page!.Items.Count <= 2);
             seen.AddRange(page.Items.Select(j => j.ID));
             token = page.NextToken;
@@ -196,7 +196,7 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
         await cluster.WaitForReplicasAsync();
         var submitted = await cluster.SubmitAsync(NoopJob(JobTypes.Batch, durationSeconds: 2));
         var seen = (await cluster.GetJobAsync(submitted.JobID)).Job;
-        var json = Core.Serialization.BacalhauJsonContext.Default.GetJobResponse;
+        var json = Contracts.Serialization.BacalhauJsonContext.Default.GetJobResponse;
 
         var revisions = new List<ulong> { seen.Revision };
         while (!seen.State.StateType.IsTerminal())

@@ -1,6 +1,6 @@
 using Bacalhau.Client;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
 using Bacalhau.IntegrationTests.Executors;
 using Bacalhau.IntegrationTests.Infrastructure;
 

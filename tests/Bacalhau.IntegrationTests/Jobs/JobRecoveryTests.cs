@@ -1,4 +1,4 @@
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.IntegrationTests.Jobs;
@@ -43,7 +43,7 @@ public sealed class JobRecoveryTests(ClusterFixture cluster) : IDisposable
         await cluster.WaitForReplicasAsync();
         await using var victim = cluster.StartComputeNode(_scratch);
         var victimId = await victim.WaitForNodeIdAsync(Timeout);
-        await cluster.WaitForNodeAsync(victimId, Core.Models.NodeConnectionStatus.Connected, Timeout);
+        await cluster.WaitForNodeAsync(victimId, Contracts.Models.NodeConnectionStatus.Connected, Timeout);
 
         // One partition per node, so the victim surely gets one.
         var submitted = await cluster.SubmitAsync(JobLifecycleTests.NoopJob(JobTypes.Batch, count: ClusterFixture.ComputeReplicas + 1, durationSeconds: 5));

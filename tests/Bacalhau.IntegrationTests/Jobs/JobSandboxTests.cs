@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
-using Bacalhau.Core.Content;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity.Content;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.IntegrationTests.Jobs;

@@ -2,9 +2,9 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using Bacalhau.Core.Content;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity.Content;
 using Bacalhau.IntegrationTests.Executors;
 using Bacalhau.IntegrationTests.Infrastructure;
 

@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 using System.Globalization;
 using System.Text;
-using Bacalhau.Core.Messaging;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
 using Bacalhau.IntegrationTests.Infrastructure;
 using Bacalhau.IntegrationTests.Jobs;
+using Bacalhau.Storage;
 using NATS.Client.Core;
 
 namespace Bacalhau.IntegrationTests.Messaging;
@@ -172,7 +172,7 @@ public sealed class PoisonMessageTests(ClusterFixture cluster) : IDisposable
     {
         var body = Encoding.UTF8.GetBytes($$"""{"metadata":{"Bacalhau-Type":"{{type}}","Bacalhau-Source":"sender"},"payload":{{payload}}}""");
         var bytes = new byte[5 + body.Length];
-        bytes[0] = Core.Protocol.Envelope.JsonVersion;
+        bytes[0] = Contracts.Protocol.Envelope.JsonVersion;
         BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), System.IO.Hashing.Crc32.HashToUInt32(body));
         body.CopyTo(bytes, 5);
         return bytes;

@@ -1,11 +1,12 @@
 using System.Text.Json;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.NatsAuth;
-using Bacalhau.Core.Protocol;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity;
 using Bacalhau.IntegrationTests.Infrastructure;
 using Bacalhau.IntegrationTests.Jobs;
+using Bacalhau.Messaging;
+using Bacalhau.NatsHosting;
 using NATS.Client.Core;
 using NATS.NKeys;
 

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.IntegrationTests.Nodes;
@@ -87,9 +87,9 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
         await using var node = cluster.StartComputeNode(_scratch);
         var nodeId = await node.WaitForNodeIdAsync(JoinTimeout);
         await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
-        using (var reject = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "reject", Message = "not ours" }, Core.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest))
+        using (var reject = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "reject", Message = "not ours" }, Contracts.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest))
         {
-            Assert.True((await reject.Content.ReadFromJsonAsync(Core.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
+            Assert.True((await reject.Content.ReadFromJsonAsync(Contracts.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
         }
 
         await cluster.KillAndRestartOrchestratorAsync(JoinTimeout);
@@ -100,8 +100,8 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
         Assert.Equal(NodeMembership.Rejected, listed?.Membership);
         Assert.NotEqual(NodeConnectionStatus.Connected, listed!.ConnectionState.Status);
 
-        using var delete = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "delete" }, Core.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest);
-        Assert.True((await delete.Content.ReadFromJsonAsync(Core.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
+        using var delete = await cluster.Api.PutAsJsonAsync($"/api/v1/orchestrator/nodes/{nodeId}", new UpdateNodeRequest { Action = "delete" }, Contracts.Serialization.BacalhauJsonContext.Default.UpdateNodeRequest);
+        Assert.True((await delete.Content.ReadFromJsonAsync(Contracts.Serialization.BacalhauJsonContext.Default.UpdateNodeResponse))!.Success);
         await cluster.WaitForNodeAsync(nodeId, NodeConnectionStatus.Connected, JoinTimeout);
     }
 
@@ -112,7 +112,7 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
         using var whole = await cluster.Api.GetAsync("/api/v1/orchestrator/nodes");
         var body = await whole.Content.ReadAsByteArrayAsync();
         Assert.Equal(body.Length, whole.Content.Headers.ContentLength);
-        var all = JsonSerializer.Deserialize(body, Core.Serialization.BacalhauJsonContext.Default.ListNodesResponse)!;
+        var all = JsonSerializer.Deserialize(body, Contracts.Serialization.BacalhauJsonContext.Default.ListNodesResponse)!;
         var ids = all.Nodes.Select(n => n.Info.NodeID).ToList();
         Assert.Equal(ids.Order(StringComparer.Ordinal), ids);
         Assert.Null(all.NextToken);
@@ -121,7 +121,7 @@ public sealed class NodeMembershipTests(ClusterFixture cluster) : IDisposable
         string? token = null;
         do
         {
-            var page = await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/nodes?limit=3{(token is null ? "" : $"&next_token={token}")}", Core.Serialization.BacalhauJsonContext.Default.ListNodesResponse);
+            var page = await cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/nodes?limit=3{(token is null ? "" : $"&next_token={token}")}", Contracts.Serialization.BacalhauJsonContext.Default.ListNodesResponse);
             Assert.InRange(page!.Nodes.Count, 1, 3);
             paged.AddRange(page.Nodes.Select(n => n.Info.NodeID));
             token = page.NextToken;

@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Serialization;
 using Bacalhau.Orchestrator.Api;
 using Microsoft.AspNetCore.Http;
 

@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Protocol;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Protocol;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -185,7 +185,7 @@ public sealed class NodeRegistryTests
     /// <summary>The stored node records as another connection reads them.</summary>
     private static string StoredNodes(string path)
     {
-        using var connection = Core.Messaging.SqliteDatabase.OpenReader(path);
+        using var connection = Bacalhau.Storage.SqliteDatabase.OpenReader(path);
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT group_concat(body, char(10)) FROM (SELECT body FROM nodes ORDER BY id)";
         return command.ExecuteScalar() as string ?? "";

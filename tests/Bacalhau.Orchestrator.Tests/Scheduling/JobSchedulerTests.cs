@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Microsoft.Extensions.Options;
 using static Bacalhau.Orchestrator.Tests.Scheduling.Cluster;

@@ -1,5 +1,5 @@
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using static Bacalhau.Orchestrator.Tests.Scheduling.Cluster;
 
@@ -165,5 +165,5 @@ public sealed class NodeSelectorTests
         NodeSelector.Matching(job, Resources.Zero, new ClusterView(nodes, []), out reason);
 
     private static Resources Requested(string cpu, string memory) =>
-        Bacalhau.Core.Jobs.ResourceParser.Parse(new ResourcesConfig { CPU = cpu, Memory = memory });
+        Bacalhau.JobSpecs.ResourceParser.Parse(new ResourcesConfig { CPU = cpu, Memory = memory });
 }

@@ -1,5 +1,5 @@
 using Bacalhau.Compute.Executions;
-using Bacalhau.Core.Jobs;
+using Bacalhau.JobSpecs;
 using Docker.DotNet.Models;
 
 namespace Bacalhau.Compute.Executors.Docker;

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Docker.DotNet;
 using Docker.DotNet.Models;
 using Microsoft.Extensions.Options;

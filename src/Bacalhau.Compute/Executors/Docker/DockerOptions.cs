@@ -1,4 +1,4 @@
-using Bacalhau.Core.Jobs;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Compute.Executors.Docker;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Executors.Wasm;
 

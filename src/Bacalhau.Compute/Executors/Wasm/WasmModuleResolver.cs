@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Compute.Inputs;
-using Bacalhau.Core.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Compute.Executors.Wasm;
 

@@ -1,9 +1,10 @@
 using System.Text.Json;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Publishers.Local;
-using Bacalhau.Core.Content;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Identity.Content;
+using Bacalhau.Messaging.Content;
 
 namespace Bacalhau.Compute.Publishers.Ipfs;
 

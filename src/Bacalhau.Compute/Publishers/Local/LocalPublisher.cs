@@ -1,7 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Compute.Executors;
-using Bacalhau.Core.Models.Jobs;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Compute.Publishers.Local;
 

@@ -1,5 +1,5 @@
-using Bacalhau.Core.Api;
-using Bacalhau.Core.Serialization;
+using Bacalhau.Contracts.Api;
+using Bacalhau.Contracts.Serialization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Compute.Publishers.Local;

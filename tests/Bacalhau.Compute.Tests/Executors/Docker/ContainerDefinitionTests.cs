@@ -1,7 +1,7 @@
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Docker;
-using Bacalhau.Core.Models;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models;
+using Bacalhau.Contracts.Models.Jobs;
 using CreateContainerParameters = Docker.DotNet.Models.CreateContainerParameters;
 
 namespace Bacalhau.Compute.Tests.Executors.Docker;

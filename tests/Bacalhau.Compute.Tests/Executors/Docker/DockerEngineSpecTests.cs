@@ -1,6 +1,6 @@
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Docker;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests.Executors.Docker;
 

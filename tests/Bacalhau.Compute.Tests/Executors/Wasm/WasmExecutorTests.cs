@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using Bacalhau.Compute.Executors.Wasm;
-using Bacalhau.Core.Jobs;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Compute.Tests.Executors.Wasm;
 

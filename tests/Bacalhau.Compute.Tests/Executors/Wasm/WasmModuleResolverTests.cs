@@ -1,7 +1,7 @@
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Tests.Executors.Wasm;
 

@@ -3,7 +3,7 @@ using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bacalhau.Compute.Tests.Executors.Wasm;

@@ -3,8 +3,8 @@ using System.IO.Compression;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers.Local;
-using Bacalhau.Core.Identity;
-using Bacalhau.Core.Models.Jobs;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Identity;
 
 namespace Bacalhau.Compute.Tests.Publishers.Local;
 

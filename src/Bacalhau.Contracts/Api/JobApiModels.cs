@@ -1,0 +1,60 @@
+using Bacalhau.Contracts.Models.Jobs;
+
+namespace Bacalhau.Contracts.Api;
+
+/// <summary>Answer of the legacy <c>POST /api/v1/run</c>: the CID of the job's published result, lower-case as Bacalhau wrote it.</summary>
+public sealed record RunJobResponse
+{
+    [System.Text.Json.Serialization.JsonPropertyName("cid")]
+    public required string Cid { get; set; }
+}
+
+/// <summary>Body of <c>PUT|POST /api/v1/orchestrator/jobs</c>.</summary>
+public sealed record PutJobRequest
+{
+    public Job? Job { get; set; }
+    public bool Force { get; set; }
+}
+
+public sealed record PutJobResponse
+{
+    public required string JobID { get; set; }
+    public required string EvaluationID { get; set; }
+    public IReadOnlyList<string> Warnings { get; set; } = [];
+}
+
+public sealed record ListJobsResponse
+{
+    public IReadOnlyList<Job> Items { get; set; } = [];
+    public string? NextToken { get; set; }
+}
+
+public sealed record GetJobResponse
+{
+    public required Job Job { get; set; }
+    public ListJobHistoryResponse? History { get; set; }
+    public ListJobExecutionsResponse? Executions { get; set; }
+}
+
+public sealed record ListJobExecutionsResponse
+{
+    public IReadOnlyList<Execution> Items { get; set; } = [];
+    public string? NextToken { get; set; }
+}
+
+public sealed record ListJobHistoryResponse
+{
+    public IReadOnlyList<JobHistory> Items { get; set; } = [];
+    public string? NextToken { get; set; }
+}
+
+public sealed record ListJobResultsResponse
+{
+    public IReadOnlyList<SpecConfig> Items { get; set; } = [];
+    public string? NextToken { get; set; }
+}
+
+public sealed record StopJobResponse
+{
+    public required string EvaluationID { get; set; }
+}

@@ -1,0 +1,66 @@
+using Bacalhau.Contracts.Models.Jobs;
+
+namespace Bacalhau.Contracts.Protocol;
+
+// Data-plane messages of NCL v1. Orchestrator → compute on <node>.in.msgs; compute → orchestrator on
+// <node>.out.msgs. Each names its execution and job; the receiver acknowledges with an Ack.
+
+/// <summary>Asks a node to bid for an execution; without WaitForApproval an accepted bid starts running at once.</summary>
+public sealed record AskForBidRequest
+{
+    public required Execution Execution { get; set; }
+    public bool WaitForApproval { get; set; }
+}
+
+public sealed record BidAcceptedRequest
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+}
+
+public sealed record BidRejectedRequest
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+    public string Reason { get; set; } = "";
+}
+
+public sealed record CancelExecutionRequest
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+    public string Reason { get; set; } = "";
+}
+
+public sealed record BidResult
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+    public bool Accepted { get; set; }
+    public string Reason { get; set; } = "";
+}
+
+public sealed record RunResult
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+    public SpecConfig? PublishResult { get; set; }
+    public RunCommandResult RunCommandResult { get; set; } = new();
+}
+
+public sealed record ComputeError
+{
+    public required string ExecutionID { get; set; }
+    public string JobID { get; set; } = "";
+    public string Error { get; set; } = "";
+}
+
+/// <summary>The receiver's acknowledgement of an ordered message; an empty Error means processed (or a duplicate).</summary>
+public sealed record Ack
+{
+    [System.Text.Json.Serialization.JsonPropertyName("error")]
+    public string Error { get; set; } = "";
+
+    [System.Text.Json.Serialization.JsonPropertyName("delay")]
+    public long Delay { get; set; }
+}

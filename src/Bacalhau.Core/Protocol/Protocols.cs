@@ -1,7 +1,0 @@
-namespace Bacalhau.Core.Protocol;
-
-/// <summary>Protocol names a node lists in <c>SupportedProtocols</c>.</summary>
-public static class Protocols
-{
-    public const string NclV1 = "ncl/v1";
-}

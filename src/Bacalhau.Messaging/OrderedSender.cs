@@ -1,0 +1,367 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Storage;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+using NATS.Client.Core;
+
+namespace Bacalhau.Messaging;
+
+/// <summary>
+/// Delivers outbox entries to each peer in sequence order with a window of unacknowledged messages in flight.
+/// An entry leaves the outbox only when the receiver acknowledges it; a gap reported by the receiver or a
+/// missing acknowledgement rewinds to the first unacknowledged entry, and the receiver drops duplicates.
+/// </summary>
+public sealed partial class OrderedSender : IAsyncDisposable
+{
+    public static readonly ActivitySource ActivitySource = new("Bacalhau.Messaging");
+
+    private const int Window = 512;
+    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly INatsConnection _nats;
+    private readonly Func<string, string> _subjectOf;
+    private readonly AckRoute _acks;
+    private readonly string _source;
+    private readonly GroupCommitWriter _writer;
+    private readonly ILogger _logger;
+    private readonly string _instance = Guid.NewGuid().ToString("N");
+    private readonly ConcurrentDictionary<string, PeerStream> _peers = new(StringComparer.Ordinal);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task? _ackLoop;
+    private int _disposed;
+
+    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, AckRoute acks, string source, GroupCommitWriter writer, ILogger logger)
+    {
+        _nats = nats;
+        _subjectOf = subjectOf;
+        _acks = acks;
+        _source = source;
+        _writer = writer;
+        _logger = logger;
+    }
+
+    public void Start(IEnumerable<OutboxEntry> pending)
+    {
+        _ackLoop = Task.Run(() => ReceiveAcksAsync(_stopping.Token));
+        Enqueue(pending);
+    }
+
+    /// <summary>Hands committed entries to their peers' streams.</summary>
+    public void Enqueue(IEnumerable<OutboxEntry> entries)
+    {
+        foreach (var entry in entries)
+        {
+            Stream(entry.Peer).Add(entry);
+        }
+    }
+
+    /// <summary>The receiver told us (in a handshake) what it has processed: resume right after it.</summary>
+    public void Resync(string peer, ulong receiverLast) => Stream(peer).Resync(receiverLast);
+
+    /// <summary>Stops sending; safe to call twice (its owner stops it, and then the container disposes it).</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
+        await _stopping.CancelAsync();
+        var loops = _peers.Values.Select(p => p.Loop).Append(_ackLoop ?? Task.CompletedTask);
+        try
+        {
+            await Task.WhenAll(loops);
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+
+        foreach (var stream in _peers.Values)
+        {
+            stream.Dispose();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private PeerStream Stream(string peer) => _peers.GetOrAdd(peer, p => new PeerStream(this, p));
+
+    private async Task ReceiveAcksAsync(CancellationToken cancellationToken)
+    {
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            try
+            {
+                await foreach (var msg in _nats.SubscribeAsync<byte[]>(_acks.SubscriptionOf(_instance), cancellationToken: cancellationToken))
+                {
+                    if (_acks.PeerOf(msg.Subject) is not { } peer
+                        || msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
+                        || !ulong.TryParse(seqText, CultureInfo.InvariantCulture, out var seq)
+                        || !_peers.TryGetValue(peer, out var stream))
+                    {
+                        continue;
+                    }
+
+                    var ack = msg.Data is { Length: > 0 } ? System.Text.Json.JsonSerializer.Deserialize(msg.Data, BacalhauJsonContext.Default.Ack) : new Ack();
+                    stream.OnAck(seq, ack?.Error ?? "");
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (NatsException ex)
+            {
+                LogAckSubscriptionFailed(_logger, ex.Message);
+                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The ordered stream of messages to one peer. Whoever makes a message sendable (a commit handing it over, an
+    /// acknowledgement opening the window) publishes it on its own thread, one thread at a time; a timer only rewinds
+    /// after a missing acknowledgement.
+    /// </summary>
+    private sealed class PeerStream : IDisposable
+    {
+        private readonly OrderedSender _owner;
+        private readonly string _peer;
+        private readonly string _subject;
+        private readonly string _replyTo;
+        private readonly Lock _lock = new();
+        private readonly SortedDictionary<ulong, OutboxEntry> _pending = [];
+        private readonly PeriodicTimer _ackTimer = new(AckTimeout);
+        private ulong _acked;
+        private ulong _nextToSend;
+        private DateTime _lastProgress = DateTime.UtcNow;
+        private int _sending;
+        private bool _forgetQueued;
+
+        public PeerStream(OrderedSender owner, string peer)
+        {
+            _owner = owner;
+            _peer = peer;
+            _subject = owner._subjectOf(peer);
+            _replyTo = owner._acks.SubjectOf(peer, owner._instance);
+            Loop = Task.Run(() => WatchAcksAsync(owner._stopping.Token));
+        }
+
+        public Task Loop { get; }
+
+        public void Dispose() => _ackTimer.Dispose();
+
+        public void Add(OutboxEntry entry)
+        {
+            lock (_lock)
+            {
+                if (entry.Seq <= _acked)
+                {
+                    return;
+                }
+
+                _pending[entry.Seq] = entry;
+                if (_nextToSend == 0)
+                {
+                    _nextToSend = _pending.Keys.First();
+                    _acked = _nextToSend - 1;
+                }
+            }
+
+            _ = SendReadyAsync();
+        }
+
+        public void Resync(ulong receiverLast)
+        {
+            lock (_lock)
+            {
+                Acknowledge(receiverLast);
+                _nextToSend = _acked + 1;
+                _lastProgress = DateTime.UtcNow;
+            }
+
+            _ = SendReadyAsync();
+        }
+
+        public void OnAck(ulong seq, string error)
+        {
+            var forget = false;
+            lock (_lock)
+            {
+                if (string.IsNullOrEmpty(error))
+                {
+                    // Acknowledged entries leave the outbox in one delete for every ack that arrives before it is written.
+                    forget = Acknowledge(seq) && !_forgetQueued;
+                    _forgetQueued |= forget;
+                }
+                else if (_nextToSend > _acked + 1)
+                {
+                    // The receiver saw a gap: send again from the first message it lacks.
+                    _nextToSend = _acked + 1;
+                }
+            }
+
+            if (forget)
+            {
+                _ = _owner._writer.WriteAsync(ForgetAcknowledged);
+            }
+
+            _ = SendReadyAsync();
+        }
+
+        private void ForgetAcknowledged(SqliteConnection connection, SqliteTransaction transaction)
+        {
+            ulong upTo;
+            lock (_lock)
+            {
+                upTo = _acked;
+                _forgetQueued = false;
+            }
+
+            MessageOutbox.Acknowledged(connection, transaction, _peer, upTo);
+        }
+
+        private bool Acknowledge(ulong seq)
+        {
+            if (seq <= _acked)
+            {
+                return false;
+            }
+
+            _acked = seq;
+            _lastProgress = DateTime.UtcNow;
+            while (_pending.Count > 0 && _pending.Keys.First() <= seq)
+            {
+                _pending.Remove(_pending.Keys.First());
+            }
+
+            if (_nextToSend <= seq)
+            {
+                _nextToSend = seq + 1;
+            }
+
+            return true;
+        }
+
+        /// <summary>Publishes what the window allows; a caller that finds another thread sending leaves it to that one.</summary>
+        private async Task SendReadyAsync()
+        {
+            var cancellationToken = _owner._stopping.Token;
+            while (!cancellationToken.IsCancellationRequested && Interlocked.CompareExchange(ref _sending, 1, 0) == 0)
+            {
+                try
+                {
+                    foreach (var entry in TakeReady())
+                    {
+                        try
+                        {
+                            await _owner.PublishAsync(entry, _subject, _replyTo, cancellationToken);
+                        }
+                        catch (NatsException ex)
+                        {
+                            // This and the rest go again when the missing acknowledgement rewinds the stream.
+                            LogSendFailed(_owner._logger, _peer, entry.Seq, ex.Message);
+                            break;
+                        }
+                    }
+                }
+                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+                {
+                    return;
+                }
+                finally
+                {
+                    Volatile.Write(ref _sending, 0);
+                }
+
+                lock (_lock)
+                {
+                    // Another thread may have made more sendable while this one held the stream.
+                    if (!NextIsSendable(out _))
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+
+        private List<OutboxEntry> TakeReady()
+        {
+            var batch = new List<OutboxEntry>();
+            lock (_lock)
+            {
+                var inFlight = _nextToSend > _acked + 1;
+                if (inFlight && DateTime.UtcNow - _lastProgress > AckTimeout)
+                {
+                    // No acknowledgement for a while (peer away, message lost): start again from the first unacknowledged.
+                    _nextToSend = _acked + 1;
+                    _lastProgress = DateTime.UtcNow;
+                }
+
+                while (NextIsSendable(out var entry))
+                {
+                    batch.Add(entry);
+                    _nextToSend++;
+                }
+            }
+
+            return batch;
+        }
+
+        /// <summary>Whether the next message is queued and inside the window; call under the lock.</summary>
+        private bool NextIsSendable([MaybeNullWhen(false)] out OutboxEntry entry)
+        {
+            entry = null;
+            return _nextToSend - _acked <= Window && _pending.TryGetValue(_nextToSend, out entry);
+        }
+
+        private async Task WatchAcksAsync(CancellationToken cancellationToken)
+        {
+            try
+            {
+                while (await _ackTimer.WaitForNextTickAsync(cancellationToken))
+                {
+                    await SendReadyAsync();
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                // Stopping.
+            }
+        }
+    }
+
+    private async ValueTask PublishAsync(OutboxEntry entry, string subject, string replyTo, CancellationToken cancellationToken)
+    {
+        // The send continues the trace of the decision that produced the message; NATS.Net's own publish span,
+        // which carries the context to the receiver, nests under it.
+        ActivityContext.TryParse(entry.TraceParent, null, out var parent);
+        using var activity = ActivitySource.StartActivity($"send {entry.Type}", ActivityKind.Producer, parent);
+        activity?.SetTag("bacalhau.peer", entry.Peer);
+        activity?.SetTag("bacalhau.seq", entry.Seq);
+        var headers = new NatsHeaders
+        {
+            [MessageHeaders.Type] = entry.Type,
+            [MessageHeaders.Source] = _source,
+            [MessageHeaders.SeqNum] = entry.Seq.ToString(CultureInfo.InvariantCulture),
+        };
+        if ((activity?.Id ?? entry.TraceParent) is { } traceParent)
+        {
+            headers["traceparent"] = traceParent;
+        }
+
+        await _nats.PublishAsync(subject, entry.Envelope, headers, replyTo: replyTo, cancellationToken: cancellationToken);
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Sending message {Seq} to {Peer} failed, will retry: {Error}")]
+    private static partial void LogSendFailed(ILogger logger, string peer, ulong seq, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Acknowledgement subscription failed, retrying: {Error}")]
+    private static partial void LogAckSubscriptionFailed(ILogger logger, string error);
+}

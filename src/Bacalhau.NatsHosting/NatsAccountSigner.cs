@@ -1,0 +1,46 @@
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Messaging.Content;
+using NATS.Client.Core;
+using NATS.NKeys;
+
+namespace Bacalhau.NatsHosting;
+
+/// <summary>
+/// Issues users of the cluster's account: services with every permission (the orchestrator, health checks) and
+/// compute nodes confined to their own subjects. Only the holder of the account's key can.
+/// </summary>
+public sealed class NatsAccountSigner(KeyPair account) : IDisposable
+{
+    private const string ContentStream = "OBJ_" + ContentStore.Bucket;
+
+    /// <summary>The signer whose account seed is in <paramref name="path"/>.</summary>
+    public static NatsAccountSigner Load(string path) => new(NKeySeeds.Load(path, PrefixByte.Account));
+
+    /// <summary>Credentials of a new user allowed everything in the account.</summary>
+    public NatsAuthOpts ServiceUser(string name)
+    {
+        using var user = KeyPair.CreatePair(PrefixByte.User);
+        return NatsAuthOpts.Default with { Jwt = NatsJwt.User(account, user.GetPublicKey(), name, permissions: null), Seed = user.GetSeed() };
+    }
+
+    /// <summary>A user JWT for compute node <paramref name="nodeId"/> holding the user key <paramref name="userPublicKey"/>.</summary>
+    public string NodeUser(string nodeId, string userPublicKey) =>
+        NatsJwt.User(account, userPublicKey, nodeId, NodePermissions(nodeId));
+
+    /// <summary>
+    /// A node publishes only in its own out space, receives only its in space, its log requests and its own inbox,
+    /// and of JetStream only what putting and finding an object of the content bucket takes.
+    /// </summary>
+    public static NatsPermissions NodePermissions(string nodeId) => new(
+        [
+            Subjects.AllOut(nodeId),
+            $"$O.{ContentStore.Bucket}.>",
+            $"$JS.API.STREAM.INFO.{ContentStream}",
+            $"$JS.API.STREAM.CREATE.{ContentStream}",
+            $"$JS.API.STREAM.MSG.GET.{ContentStream}",
+            $"$JS.API.DIRECT.GET.{ContentStream}.>",
+        ],
+        [Subjects.AllIn(nodeId), Subjects.AllNodeRequests(nodeId), Subjects.Inbox(nodeId) + ".>"]);
+
+    public void Dispose() => account.Dispose();
+}
