@@ -145,6 +145,35 @@ public sealed class NodePermissionsTests : IAsyncLifetime
         Assert.Equal(content, read.ToArray());
     }
 
+    [Fact]
+    public async Task Bytes_another_node_put_first_under_a_CID_are_never_served_and_give_way_to_the_real_content()
+    {
+        await using var orchestrator = _server.Connect(_signer.ServiceUser("orchestrator"));
+        using var orchestratorStore = new ContentStore(orchestrator);
+        await orchestratorStore.OpenAsync(CancellationToken.None);
+        await using var forger = NodeConnection("node-b");
+        await using var publisher = NodeConnection("node-a");
+        using var forgerStore = new ContentStore(forger);
+        using var publisherStore = new ContentStore(publisher);
+        var content = "the real result"u8.ToArray();
+        var cid = Cid.ForRaw(content);
+
+        var objects = await forgerStore.OpenAsync(CancellationToken.None);
+        await objects.PutAsync(cid.ToString(), "a forged result"u8.ToArray()).AsTask().WaitAsync(Timeout);
+        var refused = await Assert.ThrowsAsync<InvalidDataException>(() => publisherStore.PutAsync(cid, new MemoryStream(content), CancellationToken.None).WaitAsync(Timeout));
+        Assert.Contains("other bytes", refused.Message, StringComparison.Ordinal);
+        using (var forged = new MemoryStream())
+        {
+            Assert.False(await orchestratorStore.TryGetAsync(cid, forged, CancellationToken.None));
+        }
+
+        await publisherStore.PutAsync(cid, new MemoryStream(content), CancellationToken.None).WaitAsync(Timeout);
+
+        using var read = new MemoryStream();
+        Assert.True(await orchestratorStore.TryGetAsync(cid, read, CancellationToken.None));
+        Assert.Equal(content, read.ToArray());
+    }
+
     private NatsConnection NodeConnection(string nodeId)
     {
         using var user = KeyPair.CreatePair(PrefixByte.User);

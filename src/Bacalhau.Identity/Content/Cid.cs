@@ -51,6 +51,10 @@ public sealed class Cid : IEquatable<Cid>
             ? new Cid(RawCodec, Sha2_256, digest.ToArray())
             : throw new ArgumentException($"a SHA2-256 digest has {Sha256Length} bytes, got {digest.Length}", nameof(digest));
 
+    /// <summary>Whether this CID names the content whose SHA2-256 digest is <paramref name="sha256"/>.</summary>
+    public bool Names(ReadOnlySpan<byte> sha256) =>
+        HashFunction == Sha2_256 && Digest.Count == sha256.Length && Digest.SequenceEqual(sha256.ToArray());
+
     /// <summary>Reads a CIDv1 in base32; on failure <paramref name="problem"/> says what is wrong with it.</summary>
     public static bool TryParse(string? text, [NotNullWhen(true)] out Cid? cid, [NotNullWhen(false)] out string? problem)
     {

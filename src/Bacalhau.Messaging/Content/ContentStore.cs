@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Bacalhau.Identity.Content;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
@@ -16,29 +17,62 @@ public sealed class ContentStore(INatsConnection connection) : IDisposable
     private readonly SemaphoreSlim _opening = new(1, 1);
     private INatsObjStore? _store;
 
-    /// <summary>Stores <paramref name="content"/> under <paramref name="cid"/>; content already there is kept as it is.</summary>
+    /// <summary>
+    /// Stores <paramref name="content"/> under <paramref name="cid"/>, unless it is there already. Every node may put
+    /// but none may replace (its credentials allow no purge), so other bytes put first under this CID by another node
+    /// fail the put; <see cref="TryGetAsync"/> removes them when it finds them.
+    /// </summary>
     public async Task PutAsync(Cid cid, Stream content, CancellationToken cancellationToken)
     {
         var store = await OpenAsync(cancellationToken);
-        if (await ExistsAsync(store, cid, cancellationToken))
+        try
         {
-            return;
+            var info = await store.GetInfoAsync(cid.ToString(), cancellationToken: cancellationToken);
+            if (ObjectDigest.Sha256Of(info.Digest) is { } digest && cid.Names(digest))
+            {
+                return;
+            }
+
+            throw new InvalidDataException($"the content store holds other bytes under {cid}, put by another node; they are removed when next read, so publish again then");
+        }
+        catch (NatsObjNotFoundException)
+        {
         }
 
         await store.PutAsync(cid.ToString(), content, leaveOpen: true, cancellationToken);
     }
 
-    /// <summary>Copies the content of <paramref name="cid"/> to <paramref name="destination"/>; false when the store has none.</summary>
+    /// <summary>
+    /// Copies the content of <paramref name="cid"/> to <paramref name="destination"/>; false when the store has none.
+    /// Bytes under that name that are not what the CID names count as none and are removed (the caller discards what
+    /// was copied); only the orchestrator, which may remove, reads the store.
+    /// </summary>
     public async Task<bool> TryGetAsync(Cid cid, Stream destination, CancellationToken cancellationToken)
     {
         var store = await OpenAsync(cancellationToken);
-        if (!await ExistsAsync(store, cid, cancellationToken))
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        try
+        {
+            await store.GetAsync(cid.ToString(), new HashingStream(destination, hash), leaveOpen: true, cancellationToken);
+        }
+        catch (NatsObjNotFoundException)
         {
             return false;
         }
+        catch (NatsObjException)
+        {
+            // The chunks do not match the digest the object was put with.
+            await store.DeleteAsync(cid.ToString(), cancellationToken);
+            return false;
+        }
 
-        await store.GetAsync(cid.ToString(), destination, leaveOpen: true, cancellationToken);
-        return true;
+        if (cid.Names(hash.GetHashAndReset()))
+        {
+            return true;
+        }
+
+        await store.DeleteAsync(cid.ToString(), cancellationToken);
+        return false;
     }
 
     /// <summary>Creates the bucket when it is missing; fails when JetStream cannot be reached.</summary>
@@ -63,17 +97,4 @@ public sealed class ContentStore(INatsConnection connection) : IDisposable
     }
 
     public void Dispose() => _opening.Dispose();
-
-    private static async Task<bool> ExistsAsync(INatsObjStore store, Cid cid, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await store.GetInfoAsync(cid.ToString(), cancellationToken: cancellationToken);
-            return true;
-        }
-        catch (NatsObjNotFoundException)
-        {
-            return false;
-        }
-    }
 }
