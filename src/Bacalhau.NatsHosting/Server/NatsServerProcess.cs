@@ -124,6 +124,7 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
 
     private async Task WaitUntilReadyAsync(TimeSpan readyTimeout, CancellationToken cancellationToken)
     {
+        using var signer = NatsAccountSigner.Load(Config.AccountSeedFile);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(readyTimeout);
         while (true)
@@ -135,7 +136,7 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
 
             try
             {
-                await NatsServerReadiness.ProbeAsync(Config.ClientUrl, Config.AccountSeedFile, Config.Tls?.CaFile, "readiness probe", timeout.Token);
+                await NatsServerReadiness.ProbeAsync(Config.ClientUrl, signer.ServiceUser("readiness probe"), Config.Tls?.CaFile, timeout.Token);
                 return;
             }
             catch (NatsException) when (!timeout.IsCancellationRequested)

@@ -10,17 +10,18 @@ public static class NatsServerReadiness
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(2);
 
-    /// <summary>Throws <see cref="NatsException"/> while the server at <paramref name="url"/> does not accept clients.</summary>
-    public static async Task ProbeAsync(string url, string accountSeedFile, string? caFile, string name, CancellationToken cancellationToken)
+    /// <summary>
+    /// Throws <see cref="NatsException"/> while the server at <paramref name="url"/> does not accept a client with
+    /// <paramref name="auth"/> (in operator mode, a user of <see cref="NatsAccountSigner.ServiceUser"/>).
+    /// </summary>
+    public static async Task ProbeAsync(string url, NatsAuthOpts auth, string? caFile, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(url);
-        ArgumentException.ThrowIfNullOrEmpty(accountSeedFile);
-        using var signer = NatsAccountSigner.Load(accountSeedFile);
+        ArgumentNullException.ThrowIfNull(auth);
         await using var probe = new NatsConnection(new NatsOpts
         {
             Url = url,
-            Name = name,
-            AuthOpts = signer.ServiceUser(name),
+            AuthOpts = auth,
             TlsOpts = caFile is { Length: > 0 } ? NatsTlsOpts.Default with { CaFile = caFile, Mode = TlsMode.Require } : NatsTlsOpts.Default,
             ConnectTimeout = ConnectTimeout,
             MaxReconnectRetry = 0,
