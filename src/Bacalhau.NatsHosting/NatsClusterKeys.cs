@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Bacalhau.Contracts.Protocol;
+using Bacalhau.Identity.Nodes;
 using NATS.NKeys;
 
 namespace Bacalhau.NatsHosting;
@@ -92,7 +93,7 @@ public sealed class NatsClusterKeys : IDisposable
         }
 
         config.AppendLine("}");
-        SecretFile.Write(ServerConfigPath, config.ToString());
+        AtomicFile.Write(ServerConfigPath, config.ToString(), overwrite: true, ownerOnly: true);
         return ServerConfigPath;
     }
 
