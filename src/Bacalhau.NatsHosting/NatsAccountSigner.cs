@@ -31,7 +31,7 @@ public sealed class NatsAccountSigner(KeyPair account) : IDisposable
     /// A node publishes only in its own out space, receives only its in space, its log requests and its own inbox,
     /// and of JetStream only what putting and finding an object of the content bucket takes.
     /// </summary>
-    public static NatsPermissions NodePermissions(string nodeId) => new(
+    internal static NatsPermissions NodePermissions(string nodeId) => new(
         [
             Subjects.AllOut(nodeId),
             $"$O.{ContentStore.Bucket}.>",

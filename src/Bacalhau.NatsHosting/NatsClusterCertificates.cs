@@ -16,7 +16,7 @@ public sealed record NatsServerTls(string CaFile, string CertFile, string KeyFil
 /// machine's addresses, and it is bound to the orchestrator's peer ID (<see cref="PeerCertificateBinding"/>); the CA
 /// stays, so nodes keep trusting it.
 /// </summary>
-public static class NatsClusterCertificates
+internal static class NatsClusterCertificates
 {
     public const string CaFileName = "ca.pem";
     private const string CaKeyFileName = "ca-key.pem";
