@@ -46,12 +46,14 @@ public sealed class NodeKey : IDisposable
     /// <summary>The key in <paramref name="directory"/> for <paramref name="port"/>, generated and saved when there is none yet.</summary>
     public static NodeKey LoadOrCreate(string directory, int port)
     {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         var path = System.IO.Path.Combine(directory, FileName(port));
         return File.Exists(path) ? Load(path) : Create(path);
     }
 
     public static NodeKey Load(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string text;
         try
         {

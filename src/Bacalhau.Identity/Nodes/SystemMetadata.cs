@@ -21,6 +21,7 @@ public sealed class SystemMetadata
 
     public static SystemMetadata Load(string dataDir)
     {
+        ArgumentException.ThrowIfNullOrEmpty(dataDir);
         var path = Path.Combine(dataDir, FileName);
         if (!File.Exists(path))
         {

@@ -131,6 +131,8 @@ public sealed partial class NatsServerProcess : IAsyncDisposable
         {
             if (_process.HasExited)
             {
+                // Until its output is read to the end, the line that says why may not have been recorded yet.
+                await _process.WaitForExitAsync(CancellationToken.None);
                 throw new NatsServerStartException($"nats-server exited with code {_process.ExitCode} before accepting clients: {LastOutput()}");
             }
 
