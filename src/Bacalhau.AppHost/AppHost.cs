@@ -1,6 +1,6 @@
 using Bacalhau.AppHost;
 using Bacalhau.AppHost.Nats;
-using Bacalhau.NatsHosting;
+using Bacalhau.NatsHosting.Server;
 using Microsoft.Extensions.Configuration;
 
 var builder = DistributedApplication.CreateBuilder(args);

@@ -39,6 +39,7 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     /// </summary>
     public static BacalhauClient Create(Uri baseAddress, TimeSpan? timeout = null, BacalhauClientOptions? options = null)
     {
+        ArgumentNullException.ThrowIfNull(baseAddress);
         options ??= BacalhauClientOptions.Anonymous;
         var http = new HttpClient(ClientHandler.Create(options)) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         http.DefaultRequestHeaders.Authorization = ClientHandler.Authorization(options);

@@ -10,6 +10,7 @@ internal static class ClientHandler
 {
     public static HttpMessageHandler Create(BacalhauClientOptions options)
     {
+        ArgumentNullException.ThrowIfNull(options);
         var handler = new SocketsHttpHandler();
         if (options.CaCertificateFile is { } caFile)
         {

@@ -4,7 +4,7 @@ using System.Text;
 namespace Bacalhau.Identity;
 
 /// <summary>base58btc (the Bitcoin alphabet), the text form of libp2p peer IDs.</summary>
-public static class Base58
+internal static class Base58
 {
     private const string Alphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 

@@ -16,7 +16,11 @@ public static class IdentityChallenge
 
     public static byte[] NewNonce() => RandomNumberGenerator.GetBytes(NonceSize);
 
-    public static byte[] Sign(NodeKey key, ReadOnlySpan<byte> nonce) => key.Sign(SignedBytes(nonce));
+    public static byte[] Sign(NodeKey key, ReadOnlySpan<byte> nonce)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return key.Sign(SignedBytes(nonce));
+    }
 
     /// <summary>
     /// Null when <paramref name="signature"/> over <paramref name="nonce"/> verifies with <paramref name="publicKey"/>
@@ -24,6 +28,8 @@ public static class IdentityChallenge
     /// </summary>
     public static string? Verify(IReadOnlyCollection<PeerId> expected, byte[] publicKey, ReadOnlySpan<byte> nonce, ReadOnlySpan<byte> signature)
     {
+        ArgumentNullException.ThrowIfNull(expected);
+        ArgumentNullException.ThrowIfNull(publicKey);
         PeerId actual;
         bool valid;
         try

@@ -7,7 +7,7 @@ namespace Bacalhau.Identity;
 /// same shape for <c>PrivateKey</c>. For RSA (type 0) the public data is a PKIX SubjectPublicKeyInfo and the private
 /// data a PKCS#1 RSAPrivateKey, both DER. Only RSA is produced or accepted here.
 /// </summary>
-public static class Libp2pKeys
+internal static class Libp2pKeys
 {
     private const int RsaType = 0;
     private const byte TypeTag = (1 << 3) | 0; // field 1, varint

@@ -23,6 +23,7 @@ public sealed record Multiaddr(string Protocol, string Host, int Port, PeerId? P
     /// <summary>The multiaddr of <paramref name="host"/>:<paramref name="port"/>, an IP address or a DNS name.</summary>
     public static Multiaddr For(string host, int port, PeerId? peer = null)
     {
+        ArgumentNullException.ThrowIfNull(host);
         host = host.Trim('[', ']');
         var protocol = IPAddress.TryParse(host, out var ip)
             ? ip.AddressFamily == AddressFamily.InterNetworkV6 ? "ip6" : "ip4"
@@ -33,6 +34,7 @@ public sealed record Multiaddr(string Protocol, string Host, int Port, PeerId? P
     /// <summary>Parses <paramref name="text"/>; a <see cref="FormatException"/> says which part is wrong.</summary>
     public static Multiaddr Parse(string text)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var parts = text.Trim().Split('/');
         if (parts.Length < 5 || parts[0].Length != 0)
         {

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 namespace Bacalhau.Identity;
 
 /// <summary>The two multihashes peer IDs use: sha2-256 (code 0x12) and identity (code 0x00).</summary>
-public static class Multihash
+internal static class Multihash
 {
     public const byte Sha256Code = 0x12;
     public const byte IdentityCode = 0x00;

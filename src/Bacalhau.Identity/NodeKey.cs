@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.Identity;
 
@@ -45,12 +46,14 @@ public sealed class NodeKey : IDisposable
     /// <summary>The key in <paramref name="directory"/> for <paramref name="port"/>, generated and saved when there is none yet.</summary>
     public static NodeKey LoadOrCreate(string directory, int port)
     {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         var path = System.IO.Path.Combine(directory, FileName(port));
         return File.Exists(path) ? Load(path) : Create(path);
     }
 
     public static NodeKey Load(string path)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
         string text;
         try
         {
@@ -89,37 +92,21 @@ public sealed class NodeKey : IDisposable
     {
         var rsa = RSA.Create(KeySizeInBits);
         var text = Convert.ToBase64String(Libp2pKeys.MarshalPrivateKey(rsa)) + "\n";
-        var temp = $"{path}.{Guid.NewGuid():N}.tmp";
         try
         {
-            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
-            if (!OperatingSystem.IsWindows())
-            {
-                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-            }
-
-            using (var writer = new StreamWriter(temp, System.Text.Encoding.ASCII, options))
-            {
-                writer.Write(text);
-                writer.Flush();
-                ((FileStream)writer.BaseStream).Flush(flushToDisk: true);
-            }
-
             // No overwrite: a node starting at the same moment may have created the key first, and then its key wins.
-            File.Move(temp, path, overwrite: false);
-            return new NodeKey(path, rsa);
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            rsa.Dispose();
-            File.Delete(temp);
-            return Load(path);
+            if (AtomicFile.Write(path, text, overwrite: false, ownerOnly: true))
+            {
+                return new NodeKey(path, rsa);
+            }
         }
         catch
         {
             rsa.Dispose();
-            File.Delete(temp);
             throw;
         }
+
+        rsa.Dispose();
+        return Load(path);
     }
 }

@@ -13,12 +13,17 @@ public sealed record PeerId
 
     public string Text { get; }
 
-    public static PeerId FromPublicKey(byte[] marshalledPublicKey) => new(Base58.Encode(
-        marshalledPublicKey.Length <= MaxInlineKeyLength ? Multihash.Identity(marshalledPublicKey) : Multihash.Sha256(marshalledPublicKey)));
+    public static PeerId FromPublicKey(byte[] marshalledPublicKey)
+    {
+        ArgumentNullException.ThrowIfNull(marshalledPublicKey);
+        return new(Base58.Encode(
+            marshalledPublicKey.Length <= MaxInlineKeyLength ? Multihash.Identity(marshalledPublicKey) : Multihash.Sha256(marshalledPublicKey)));
+    }
 
     /// <summary>The peer ID written in <paramref name="text"/>, or null with <paramref name="error"/> saying what is wrong.</summary>
     public static PeerId? TryParse(string text, out string? error)
     {
+        ArgumentNullException.ThrowIfNull(text);
         var bytes = Base58.TryDecode(text);
         if (string.IsNullOrEmpty(text) || bytes is null || !Multihash.IsValid(bytes))
         {

@@ -1,7 +1,7 @@
 namespace Bacalhau.JobSpecs;
 
 /// <summary>A job spec that was read but breaks one or more rules; <see cref="Errors"/> names each field at fault.</summary>
-public sealed class JobSpecValidationException : JobSpecException
+internal sealed class JobSpecValidationException : JobSpecException
 {
     public JobSpecValidationException()
         : this([])

@@ -23,6 +23,7 @@ public static class Enrollment
     /// </summary>
     public static string? Verify(EnrollmentRequest request, out byte[] publicKey)
     {
+        ArgumentNullException.ThrowIfNull(request);
         publicKey = [];
         if (NodeIds.Validate(request.NodeID) is { } invalid)
         {
@@ -78,6 +79,9 @@ public static class Enrollment
     /// </summary>
     public static string? CheckIssued(string jwt, string userPublicKey, string token)
     {
+        ArgumentNullException.ThrowIfNull(jwt);
+        ArgumentNullException.ThrowIfNull(userPublicKey);
+        ArgumentNullException.ThrowIfNull(token);
         string? issuer, subject, type;
         try
         {

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Bacalhau.Identity.Nodes;
 using NATS.NKeys;
 
 namespace Bacalhau.NatsHosting;
@@ -29,7 +30,7 @@ public static class NKeySeeds
 
     /// <summary>The key pair whose seed is in <paramref name="path"/>, generated and saved (0600) when the file does not exist.</summary>
     public static KeyPair LoadOrCreate(string path, PrefixByte prefix) =>
-        Parse(path, SecretFile.ReadOrCreate(path, () => NewSeed(prefix)), prefix);
+        Parse(path, AtomicFile.ReadOrCreate(path, () => NewSeed(prefix), ownerOnly: true), prefix);
 
     /// <summary>The key pair whose seed is in <paramref name="path"/>, which must exist.</summary>
     public static KeyPair Load(string path, PrefixByte prefix) =>

@@ -14,24 +14,33 @@ public sealed class NatsAccountSigner(KeyPair account) : IDisposable
     private const string ContentStream = "OBJ_" + ContentStore.Bucket;
 
     /// <summary>The signer whose account seed is in <paramref name="path"/>.</summary>
-    public static NatsAccountSigner Load(string path) => new(NKeySeeds.Load(path, PrefixByte.Account));
+    public static NatsAccountSigner Load(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        return new(NKeySeeds.Load(path, PrefixByte.Account));
+    }
 
     /// <summary>Credentials of a new user allowed everything in the account.</summary>
     public NatsAuthOpts ServiceUser(string name)
     {
+        ArgumentNullException.ThrowIfNull(name);
         using var user = KeyPair.CreatePair(PrefixByte.User);
         return NatsAuthOpts.Default with { Jwt = NatsJwt.User(account, user.GetPublicKey(), name, permissions: null), Seed = user.GetSeed() };
     }
 
     /// <summary>A user JWT for compute node <paramref name="nodeId"/> holding the user key <paramref name="userPublicKey"/>.</summary>
-    public string NodeUser(string nodeId, string userPublicKey) =>
-        NatsJwt.User(account, userPublicKey, nodeId, NodePermissions(nodeId));
+    public string NodeUser(string nodeId, string userPublicKey)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(nodeId);
+        ArgumentException.ThrowIfNullOrEmpty(userPublicKey);
+        return NatsJwt.User(account, userPublicKey, nodeId, NodePermissions(nodeId));
+    }
 
     /// <summary>
     /// A node publishes only in its own out space, receives only its in space, its log requests and its own inbox,
     /// and of JetStream only what putting and finding an object of the content bucket takes.
     /// </summary>
-    public static NatsPermissions NodePermissions(string nodeId) => new(
+    internal static NatsPermissions NodePermissions(string nodeId) => new(
         [
             Subjects.AllOut(nodeId),
             $"$O.{ContentStore.Bucket}.>",

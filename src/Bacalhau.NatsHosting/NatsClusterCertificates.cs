@@ -3,6 +3,7 @@ using System.Net.NetworkInformation;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Bacalhau.Identity;
+using Bacalhau.Identity.Nodes;
 
 namespace Bacalhau.NatsHosting;
 
@@ -15,7 +16,7 @@ public sealed record NatsServerTls(string CaFile, string CertFile, string KeyFil
 /// machine's addresses, and it is bound to the orchestrator's peer ID (<see cref="PeerCertificateBinding"/>); the CA
 /// stays, so nodes keep trusting it.
 /// </summary>
-public static class NatsClusterCertificates
+internal static class NatsClusterCertificates
 {
     public const string CaFileName = "ca.pem";
     private const string CaKeyFileName = "ca-key.pem";
@@ -44,18 +45,18 @@ public static class NatsClusterCertificates
         var now = DateTimeOffset.UtcNow;
         using var certificate = request.Create(ca, now.AddMinutes(-5), now + ServerLifetime, RandomNumberGenerator.GetBytes(16));
         var tls = new NatsServerTls(Path.Combine(directory, CaFileName), Path.Combine(directory, CertFileName), Path.Combine(directory, KeyFileName));
-        SecretFile.Write(tls.KeyFile, key.ExportPkcs8PrivateKeyPem());
-        SecretFile.Write(tls.CertFile, certificate.ExportCertificatePem());
+        AtomicFile.Write(tls.KeyFile, key.ExportPkcs8PrivateKeyPem(), overwrite: true, ownerOnly: true);
+        AtomicFile.Write(tls.CertFile, certificate.ExportCertificatePem(), overwrite: true, ownerOnly: true);
         return tls;
     }
 
     private static X509Certificate2 LoadOrCreateCa(string directory)
     {
-        var keyPem = SecretFile.ReadOrCreate(Path.Combine(directory, CaKeyFileName), () =>
+        var keyPem = AtomicFile.ReadOrCreate(Path.Combine(directory, CaKeyFileName), () =>
         {
             using var created = ECDsa.Create(ECCurve.NamedCurves.nistP256);
             return created.ExportPkcs8PrivateKeyPem();
-        });
+        }, ownerOnly: true);
         using var key = ECDsa.Create();
         key.ImportFromPem(keyPem);
         var caFile = Path.Combine(directory, CaFileName);
@@ -76,7 +77,7 @@ public static class NatsClusterCertificates
         var now = DateTimeOffset.UtcNow;
         var ca = request.CreateSelfSigned(now.AddMinutes(-5), now + CaLifetime);
         // Public, but written the same atomic way: a half-written CA must never be trusted.
-        SecretFile.Write(caFile, ca.ExportCertificatePem());
+        AtomicFile.Write(caFile, ca.ExportCertificatePem(), overwrite: true, ownerOnly: true);
         return ca;
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using Bacalhau.Contracts.Protocol;
+using Bacalhau.Identity.Nodes;
 using NATS.NKeys;
 
 namespace Bacalhau.NatsHosting;
@@ -37,6 +38,7 @@ public sealed class NatsClusterKeys : IDisposable
     /// <summary>The keys in <paramref name="directory"/>, each generated on first use and reused after.</summary>
     public static NatsClusterKeys LoadOrCreate(string directory)
     {
+        ArgumentException.ThrowIfNullOrEmpty(directory);
         System.IO.Directory.CreateDirectory(directory);
         if (!OperatingSystem.IsWindows())
         {
@@ -61,6 +63,9 @@ public sealed class NatsClusterKeys : IDisposable
     /// </summary>
     public string WriteServerConfig(string token, string host, int port, string storeDirectory, NatsServerTls? tls = null)
     {
+        ArgumentException.ThrowIfNullOrEmpty(token);
+        ArgumentException.ThrowIfNullOrEmpty(host);
+        ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
         using var enroll = EnrollmentAccount.KeyFor(token);
         var app = _account.GetPublicKey();
         var system = _system.GetPublicKey();
@@ -92,7 +97,7 @@ public sealed class NatsClusterKeys : IDisposable
         }
 
         config.AppendLine("}");
-        SecretFile.Write(ServerConfigPath, config.ToString());
+        AtomicFile.Write(ServerConfigPath, config.ToString(), overwrite: true, ownerOnly: true);
         return ServerConfigPath;
     }
 

@@ -8,16 +8,16 @@ using NATS.NKeys;
 namespace Bacalhau.NatsHosting;
 
 /// <summary>What a user may publish and subscribe to; null means no restriction.</summary>
-public sealed record NatsPermissions(IReadOnlyList<string> Publish, IReadOnlyList<string> Subscribe);
+internal sealed record NatsPermissions(IReadOnlyList<string> Publish, IReadOnlyList<string> Subscribe);
 
 /// <summary>A service subject one account exports and another imports (request/reply across accounts).</summary>
-public sealed record NatsService(string Subject, string ExportingAccount);
+internal sealed record NatsService(string Subject, string ExportingAccount);
 
 /// <summary>
 /// NATS JWTs (v2 claims, signed with an ed25519 nkey): the operator, its accounts and their users, as nats-server's
 /// decentralized auth reads them.
 /// </summary>
-public static class NatsJwt
+internal static class NatsJwt
 {
     private static readonly string[] ConnectionLimits = ["subs", "data", "payload", "imports", "exports", "conn", "leaf"];
     private static readonly string[] JetStreamLimits = ["mem_storage", "disk_storage", "streams", "consumer"];

@@ -1,21 +1,20 @@
-using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Bacalhau.NatsHosting.Server;
 using NATS.Client.Core;
 
 namespace Bacalhau.NatsHosting.Tests;
 
-/// <summary>A real nats-server in operator mode on a free loopback port, with keys and store in a temporary directory; stopped by PID.</summary>
+/// <summary>A real nats-server in operator mode on a free loopback port, with keys and store in a temporary directory, started by the launcher; stopped by PID.</summary>
 internal sealed class SecuredNatsServer : IAsyncDisposable
 {
-    private readonly Process _process;
+    private readonly NatsServerProcess _process;
 
-    private SecuredNatsServer(string directory, NatsClusterKeys keys, string token, int port, Process process)
+    private SecuredNatsServer(string directory, NatsClusterKeys keys, string token, NatsServerProcess process)
     {
         Directory = directory;
         Keys = keys;
         Token = token;
-        Url = $"nats://127.0.0.1:{port}";
         _process = process;
     }
 
@@ -25,37 +24,26 @@ internal sealed class SecuredNatsServer : IAsyncDisposable
 
     public string Token { get; }
 
-    public string Url { get; }
+    public string Url => _process.Config.ClientUrl;
 
     public static async Task<SecuredNatsServer> StartAsync()
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("bacalhau-nats-auth-").FullName;
-        var keys = NatsClusterKeys.LoadOrCreate(Path.Combine(directory, "keys"));
+        var keysDirectory = Path.Combine(directory, "keys");
         var token = Guid.NewGuid().ToString("N");
-        var port = FreePort();
-        var config = keys.WriteServerConfig(token, "127.0.0.1", port, Path.Combine(directory, "store"));
-        var startInfo = new ProcessStartInfo(NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        startInfo.ArgumentList.Add("-c");
-        startInfo.ArgumentList.Add(config);
-        var process = Process.Start(startInfo)!;
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        var server = new SecuredNatsServer(directory, keys, token, port, process);
+        var config = NatsServerConfig.Write(keysDirectory, token, "127.0.0.1", FreePort(), Path.Combine(directory, "store"));
+        NatsServerProcess process;
         try
         {
-            await server.WaitUntilReadyAsync();
+            process = await NatsServerProcess.StartAsync(NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage), config);
         }
         catch
         {
-            await server.DisposeAsync();
+            System.IO.Directory.Delete(directory, recursive: true);
             throw;
         }
 
-        return server;
+        return new SecuredNatsServer(directory, NatsClusterKeys.LoadOrCreate(keysDirectory), token, process);
     }
 
     /// <summary>A connection with <paramref name="auth"/> that does not retry: a refusal surfaces at once.</summary>
@@ -70,34 +58,9 @@ internal sealed class SecuredNatsServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync();
-        }
-
-        _process.Dispose();
+        await _process.DisposeAsync();
         Keys.Dispose();
         System.IO.Directory.Delete(Directory, recursive: true);
-    }
-
-    private async Task WaitUntilReadyAsync()
-    {
-        using var signer = Keys.Signer();
-        var deadline = DateTime.UtcNow.AddSeconds(30);
-        while (true)
-        {
-            try
-            {
-                await using var probe = Connect(signer.ServiceUser("probe"));
-                await probe.ConnectAsync();
-                return;
-            }
-            catch (NatsException) when (DateTime.UtcNow < deadline && !_process.HasExited)
-            {
-                await Task.Delay(50);
-            }
-        }
     }
 
     private static int FreePort()

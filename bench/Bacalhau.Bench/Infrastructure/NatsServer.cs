@@ -1,5 +1,5 @@
-using Bacalhau.IntegrationTests.Infrastructure;
 using Bacalhau.NatsHosting;
+using Bacalhau.NatsHosting.Server;
 using NATS.Client.Core;
 
 namespace Bacalhau.Bench.Infrastructure;
@@ -7,54 +7,45 @@ namespace Bacalhau.Bench.Infrastructure;
 /// <summary>
 /// A private <c>nats-server</c> on a free loopback port in operator mode with JetStream, as the cluster runs it
 /// (compute nodes enroll with the token; the orchestrator and the benchmark's own clients are users signed by the
-/// account key); stopped by PID and its store and keys removed when disposed.
+/// account key), started through the project's one launcher; stopped by PID and its store and keys removed when disposed.
 /// </summary>
 internal sealed class NatsServer : IAsyncDisposable
 {
-    private static readonly TimeSpan ReadyTimeout = TimeSpan.FromSeconds(30);
-
-    private readonly ChildProcess _process;
+    private readonly NatsServerProcess _process;
     private readonly string _directory;
     private readonly NatsAccountSigner _signer;
 
-    private NatsServer(ChildProcess process, string directory, int port, string token, string accountSeedFile)
+    private NatsServer(NatsServerProcess process, string directory, string token)
     {
         _process = process;
         _directory = directory;
-        Url = $"nats://127.0.0.1:{port}";
         Token = token;
-        AccountSeedFile = accountSeedFile;
-        _signer = NatsAccountSigner.Load(accountSeedFile);
+        _signer = NatsAccountSigner.Load(process.Config.AccountSeedFile);
     }
 
-    public string Url { get; }
+    public string Url => _process.Config.ClientUrl;
 
     public string Token { get; }
 
     /// <summary>The server's PID, for the fault suite's SIGSTOP and SIGCONT.</summary>
-    public int Pid => _process.Id;
+    public int Pid => _process.Pid;
 
     /// <summary>The account key the orchestrator signs users with (<c>Orchestrator:Auth:NatsAccountSeedFile</c>).</summary>
-    public string AccountSeedFile { get; }
+    public string AccountSeedFile => _process.Config.AccountSeedFile;
 
     public static async Task<NatsServer> StartAsync(CancellationToken cancellationToken)
     {
         var executable = NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
-        var directory = Directory.CreateTempSubdirectory("bacalhau-bench-nats-").FullName;
-        var port = FreePort.Next();
-        var token = Guid.NewGuid().ToString("N");
-        using var keys = NatsClusterKeys.LoadOrCreate(Path.Combine(directory, "auth"));
-        var config = keys.WriteServerConfig(token, "127.0.0.1", port, Path.Combine(directory, "store"));
-        var process = ChildProcess.Start(executable, ["-c", config]);
-        var server = new NatsServer(process, directory, port, token, keys.AccountSeedPath);
+        var directory = Directory.CreateTempSubdirectory("bacalhau-nats-").FullName;
         try
         {
-            await server.WaitUntilReadyAsync(cancellationToken);
-            return server;
+            var token = Guid.NewGuid().ToString("N");
+            var config = NatsServerConfig.Write(Path.Combine(directory, "auth"), token, "127.0.0.1", FreePort.Next(), Path.Combine(directory, "store"));
+            return new NatsServer(await NatsServerProcess.StartAsync(executable, config, cancellationToken: cancellationToken), directory, token);
         }
         catch
         {
-            await server.DisposeAsync();
+            Directory.Delete(directory, recursive: true);
             throw;
         }
     }
@@ -79,38 +70,5 @@ internal sealed class NatsServer : IAsyncDisposable
         await _process.DisposeAsync();
         _signer.Dispose();
         Directory.Delete(_directory, recursive: true);
-    }
-
-    private async Task WaitUntilReadyAsync(CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(ReadyTimeout);
-        while (true)
-        {
-            if (_process.HasExited)
-            {
-                throw new InvalidOperationException($"nats-server exited at start:\n{_process.Output}");
-            }
-
-            try
-            {
-                await using var probe = await ConnectAsync("bench-probe");
-                await probe.PingAsync(timeout.Token);
-                return;
-            }
-            catch (NatsException)
-            {
-                // Not listening yet.
-            }
-
-            try
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(50), timeout.Token);
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                throw new TimeoutException($"nats-server did not accept clients within {ReadyTimeout.TotalSeconds:F0} s:\n{_process.Output}");
-            }
-        }
     }
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Bacalhau.NatsHosting;
+using Bacalhau.NatsHosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using NATS.Client.Core;
@@ -41,29 +42,30 @@ public static class NatsResourceBuilderExtensions
                 ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
             var store = storeDirectory ?? Path.Combine(builder.AppHostDirectory, ".data", "nats");
             var keysDirectory = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(store))!, $"{name}-auth");
-            Directory.CreateDirectory(store);
-            // Operator mode: the keys stay in the data dir (0600); the token and keys reach nats-server only inside
-            // its 0600 config file, never on its command line.
             string accountSeedFile;
             using (var keys = NatsClusterKeys.LoadOrCreate(keysDirectory))
             {
                 accountSeedFile = keys.AccountSeedPath;
             }
 
+            // Aspire runs and stops the process (its DCP outlives a killed AppHost to do so); the 0600 config file, the
+            // arguments and the readiness probe are the launcher's own (NatsServerConfig, NatsServerReadiness).
             var resource = new NatsServerResource(name, executable, builder.AppHostDirectory, accountSeedFile);
             nats = builder.AddResource(resource)
                 .WithEndpoint(name: NatsEndpoint.Name, scheme: "tcp", isProxied: false)
                 .WithArgs(async context =>
                 {
                     var port = await resource.GetEndpoint(NatsEndpoint.Name).Property(EndpointProperty.TargetPort).GetValueAsync(context.CancellationToken);
-                    using var keys = NatsClusterKeys.LoadOrCreate(keysDirectory);
-                    var config = keys.WriteServerConfig(
+                    var config = NatsServerConfig.Write(
+                        keysDirectory,
                         await token.Resource.GetValueAsync(context.CancellationToken) ?? throw new InvalidOperationException($"the {token.Resource.Name} parameter has no value"),
                         "127.0.0.1",
                         int.Parse(port!, CultureInfo.InvariantCulture),
                         store);
-                    context.Args.Add("-c");
-                    context.Args.Add(config);
+                    foreach (var argument in config.Arguments)
+                    {
+                        context.Args.Add(argument);
+                    }
                 });
             clientAuth = _ =>
             {
@@ -78,15 +80,7 @@ public static class NatsResourceBuilderExtensions
             try
             {
                 var url = await nats.Resource.ConnectionStringExpression.GetValueAsync(cancellationToken);
-                await using var client = new NatsConnection(new NatsOpts
-                {
-                    Url = url!,
-                    AuthOpts = await clientAuth(cancellationToken),
-                    ConnectTimeout = TimeSpan.FromSeconds(2),
-                    MaxReconnectRetry = 0,
-                });
-                await client.ConnectAsync();
-                await client.PingAsync(cancellationToken);
+                await NatsServerReadiness.ProbeAsync(url!, await clientAuth(cancellationToken), caFile: null, cancellationToken);
                 return HealthCheckResult.Healthy();
             }
             catch (Exception ex) when (ex is NatsException or InvalidOperationException or OperationCanceledException)

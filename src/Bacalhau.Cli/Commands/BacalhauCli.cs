@@ -18,8 +18,8 @@ internal static class BacalhauCli
         root.Add(new AgentCommands(globals));
         root.Add(new NodeCommands(globals));
         root.Add(new JobCommands(globals));
-        root.Add(new DockerCommands(globals));
-        root.Add(new WasmCommands(globals));
+        root.Add(new EngineCommands("docker", "Run Docker containers as jobs", new DockerRunCommand(globals)));
+        root.Add(new EngineCommands("wasm", "Run WebAssembly modules as jobs", new WasmRunCommand(globals)));
         root.Add(new ConfigCommands(globals));
         root.Add(new AuthCommands(globals));
         root.Add(new ServeCommand(globals));

@@ -90,7 +90,7 @@ internal sealed class ConfigFile
     public void Save()
     {
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path))!);
-        PrivateFile.Write(Path, YamlJson.Serialize(_root), overwrite: true);
+        AtomicFile.Write(Path, YamlJson.Serialize(_root), overwrite: true, ownerOnly: true);
     }
 
     private YamlNode? Find(ConfigKey key)

@@ -26,8 +26,6 @@ internal sealed class Table
     /// <summary>A two-column table of names and values, without a header row.</summary>
     public static Table KeyValue() => new(2);
 
-    public int RowCount => _rows.Count;
-
     public Table Add(params string?[] cells)
     {
         if (cells.Length != _columns)

@@ -3,6 +3,7 @@ using Bacalhau.Cli.Configuration;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Identity;
 using Bacalhau.Identity.Nodes;
+using Bacalhau.NatsHosting.Server;
 using Bacalhau.Orchestrator.Nodes;
 
 namespace Bacalhau.Cli.Serve;
@@ -18,7 +19,7 @@ internal static class LocalIdentity
     public static NodeIdentityResponse Describe(CliSettings settings)
     {
         using var key = NodeKey.LoadOrCreate(settings.DataDir, KeyPort(settings));
-        var natsUrl = EmbeddedNatsOptions.ClientUrlFor(
+        var natsUrl = NatsServerConfig.ClientUrlFor(
             settings.Get(ConfigKeys.OrchestratorHost)!,
             int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture));
         return new NodeIdentityResponse

@@ -5,7 +5,7 @@ using Bacalhau.Cli.Configuration;
 using Bacalhau.Compute;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Identity;
-using Bacalhau.NatsHosting;
+using Bacalhau.NatsHosting.Server;
 using Bacalhau.Orchestrator;
 using Bacalhau.Orchestrator.Auth;
 using Microsoft.Extensions.Options;
@@ -35,14 +35,13 @@ internal static class ServeHost
             var executable = NatsServerBinary.Find() ?? throw new CliException(NatsServerBinary.MissingMessage);
             // The key the orchestrator itself loads: its NATS server certificate is bound to this peer ID.
             using var tlsNodeKey = settings.Get(ConfigKeys.OrchestratorTlsEnabled) == "true" ? NodeKey.LoadOrCreate(settings.DataDir, LocalIdentity.KeyPort(settings)) : null;
-            nats = EmbeddedNatsOptions.Create(
-                executable,
+            nats = new EmbeddedNatsOptions(executable, NatsServerConfig.Write(
+                Path.Combine(settings.DataDir, "orchestrator", "nats-auth"),
+                EnsureToken(settings, console),
                 settings.Get(ConfigKeys.OrchestratorHost)!,
                 int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
-                Path.Combine(settings.DataDir, "orchestrator", "nats-auth"),
-                EnsureToken(settings, console),
-                tlsNodeKey);
+                tlsNodeKey));
         }
 
         if (roles.Compute && settings.Get(ConfigKeys.ComputeTlsCaCert) is { } caCert && !File.Exists(caCert))
@@ -59,7 +58,7 @@ internal static class ServeHost
         PortCheck.EnsureFree(apiHost, int.Parse(apiPort, CultureInfo.InvariantCulture), "--api-port");
         if (nats is not null)
         {
-            PortCheck.EnsureFree(nats.Host, nats.Port, "--port");
+            PortCheck.EnsureFree(nats.Server.Host, nats.Server.Port, "--port");
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -75,10 +74,10 @@ internal static class ServeHost
         {
             builder.Configuration.AddInMemoryCollection(
             [
-                KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.ClientUrl),
-                KeyValuePair.Create("Orchestrator:Auth:NatsAccountSeedFile", (string?)nats.AccountSeedFile),
+                KeyValuePair.Create("ConnectionStrings:nats", (string?)nats.Server.ClientUrl),
+                KeyValuePair.Create("Orchestrator:Auth:NatsAccountSeedFile", (string?)nats.Server.AccountSeedFile),
                 // This process trusts its own CA; so does a compute node in it, which shares the connection.
-                KeyValuePair.Create("Nats:CaFile", nats.Tls?.CaFile),
+                KeyValuePair.Create("Nats:CaFile", nats.Server.Tls?.CaFile),
             ]);
         }
 
@@ -123,7 +122,7 @@ internal static class ServeHost
         }
 
         await app.StartAsync(cancellationToken);
-        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), (orchestratorIdentity?.Key ?? computeIdentity!.Key).PeerId, nats));
+        await console.WriteLineAsync(Describe(roles, string.Join(", ", app.Urls), (orchestratorIdentity?.Key ?? computeIdentity!.Key).PeerId, nats?.Server));
         await app.WaitForShutdownAsync(CancellationToken.None);
         return 0;
     }
@@ -169,7 +168,7 @@ internal static class ServeHost
         return value.Text;
     }
 
-    private static string Describe(NodeRoles roles, string apiUrl, PeerId peer, EmbeddedNatsOptions? nats)
+    private static string Describe(NodeRoles roles, string apiUrl, PeerId peer, NatsServerConfig? nats)
     {
         var role = roles is { Orchestrator: true, Compute: true } ? "Hybrid node (orchestrator and compute)" : roles.Orchestrator ? "Orchestrator" : "Compute node";
         var text = $"{role} started; REST API on {apiUrl}; peer ID {peer}";

@@ -6,7 +6,7 @@ namespace Bacalhau.Compute.Executors;
 /// The task ran but did not do its job (killed for exceeding its memory, an image that cannot be had, ...): the
 /// execution fails with <see cref="Exception.Message"/>, keeping whatever output the task produced.
 /// </summary>
-public sealed class ExecutionFailedException(string message, RunCommandResult? result = null) : Exception(message)
+internal sealed class ExecutionFailedException(string message, RunCommandResult? result = null) : Exception(message)
 {
     public RunCommandResult? Result { get; } = result;
 }

@@ -8,7 +8,7 @@ namespace Bacalhau.Compute.Executors;
 /// Succeeds with exit code 0 and no output: for tests and for measuring the system's own overhead. An optional
 /// <c>Duration</c> parameter (seconds) keeps it running that long, so stopping and crash recovery can be exercised.
 /// </summary>
-public sealed class NoopExecutor : IExecutor
+internal sealed class NoopExecutor : IExecutor
 {
     private static readonly Task<RunCommandResult> Done = Task.FromResult(new RunCommandResult());
 

@@ -17,4 +17,4 @@ public interface IInputSource
 }
 
 /// <summary>An input that cannot be staged; the execution fails with this message.</summary>
-public sealed class InputException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class InputException(string message, Exception? inner = null) : Exception(message, inner);

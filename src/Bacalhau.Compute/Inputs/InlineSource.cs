@@ -3,7 +3,7 @@ using Bacalhau.Contracts.Models.Jobs;
 namespace Bacalhau.Compute.Inputs;
 
 /// <summary>The <c>inline</c> source: content carried in the spec as a <c>data:</c> URL (base64 or percent-encoded).</summary>
-public sealed class InlineSource : IInputSource
+internal sealed class InlineSource : IInputSource
 {
     public string Type => SourceTypes.Inline;
 

@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Inputs;
 /// read-only (<c>Params.ReadWrite</c> is not honoured). Only paths under <c>Compute.AllowListedLocalPaths</c> are
 /// allowed, checked after resolving symbolic links so a link cannot lead out of an allowed directory.
 /// </summary>
-public sealed class LocalSource(IOptions<ComputeOptions> options) : IInputSource
+internal sealed class LocalSource(IOptions<ComputeOptions> options) : IInputSource
 {
     public const string ConfigKey = "Compute.AllowListedLocalPaths";
 

@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Inputs;
 /// appears at the target itself, or, when the target ends with '/', inside that directory under the URL's last
 /// path segment.
 /// </summary>
-public sealed class UrlDownloadSource(IHttpClientFactory clients, IOptions<InputSourcesOptions> options) : IInputSource
+internal sealed class UrlDownloadSource(IHttpClientFactory clients, IOptions<InputSourcesOptions> options) : IInputSource
 {
     /// <summary>The named client: no retries or per-attempt timeouts, which would cut large downloads short.</summary>
     public const string ClientName = "urlDownload";

@@ -17,7 +17,7 @@ public interface IPublisher
 }
 
 /// <summary>Publishes nothing: results stay in the execution's RunOutput only.</summary>
-public sealed class NoopPublisher : IPublisher
+internal sealed class NoopPublisher : IPublisher
 {
     public string Type => "noop";
 

@@ -1,7 +1,7 @@
 namespace Bacalhau.Identity.Content;
 
 /// <summary>The unsigned LEB128 integers multiformats prefix their values with (multicodec, multihash codes and lengths).</summary>
-public static class Varint
+internal static class Varint
 {
     // The multiformats spec caps a varint at 9 bytes (63 bits).
     private const int MaxBytes = 9;

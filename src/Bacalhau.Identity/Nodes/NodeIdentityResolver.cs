@@ -16,6 +16,7 @@ public sealed class NodeIdentityResolver(Func<string, string?> setting)
     /// <summary>The identity of the node of <paramref name="role"/> (<c>orchestrator</c>, <c>compute</c>), whose state lives in that folder.</summary>
     public NodeIdentity Resolve(string role, bool claimReplicaSlot)
     {
+        ArgumentException.ThrowIfNullOrEmpty(role);
         var rootDir = DataDirectory.Resolve(setting("DataDir"));
         var dataDir = DataDirectory.CreateOwnerOnly(Path.Combine(rootDir, role));
         var slot = claimReplicaSlot ? ReplicaSlot.Claim(dataDir) : null;

@@ -20,6 +20,7 @@ public sealed class ReplicaSlot : IDisposable
 
     public static ReplicaSlot Claim(string parent)
     {
+        ArgumentException.ThrowIfNullOrEmpty(parent);
         for (var slot = 0; slot < MaxSlots; slot++)
         {
             var directory = Path.Combine(parent, "replicas", slot.ToString(System.Globalization.CultureInfo.InvariantCulture));

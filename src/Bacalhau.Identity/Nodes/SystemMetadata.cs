@@ -21,6 +21,7 @@ public sealed class SystemMetadata
 
     public static SystemMetadata Load(string dataDir)
     {
+        ArgumentException.ThrowIfNullOrEmpty(dataDir);
         var path = Path.Combine(dataDir, FileName);
         if (!File.Exists(path))
         {
@@ -42,8 +43,6 @@ public sealed class SystemMetadata
 
     public void Save(string dataDir)
     {
-        var path = Path.Combine(dataDir, FileName);
-        var temp = path + ".tmp";
         var root = new YamlMappingNode();
         foreach (var (key, value) in new[] { (NodeIdKey, NodeId), (InstanceIdKey, InstanceId) })
         {
@@ -53,12 +52,9 @@ public sealed class SystemMetadata
             }
         }
 
-        using (var writer = new StreamWriter(temp))
-        {
-            new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
-        }
-
-        File.Move(temp, path, overwrite: true);
+        using var writer = new StringWriter(System.Globalization.CultureInfo.InvariantCulture);
+        new YamlStream(new YamlDocument(root)).Save(writer, assignAnchors: false);
+        AtomicFile.Write(Path.Combine(dataDir, FileName), writer.ToString(), overwrite: true, ownerOnly: false);
     }
 
     private static string? Scalar(YamlMappingNode? root, string key) =>

@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Bacalhau.Orchestrator.Api;
 
 /// <summary>The node's effective Bacalhau settings as a document, for <c>GET /api/v1/agent/config</c>, with secrets redacted.</summary>
-public static partial class AgentConfig
+internal static partial class AgentConfig
 {
     public const string Redacted = "<redacted>";
 

@@ -5,7 +5,7 @@ using Bacalhau.ServiceDefaults.Nats;
 
 namespace Bacalhau.Orchestrator.Api;
 
-public static class AgentEndpoints
+internal static class AgentEndpoints
 {
     public static IEndpointRouteBuilder MapAgentEndpoints(this IEndpointRouteBuilder endpoints)
     {

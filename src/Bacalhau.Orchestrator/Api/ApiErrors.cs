@@ -4,7 +4,7 @@ using Bacalhau.Contracts.Serialization;
 namespace Bacalhau.Orchestrator.Api;
 
 /// <summary>Error answers in Bacalhau's shape, so clients can show the message as it is.</summary>
-public static class ApiErrors
+internal static class ApiErrors
 {
     /// <summary>The most of a message an answer carries: enough for every problem a spec can have, never a body's worth.</summary>
     private const int MaxMessageLength = 8 * 1024;

@@ -11,7 +11,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// Published results by CID, as an IPFS gateway serves them: <c>GET /ipfs/{cid}</c> is the whole result archive (a
 /// gzipped tar), <c>GET /ipfs/{cid}/{path}</c> one file in it (<c>/ipfs/{cid}/stdout</c>). Also under <c>/api/v1</c>.
 /// </summary>
-public static class ContentEndpoints
+internal static class ContentEndpoints
 {
     public static IEndpointRouteBuilder MapContentEndpoints(this IEndpointRouteBuilder endpoints)
     {

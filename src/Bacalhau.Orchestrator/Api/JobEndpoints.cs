@@ -9,7 +9,7 @@ using Bacalhau.Orchestrator.Storage;
 
 namespace Bacalhau.Orchestrator.Api;
 
-public static class JobEndpoints
+internal static class JobEndpoints
 {
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;

@@ -13,7 +13,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// server-sent events (<c>data: {"type":"stdout","line":"..."}</c>), live with <c>follow=true</c>, ending when the
 /// execution does.
 /// </summary>
-public static class LogEndpoints
+internal static class LogEndpoints
 {
     private static readonly TimeSpan SilenceTimeout = TimeSpan.FromSeconds(30);
 

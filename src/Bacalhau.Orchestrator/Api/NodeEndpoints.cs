@@ -9,7 +9,7 @@ using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Api;
 
-public static class NodeEndpoints
+internal static class NodeEndpoints
 {
     private static readonly string[] Actions = ["approve", "reject", "delete"];
 

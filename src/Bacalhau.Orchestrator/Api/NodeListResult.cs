@@ -15,7 +15,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// Content-Length: a client reads the whole list into one buffer of the right size instead of growing one chunk by
 /// chunk.
 /// </summary>
-public sealed class NodeListResult(IReadOnlyList<NodeState> nodes, string? nextToken) : IResult
+internal sealed class NodeListResult(IReadOnlyList<NodeState> nodes, string? nextToken) : IResult
 {
     /// <summary>
     /// Bytes written before waiting for the socket: fewer, larger sends cost the server less than one every 64 KB

@@ -17,7 +17,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// any other, and the answer waits for it to end: <c>{"cid": "..."}</c>, the CID its result is served under at
 /// <c>/ipfs/{cid}</c>. Old clients post without a content type, so the body is read as JSON whatever it says.
 /// </summary>
-public static partial class RunEndpoints
+internal static partial class RunEndpoints
 {
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.Api");
 

@@ -14,7 +14,7 @@ public static partial class AdminApiKey
     public static string LoadOrCreate(string orchestratorDataDir, ILogger logger)
     {
         var path = Path.Combine(orchestratorDataDir, FileName);
-        if (!File.Exists(path) && PrivateFile.Write(path, Base64UrlKey() + "\n", overwrite: false))
+        if (!File.Exists(path) && AtomicFile.Write(path, Base64UrlKey() + "\n", overwrite: false, ownerOnly: true))
         {
             LogGenerated(logger, path);
         }

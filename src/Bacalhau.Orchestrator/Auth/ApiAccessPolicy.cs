@@ -7,13 +7,13 @@ public enum ApiDecisionKind
     Forbidden,
 }
 
-public readonly record struct ApiDecision(ApiDecisionKind Kind, string? Message = null)
+internal readonly record struct ApiDecision(ApiDecisionKind Kind, string? Message = null)
 {
     public static readonly ApiDecision Allowed = new(ApiDecisionKind.Allow);
 }
 
 /// <summary>What the caller presented: nothing, something that matched no user, or a known user.</summary>
-public readonly record struct ApiPresented(bool Any, ApiCaller? Caller)
+internal readonly record struct ApiPresented(bool Any, ApiCaller? Caller)
 {
     public static readonly ApiPresented Nothing = new(false, null);
 
@@ -26,7 +26,7 @@ public readonly record struct ApiPresented(bool Any, ApiCaller? Caller)
 /// Whether a request may proceed: open endpoints always; credentials that match no user never; a user when they hold
 /// every permission the endpoint needs; no credentials only for the anonymous actions, or from loopback unless closed.
 /// </summary>
-public static class ApiAccessPolicy
+internal static class ApiAccessPolicy
 {
     public const string MissingCredentials =
         "authentication required: send an API key as 'Authorization: Bearer <key>' (the CLI reads BACALHAU_API_KEY or API.Auth.APIKey)";

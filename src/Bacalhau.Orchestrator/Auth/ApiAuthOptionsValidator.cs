@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Bacalhau.Orchestrator.Auth;
 
 /// <summary>Refuses at start an <c>API.Auth</c> section that would let the wrong people in, naming the key at fault.</summary>
-public sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
+internal sealed class ApiAuthOptionsValidator : IValidateOptions<ApiAuthOptions>
 {
     public const int MinimumKeyLength = 16;
 

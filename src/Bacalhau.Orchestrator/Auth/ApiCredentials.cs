@@ -9,7 +9,7 @@ namespace Bacalhau.Orchestrator.Auth;
 /// timing nor a memory dump of the table gives a key away; a password, slow to check by design, is checked once and
 /// then recognised by the SHA-256 of what was sent.
 /// </summary>
-public sealed class ApiCredentials
+internal sealed class ApiCredentials
 {
     private const int MaxRememberedPasswords = 1024;
 

@@ -1,4 +1,4 @@
 namespace Bacalhau.Orchestrator.Auth;
 
 /// <summary>Endpoint metadata: the permissions a caller needs to use the endpoint.</summary>
-public sealed record ApiPermissionRequirement(ApiPermissions Permission);
+internal sealed record ApiPermissionRequirement(ApiPermissions Permission);

@@ -16,7 +16,7 @@ public enum ApiPermissions
 }
 
 /// <summary>Bacalhau's capability actions: <c>&lt;read|write|*&gt;:&lt;job|node|agent|*&gt;</c>, or <c>*</c> for everything.</summary>
-public static class ApiActions
+internal static class ApiActions
 {
     public const string Expected = "*, read:*, write:*, read:job, write:job, read:node, write:node or read:agent";
 

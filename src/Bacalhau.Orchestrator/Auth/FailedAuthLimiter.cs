@@ -16,7 +16,7 @@ namespace Bacalhau.Orchestrator.Auth;
 /// remembered; once that many failed within the minute, further addresses share one count, so a crowd of addresses
 /// can slow down only each other.
 /// </remarks>
-public sealed class FailedAuthLimiter(IOptions<ApiAuthOptions> options, TimeProvider time)
+internal sealed class FailedAuthLimiter(IOptions<ApiAuthOptions> options, TimeProvider time)
 {
     public const int MaxTrackedAddresses = 10_000;
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(1);

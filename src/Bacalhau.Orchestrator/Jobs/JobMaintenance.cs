@@ -1,7 +1,7 @@
 namespace Bacalhau.Orchestrator.Jobs;
 
 /// <summary>Drives <see cref="JobCoordinator.MaintainAsync"/> once a second.</summary>
-public sealed partial class JobMaintenance(JobCoordinator coordinator, TimeProvider time, ILogger<JobMaintenance> logger) : BackgroundService
+internal sealed partial class JobMaintenance(JobCoordinator coordinator, TimeProvider time, ILogger<JobMaintenance> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Options;
 namespace Bacalhau.Orchestrator.Nodes;
 
 /// <summary>Periodically marks nodes whose heartbeats stopped as DISCONNECTED.</summary>
-public sealed class NodeHealthMonitor(NodeRegistry registry, TimeProvider time, IOptions<NodeManagerOptions> options) : BackgroundService
+internal sealed class NodeHealthMonitor(NodeRegistry registry, TimeProvider time, IOptions<NodeManagerOptions> options) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -4,7 +4,7 @@ using Bacalhau.Contracts.Models.Jobs;
 namespace Bacalhau.Orchestrator.Scheduling;
 
 /// <summary>Evaluates a job's label constraints against a node's labels, with Kubernetes selection semantics.</summary>
-public static class ConstraintMatcher
+internal static class ConstraintMatcher
 {
     public static bool Matches(IReadOnlyList<LabelSelectorRequirement> constraints, IReadOnlyDictionary<string, string> labels)
     {

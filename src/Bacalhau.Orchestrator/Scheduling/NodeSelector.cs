@@ -7,7 +7,7 @@ namespace Bacalhau.Orchestrator.Scheduling;
 /// Picks nodes for a job: connected and approved, offering the job's engine, matching its constraints and with
 /// free capacity for its resources; among those, the least loaded, so work spreads instead of piling up.
 /// </summary>
-public static class NodeSelector
+internal static class NodeSelector
 {
     public static IReadOnlyList<NodeState> Matching(Job job, Resources requested, ClusterView cluster, out string? reason)
     {

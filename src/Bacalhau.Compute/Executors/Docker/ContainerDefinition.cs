@@ -5,7 +5,7 @@ using Docker.DotNet.Models;
 namespace Bacalhau.Compute.Executors.Docker;
 
 /// <summary>How an execution's task becomes a container: command, environment, limits, network, mounts and labels.</summary>
-public static class ContainerDefinition
+internal static class ContainerDefinition
 {
     /// <summary>
     /// The capabilities a container keeps of Docker's defaults: what images commonly need to run as root over their own

@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Executors.Docker;
 /// files as it arrives (live log streaming tails them), and the first <c>maxBytes</c> of each are kept for the
 /// result, so a chatty task neither blocks nor fills memory.
 /// </summary>
-public sealed class ContainerOutput(int maxBytes, string stdoutLog, string stderrLog)
+internal sealed class ContainerOutput(int maxBytes, string stdoutLog, string stderrLog)
 {
     private readonly Capped _stdout = new(maxBytes);
     private readonly Capped _stderr = new(maxBytes);

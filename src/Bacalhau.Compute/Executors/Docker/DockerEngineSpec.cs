@@ -4,7 +4,7 @@ using Bacalhau.Contracts.Models.Jobs;
 namespace Bacalhau.Compute.Executors.Docker;
 
 /// <summary>The docker engine's parameters of a task, read as Bacalhau reads them (names ignore case).</summary>
-public sealed record DockerEngineSpec(
+internal sealed record DockerEngineSpec(
     string Image,
     IReadOnlyList<string>? Entrypoint,
     IReadOnlyList<string> Parameters,

@@ -13,7 +13,7 @@ namespace Bacalhau.Compute.Executors.Docker;
 /// defines it: no network unless asked and accepted, limits always set, inputs mounted read-only and result paths
 /// read-write. The container is always removed afterwards, whatever happened.
 /// </summary>
-public sealed partial class DockerExecutor : IExecutor, IDisposable
+internal sealed partial class DockerExecutor : IExecutor, IDisposable
 {
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Docker");
 

@@ -1,7 +1,7 @@
 namespace Bacalhau.Compute.Executors.Docker;
 
 /// <summary>Labels put on every container this node creates, so that it can find its own again.</summary>
-public static class DockerLabels
+internal static class DockerLabels
 {
     public const string Managed = "bacalhau.managed";
     public const string NodeId = "bacalhau.node-id";

@@ -3,7 +3,7 @@ using System.Text;
 namespace Bacalhau.Compute.Executors.Wasm;
 
 /// <summary>Reads back what a run wrote to a stdout or stderr file, up to a cap, as Bacalhau reports it.</summary>
-public static class CapturedOutput
+internal static class CapturedOutput
 {
     public const int MaxBytes = 1024 * 1024;
 

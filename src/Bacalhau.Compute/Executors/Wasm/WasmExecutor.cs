@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Executors.Wasm;
 /// to <see cref="CapturedOutput.MaxBytes"/> each. Cancellation and the execution timeout stop the module within
 /// about one <see cref="WasmRuntime.Tick"/>.
 /// </summary>
-public sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolver modules, ILogger<WasmExecutor> logger) : IExecutor
+internal sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolver modules, ILogger<WasmExecutor> logger) : IExecutor
 {
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Wasm");
 

@@ -6,13 +6,13 @@ using Bacalhau.JobSpecs;
 namespace Bacalhau.Compute.Executors.Wasm;
 
 /// <summary>A module file on the host and the name it goes by (argv[0] for the entry module, the import namespace otherwise).</summary>
-public sealed record WasmModuleFile(string Name, string HostPath);
+internal sealed record WasmModuleFile(string Name, string HostPath);
 
 /// <summary>
 /// Finds the host files of the entry and import modules. A path names a staged input by its target (with or
 /// without the leading '/') or alias, or a file inside a staged directory input; a legacy mapping is staged here.
 /// </summary>
-public sealed class WasmModuleResolver(InputStager stager)
+internal sealed class WasmModuleResolver(InputStager stager)
 {
     public async Task<WasmModuleFile> ResolveAsync(JsonElement module, string label, ExecutionRequest request, CancellationToken cancellationToken)
     {

@@ -1,14 +1,14 @@
 namespace Bacalhau.Compute.Executors.Wasm;
 
 /// <summary>A host directory the module sees at <paramref name="GuestPath"/>.</summary>
-public sealed record Preopen(string HostPath, string GuestPath, bool Writable);
+internal sealed record Preopen(string HostPath, string GuestPath, bool Writable);
 
 /// <summary>
 /// Maps an execution's inputs and result paths onto WASI preopened directories. WASI can only preopen
 /// directories, so a file input appears inside a directory at its target's parent: the file's own staging
 /// directory when it holds nothing else, otherwise a copy next to the other files that share that parent.
 /// </summary>
-public static class WasmPreopens
+internal static class WasmPreopens
 {
     public static IReadOnlyList<Preopen> For(ExecutionRequest request, string scratchDirectory)
     {

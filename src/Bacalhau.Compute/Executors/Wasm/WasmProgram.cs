@@ -3,7 +3,7 @@ using Wasmtime;
 namespace Bacalhau.Compute.Executors.Wasm;
 
 /// <summary>Everything one run of a module needs, resolved to host paths.</summary>
-public sealed record WasmRunPlan(
+internal sealed record WasmRunPlan(
     WasmModuleFile EntryModule,
     IReadOnlyList<WasmModuleFile> ImportModules,
     string Entrypoint,
@@ -15,10 +15,10 @@ public sealed record WasmRunPlan(
     long MemoryLimit);
 
 /// <summary>How a run ended: the WASI exit code, and why when it did not end by itself (a trap).</summary>
-public sealed record WasmOutcome(int ExitCode, string ErrorMsg, TimeSpan CompileTime, TimeSpan RunTime);
+internal sealed record WasmOutcome(int ExitCode, string ErrorMsg, TimeSpan CompileTime, TimeSpan RunTime);
 
 /// <summary>Compiles, links and runs a module under WASI preview 1. Blocks the calling thread until the module ends.</summary>
-public static class WasmProgram
+internal static class WasmProgram
 {
     /// <summary>What a trap exits with, as the wasmtime command does on Unix (128 + SIGABRT).</summary>
     public const int TrapExitCode = 134;

@@ -7,7 +7,7 @@ namespace Bacalhau.Compute.Executors.Wasm;
 /// modules notice cancellation: the engine's epoch advances every <see cref="Tick"/>, and each store checks its
 /// cancellation token whenever that happens.
 /// </summary>
-public sealed class WasmRuntime : IDisposable
+internal sealed class WasmRuntime : IDisposable
 {
     public static readonly TimeSpan Tick = TimeSpan.FromMilliseconds(100);
 

@@ -7,7 +7,7 @@ namespace Bacalhau.Compute.Executors.Wasm;
 /// The parameters of a wasm engine spec. <see cref="EntryModule"/> and <see cref="ImportModules"/> hold either a path
 /// (Bacalhau 1.5+: a target or alias of an input source) or a legacy input source mapping (a JSON object).
 /// </summary>
-public sealed record WasmSpec(
+internal sealed record WasmSpec(
     JsonElement EntryModule,
     string Entrypoint,
     IReadOnlyList<string> Parameters,
@@ -46,4 +46,4 @@ public sealed record WasmSpec(
 }
 
 /// <summary>A wasm task that cannot run as specified (bad module, missing entrypoint, unresolvable import).</summary>
-public sealed class WasmException(string message, Exception? inner = null) : Exception(message, inner);
+internal sealed class WasmException(string message, Exception? inner = null) : Exception(message, inner);

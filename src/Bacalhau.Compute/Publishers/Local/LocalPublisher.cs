@@ -6,7 +6,7 @@ using Bacalhau.Contracts.Serialization;
 namespace Bacalhau.Compute.Publishers.Local;
 
 /// <summary>Keeps results on this node and serves them over its HTTP endpoint, as Bacalhau's <c>local</c> publisher does.</summary>
-public sealed class LocalPublisher(LocalResultStore store, LocalResultUrls urls) : IPublisher
+internal sealed class LocalPublisher(LocalResultStore store, LocalResultUrls urls) : IPublisher
 {
     public string Type => PublisherTypes.Local;
 

@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Compute.Publishers.Local;
 
-public static class LocalResultEndpoints
+internal static class LocalResultEndpoints
 {
     /// <summary>
     /// GET <c>/results/{name}</c>: a published archive; 400 for a name the store never gives out (so no name reaches the

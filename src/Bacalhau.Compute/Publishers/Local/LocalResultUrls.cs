@@ -8,7 +8,7 @@ namespace Bacalhau.Compute.Publishers.Local;
 /// The URLs clients fetch results at. The port defaults to the one this node's HTTP server really listens on,
 /// known only once it has started: a replica behind a proxy (Aspire) hands out its own port, not the shared one.
 /// </summary>
-public sealed class LocalResultUrls(IOptions<LocalPublisherOptions> options, IServer server)
+internal sealed class LocalResultUrls(IOptions<LocalPublisherOptions> options, IServer server)
 {
     public const string PathPrefix = "/results/";
 

@@ -11,7 +11,7 @@ namespace Bacalhau.Compute.Publishers.Local;
 /// The layout Bacalhau gives downloaded results: each result path under its name, beside <c>stdout</c>,
 /// <c>stderr</c> and <c>exitCode</c>.
 /// </summary>
-public static class ResultArchive
+internal static class ResultArchive
 {
     public static async Task WriteAsync(Stream destination, IReadOnlyList<ResultDirectory> results, RunCommandResult result, CancellationToken cancellationToken)
     {

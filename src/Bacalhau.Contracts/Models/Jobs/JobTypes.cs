@@ -12,9 +12,6 @@ public static class JobTypes
 
     /// <summary>Ops and daemon jobs run once on every matching node rather than <see cref="Job.Count"/> times.</summary>
     public static bool RunsOnEveryNode(string type) => type is Ops or Daemon;
-
-    /// <summary>Service and daemon jobs keep running until stopped.</summary>
-    public static bool IsLongRunning(string type) => type is Service or Daemon;
 }
 
 /// <summary>Values of a task's engine type that this product supports.</summary>

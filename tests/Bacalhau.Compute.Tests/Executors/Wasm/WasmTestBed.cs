@@ -9,7 +9,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace Bacalhau.Compute.Tests.Executors.Wasm;
 
 /// <summary>Stages a task's inputs the way the execution manager does and runs it on a real <see cref="WasmExecutor"/>.</summary>
-public sealed class WasmTestBed : IDisposable
+internal sealed class WasmTestBed : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("bacalhau-wasm-").FullName;
     private readonly WasmRuntime _runtime = new();

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 
-namespace Bacalhau.Cli.Serve;
+namespace Bacalhau.NatsHosting.Server;
 
 /// <summary>
 /// Starts a child process that the kernel kills when this process dies, kill -9 included: through util-linux's

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 
-namespace Bacalhau.Cli.Serve;
+namespace Bacalhau.NatsHosting.Server;
 
 internal static partial class ProcessSignals
 {

@@ -1,4 +1,4 @@
-namespace Bacalhau.NatsHosting;
+namespace Bacalhau.NatsHosting.Server;
 
 /// <summary>
 /// Finds <c>nats-server</c> (the orchestrator's embedded server, the local cluster's NATS): on PATH, or where system
