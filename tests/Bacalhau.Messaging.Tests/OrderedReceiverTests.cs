@@ -85,7 +85,8 @@ public sealed class OrderedReceiverTests
                     new AckRoute((peer, instance) => $"test.acks.{instance}.{peer}", instance => $"test.acks.{instance}.*", subject => subject[(subject.LastIndexOf('.') + 1)..]),
                     "orchestrator",
                     database.Writer,
-                    NullLogger.Instance);
+                    NullLogger.Instance,
+                    TimeProvider.System);
                 var entries = new List<OutboxEntry>();
                 await database.Writer.WriteAsync((connection, transaction) =>
                 {
@@ -182,7 +183,7 @@ public sealed class OrderedReceiverTests
         {
             var test = new ReceiverTest(await NatsServerProcess.StartAsync(), failFirstAttemptOf, failAfter);
             await test.Nats.ConnectAsync();
-            var receiver = new OrderedReceiver(test.Nats, $"{Subject}.*", subject => subject[(Subject.Length + 1)..], new Dictionary<string, ulong>(), test.HandleAsync, test.DeadLetterAsync, NullLogger.Instance);
+            var receiver = new OrderedReceiver(test.Nats, $"{Subject}.*", subject => subject[(Subject.Length + 1)..], new Dictionary<string, ulong>(), test.HandleAsync, test.DeadLetterAsync, NullLogger.Instance, TimeProvider.System);
             test.Run = receiver.RunAsync(test._stop.Token);
             var subscription = await test.Nats.SubscribeCoreAsync<byte[]>("test.acks.>", cancellationToken: test._stop.Token);
             test._acks = test.ReadAcksAsync(subscription);
