@@ -13,19 +13,14 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Compute.Transport;
-using Bacalhau.Contracts.Protocol;
 using Bacalhau.Identity.Nodes;
 using Bacalhau.Identity;
-using Bacalhau.Messaging;
 using Bacalhau.ServiceDefaults.Nats;
 
 namespace Bacalhau.Compute;
 
 public static class ComputeExtensions
 {
-    /// <summary>Keys this node's sender to the orchestrator apart from an orchestrator's own, when both run in one process.</summary>
-    public const string OutboundKey = "compute-outbound";
-
     /// <summary>Registers everything a compute node runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
     public static IHostApplicationBuilder AddCompute(this IHostApplicationBuilder builder)
     {
@@ -109,25 +104,15 @@ public static class ComputeExtensions
             var identity = services.GetRequiredService<ComputeIdentity>();
             return new ExecutionStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
         });
-        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => OutboundSender(services, services.GetRequiredService<ComputeIdentity>().NodeId));
+        builder.Services.AddSingleton<OrchestratorChannel>();
         builder.Services.AddSingleton<StaleWorkGuard>();
         builder.Services.AddSingleton<ExecutionManager>();
-        builder.Services.AddSingleton<OrchestratorMessaging>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorMessaging>());
+        builder.Services.AddHostedService<OrchestratorMessaging>();
         builder.Services.AddSingleton<OrchestratorLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorLink>());
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
     }
-
-    /// <summary>This node's ordered sender to the orchestrator, its outbox in the node's own database.</summary>
-    private static OrderedSender OutboundSender(IServiceProvider services, string nodeId) => new(
-        services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
-        _ => Subjects.DataOut(nodeId),
-        new AckRoute((_, instance) => Subjects.AcksToCompute(nodeId, instance), instance => Subjects.AcksToCompute(nodeId, instance), _ => ExecutionManager.OrchestratorPeer),
-        nodeId,
-        services.GetRequiredService<ExecutionStore>().Writer,
-        services.GetRequiredService<ILogger<OrderedSender>>());
 
     private static (IReadOnlyList<string> NatsAddresses, IReadOnlyList<Multiaddr> Peers) ParseOrchestrators(IEnumerable<string> configured)
     {

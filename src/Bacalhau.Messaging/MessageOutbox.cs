@@ -29,11 +29,9 @@ public sealed class MessageOutbox
             PRIMARY KEY(peer, seq));
         """;
 
-    private readonly string _source;
-
     public MessageOutbox(SqliteConnection connection, string source)
     {
-        _source = source;
+        Source = source;
         SqliteDatabase.Execute(connection, Schema);
         using (var command = connection.CreateCommand())
         {
@@ -56,6 +54,9 @@ public sealed class MessageOutbox
         }
     }
 
+    /// <summary>The node whose messages these are, named as their source.</summary>
+    public string Source { get; }
+
     /// <summary>Last sequence number processed from each peer, as persisted.</summary>
     public Dictionary<string, ulong> LastReceived { get; } = new(StringComparer.Ordinal);
 
@@ -77,7 +78,7 @@ public sealed class MessageOutbox
         next.Parameters.AddWithValue("$peer", message.Peer);
         var seq = (ulong)(long)next.ExecuteScalar()!;
 
-        var entry = new OutboxEntry(message.Peer, seq, message.Type, message.Encode(_source, seq), message.TraceParent);
+        var entry = new OutboxEntry(message.Peer, seq, message.Type, message.Encode(Source, seq), message.TraceParent);
         var insert = SqliteDatabase.Prepared(connection, transaction,
             "INSERT INTO outbox(peer, seq, type, envelope, traceparent) VALUES ($peer, $seq, $type, $envelope, $traceparent)");
         insert.Parameters.AddWithValue("$peer", entry.Peer);

@@ -34,7 +34,8 @@ public sealed partial class OrderedReceiver(
     IReadOnlyDictionary<string, ulong> lastReceived,
     Func<InboundMessage, Task> handler,
     Func<DeadLetter, InboundMessage, Task> deadLetter,
-    ILogger logger)
+    ILogger logger,
+    TimeProvider time)
 {
     private static readonly byte[] OkAck = System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(new Ack(), BacalhauJsonContext.Default.Ack);
     private const int MaxReasonLength = 1024;
@@ -48,32 +49,19 @@ public sealed partial class OrderedReceiver(
     public static bool IsTransient(Exception ex) =>
         ex is Microsoft.Data.Sqlite.SqliteException or IOException or OperationCanceledException or ObjectDisposedException or TimeoutException;
 
-    public async Task RunAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var msg in nats.SubscribeAsync<byte[]>(subject, cancellationToken: cancellationToken))
-                {
-                    Receive(msg);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException ex)
-            {
-                LogSubscriptionFailed(logger, subject, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
-        }
-    }
+    /// <summary>Takes messages off the subject until cancelled.</summary>
+    public Task RunAsync(CancellationToken cancellationToken) =>
+        nats.SubscribeUntilStoppedAsync(subject, Receive, logger, time, cancellationToken);
 
     private PeerProgress Progress(string peer) => _peers.GetOrAdd(peer, p => new PeerProgress(lastReceived.GetValueOrDefault(p)));
 
-    private void Receive(NatsMsg<byte[]> msg)
+    private ValueTask Receive(NatsMsg<byte[]> msg, CancellationToken cancellationToken)
+    {
+        Take(msg);
+        return ValueTask.CompletedTask;
+    }
+
+    private void Take(NatsMsg<byte[]> msg)
     {
         if (peerOf(msg.Subject) is not { } peer
             || msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
@@ -105,7 +93,7 @@ public sealed partial class OrderedReceiver(
                 return;
             }
 
-            if (Environment.TickCount64 < progress.PausedUntil)
+            if (time.GetTimestamp() < progress.PausedUntil)
             {
                 // Handling just failed for a passing reason: let the sender's timeout bring the message back later.
                 return;
@@ -176,7 +164,7 @@ public sealed partial class OrderedReceiver(
             lock (progress)
             {
                 progress.Fail(message.Seq);
-                progress.PausedUntil = Environment.TickCount64 + (long)PauseAfterFailure.TotalMilliseconds;
+                progress.PausedUntil = time.GetTimestamp() + (long)(PauseAfterFailure.TotalSeconds * time.TimestampFrequency);
             }
 
             LogHandlerFailed(logger, message.Seq, message.Peer, ex.Message);
@@ -270,9 +258,6 @@ public sealed partial class OrderedReceiver(
             return Durable;
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Subscription to {Subject} failed, retrying: {Error}")]
-    private static partial void LogSubscriptionFailed(ILogger logger, string subject, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Message on {Subject} has no sequence number; ignored")]
     private static partial void LogUnsequenced(ILogger logger, string subject);

@@ -21,7 +21,9 @@ public sealed partial class OrderedSender : IAsyncDisposable
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Messaging");
 
     private const int Window = 512;
-    private static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
+
+    /// <summary>How long the first unacknowledged message waits for its acknowledgement before it is sent again.</summary>
+    public static readonly TimeSpan AckTimeout = TimeSpan.FromSeconds(3);
 
     private readonly INatsConnection _nats;
     private readonly Func<string, string> _subjectOf;
@@ -29,13 +31,14 @@ public sealed partial class OrderedSender : IAsyncDisposable
     private readonly string _source;
     private readonly GroupCommitWriter _writer;
     private readonly ILogger _logger;
+    private readonly TimeProvider _time;
     private readonly string _instance = Guid.NewGuid().ToString("N");
     private readonly ConcurrentDictionary<string, PeerStream> _peers = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
     private Task? _ackLoop;
     private int _disposed;
 
-    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, AckRoute acks, string source, GroupCommitWriter writer, ILogger logger)
+    public OrderedSender(INatsConnection nats, Func<string, string> subjectOf, AckRoute acks, string source, GroupCommitWriter writer, ILogger logger, TimeProvider time)
     {
         _nats = nats;
         _subjectOf = subjectOf;
@@ -43,6 +46,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
         _source = source;
         _writer = writer;
         _logger = logger;
+        _time = time;
     }
 
     public void Start(IEnumerable<OutboxEntry> pending)
@@ -92,36 +96,21 @@ public sealed partial class OrderedSender : IAsyncDisposable
 
     private PeerStream Stream(string peer) => _peers.GetOrAdd(peer, p => new PeerStream(this, p));
 
-    private async Task ReceiveAcksAsync(CancellationToken cancellationToken)
-    {
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var msg in _nats.SubscribeAsync<byte[]>(_acks.SubscriptionOf(_instance), cancellationToken: cancellationToken))
-                {
-                    if (_acks.PeerOf(msg.Subject) is not { } peer
-                        || msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) != true
-                        || !ulong.TryParse(seqText, CultureInfo.InvariantCulture, out var seq)
-                        || !_peers.TryGetValue(peer, out var stream))
-                    {
-                        continue;
-                    }
+    private Task ReceiveAcksAsync(CancellationToken cancellationToken) =>
+        _nats.SubscribeUntilStoppedAsync(_acks.SubscriptionOf(_instance), OnAck, _logger, _time, cancellationToken);
 
-                    var ack = msg.Data is { Length: > 0 } ? System.Text.Json.JsonSerializer.Deserialize(msg.Data, BacalhauJsonContext.Default.Ack) : new Ack();
-                    stream.OnAck(seq, ack?.Error ?? "");
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException ex)
-            {
-                LogAckSubscriptionFailed(_logger, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), cancellationToken);
-            }
+    private ValueTask OnAck(NatsMsg<byte[]> msg, CancellationToken cancellationToken)
+    {
+        if (_acks.PeerOf(msg.Subject) is { } peer
+            && msg.Headers?.TryGetValue(MessageHeaders.SeqNum, out var seqText) == true
+            && ulong.TryParse(seqText, CultureInfo.InvariantCulture, out var seq)
+            && _peers.TryGetValue(peer, out var stream))
+        {
+            var ack = msg.Data is { Length: > 0 } ? System.Text.Json.JsonSerializer.Deserialize(msg.Data, BacalhauJsonContext.Default.Ack) : new Ack();
+            stream.OnAck(seq, ack?.Error ?? "");
         }
+
+        return ValueTask.CompletedTask;
     }
 
     /// <summary>
@@ -137,10 +126,10 @@ public sealed partial class OrderedSender : IAsyncDisposable
         private readonly string _replyTo;
         private readonly Lock _lock = new();
         private readonly SortedDictionary<ulong, OutboxEntry> _pending = [];
-        private readonly PeriodicTimer _ackTimer = new(AckTimeout);
+        private readonly PeriodicTimer _ackTimer;
         private ulong _acked;
         private ulong _nextToSend;
-        private DateTime _lastProgress = DateTime.UtcNow;
+        private long _lastProgress;
         private int _sending;
         private bool _forgetQueued;
 
@@ -150,6 +139,8 @@ public sealed partial class OrderedSender : IAsyncDisposable
             _peer = peer;
             _subject = owner._subjectOf(peer);
             _replyTo = owner._acks.SubjectOf(peer, owner._instance);
+            _ackTimer = new PeriodicTimer(AckTimeout, owner._time);
+            _lastProgress = owner._time.GetTimestamp();
             Loop = Task.Run(() => WatchAcksAsync(owner._stopping.Token));
         }
 
@@ -183,7 +174,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
             {
                 Acknowledge(receiverLast);
                 _nextToSend = _acked + 1;
-                _lastProgress = DateTime.UtcNow;
+                _lastProgress = _owner._time.GetTimestamp();
             }
 
             _ = SendReadyAsync();
@@ -235,7 +226,7 @@ public sealed partial class OrderedSender : IAsyncDisposable
             }
 
             _acked = seq;
-            _lastProgress = DateTime.UtcNow;
+            _lastProgress = _owner._time.GetTimestamp();
             while (_pending.Count > 0 && _pending.Keys.First() <= seq)
             {
                 _pending.Remove(_pending.Keys.First());
@@ -297,11 +288,11 @@ public sealed partial class OrderedSender : IAsyncDisposable
             lock (_lock)
             {
                 var inFlight = _nextToSend > _acked + 1;
-                if (inFlight && DateTime.UtcNow - _lastProgress > AckTimeout)
+                if (inFlight && _owner._time.GetElapsedTime(_lastProgress) > AckTimeout)
                 {
                     // No acknowledgement for a while (peer away, message lost): start again from the first unacknowledged.
                     _nextToSend = _acked + 1;
-                    _lastProgress = DateTime.UtcNow;
+                    _lastProgress = _owner._time.GetTimestamp();
                 }
 
                 while (NextIsSendable(out var entry))
@@ -361,7 +352,4 @@ public sealed partial class OrderedSender : IAsyncDisposable
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Sending message {Seq} to {Peer} failed, will retry: {Error}")]
     private static partial void LogSendFailed(ILogger logger, string peer, ulong seq, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Acknowledgement subscription failed, retrying: {Error}")]
-    private static partial void LogAckSubscriptionFailed(ILogger logger, string error);
 }

@@ -1,11 +1,9 @@
 using System.Text.Json.Serialization;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models;
-using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.Identity;
 using Bacalhau.Identity.Nodes;
-using Bacalhau.Messaging;
 using Bacalhau.Messaging.Content;
 using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Api;
@@ -24,9 +22,6 @@ namespace Bacalhau.Orchestrator;
 
 public static class OrchestratorExtensions
 {
-    /// <summary>Keys this process's sender to compute nodes apart from a compute node's own, when both run in one process.</summary>
-    public const string OutboundKey = "orchestrator-outbound";
-
     /// <summary>Registers everything an orchestrator runs; the service's Program.cs and <c>bacalhau serve</c> share it.</summary>
     public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
     {
@@ -63,17 +58,10 @@ public static class OrchestratorExtensions
             var identity = services.GetRequiredService<OrchestratorIdentity>();
             return new JobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
         });
-        builder.Services.AddKeyedSingleton(OutboundKey, (services, _) => new OrderedSender(
-            services.GetRequiredService<NATS.Client.Core.INatsConnection>(),
-            Subjects.DataIn,
-            new AckRoute(Subjects.AcksFromCompute, Subjects.AllAcksFromCompute, Subjects.NodeIdOf),
-            services.GetRequiredService<OrchestratorIdentity>().NodeId,
-            services.GetRequiredService<JobStore>().Writer,
-            services.GetRequiredService<ILogger<OrderedSender>>()));
+        builder.Services.AddSingleton<ComputeChannel>();
         builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddSingleton<JobCoordinator>();
-        builder.Services.AddSingleton<ComputeMessaging>();
-        builder.Services.AddHostedService(services => services.GetRequiredService<ComputeMessaging>());
+        builder.Services.AddHostedService<ComputeMessaging>();
         builder.Services.AddHostedService<JobMaintenance>();
         builder.Services.TryAddSingleton<ContentStore>();
 

@@ -1,5 +1,3 @@
-using Bacalhau.Contracts.Protocol;
-using Bacalhau.Contracts.Serialization;
 using Bacalhau.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -117,12 +115,7 @@ public sealed class MessageOutboxTests : IDisposable
         Directory.Delete(_directory, recursive: true);
     }
 
-    private static OutboundMessage Message(string executionId) => MessageOutbox.Create(
-        "n-1",
-        MessageTypes.AskForBid,
-        new AskForBidRequest { Execution = new Contracts.Models.Jobs.Execution { ID = executionId, JobID = "j-1" } },
-        BacalhauJsonContext.Default.AskForBidRequest);
+    private static OutboundMessage Message(string executionId) => TestMessages.AskForBid("n-1", executionId);
 
-    private static string ExecutionOf(OutboxEntry entry) =>
-        Envelope.Decode(entry.Envelope).PayloadAs(BacalhauJsonContext.Default.AskForBidRequest).Execution.ID;
+    private static string ExecutionOf(OutboxEntry entry) => TestMessages.ExecutionOf(entry.Envelope);
 }

@@ -1,7 +1,5 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Text;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
 using Microsoft.Data.Sqlite;
@@ -18,10 +16,10 @@ public sealed class OrderedReceiverTests
     public async Task A_payload_that_does_not_deserialize_is_a_dead_letter_and_the_stream_goes_on_behind_it()
     {
         await using var test = await ReceiverTest.StartAsync();
-        await test.PublishUntilAckedAsync(1, Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
+        await test.PublishUntilAckedAsync(1, TestMessages.Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
 
-        await test.PublishAsync(2, Envelope("""{"Execution":12}"""));
-        await test.PublishAsync(3, Envelope("""{"Execution":{"ID":"e-3","JobID":"j-3"}}"""));
+        await test.PublishAsync(2, TestMessages.Envelope("""{"Execution":12}"""));
+        await test.PublishAsync(3, TestMessages.Envelope("""{"Execution":{"ID":"e-3","JobID":"j-3"}}"""));
 
         await test.WaitForAckAsync(3);
         Assert.Equal([1UL, 3UL], test.Handled);
@@ -35,12 +33,12 @@ public sealed class OrderedReceiverTests
     public async Task A_stranger_s_undecodable_message_does_not_make_the_genuine_one_with_its_number_a_duplicate()
     {
         await using var test = await ReceiverTest.StartAsync();
-        await test.PublishUntilAckedAsync(1, Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
-        await test.PublishAsync(2, Envelope("""{"Execution":12}"""));
+        await test.PublishUntilAckedAsync(1, TestMessages.Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
+        await test.PublishAsync(2, TestMessages.Envelope("""{"Execution":12}"""));
         await test.WaitForAckAsync(2);
 
-        await test.PublishAsync(2, Envelope("""{"Execution":{"ID":"e-2","JobID":"j-2"}}"""));
-        await test.PublishAsync(3, Envelope("""{"Execution":{"ID":"e-3","JobID":"j-3"}}"""));
+        await test.PublishAsync(2, TestMessages.Envelope("""{"Execution":{"ID":"e-2","JobID":"j-2"}}"""));
+        await test.PublishAsync(3, TestMessages.Envelope("""{"Execution":{"ID":"e-3","JobID":"j-3"}}"""));
 
         await test.WaitForAckAsync(3);
         Assert.Equal([1UL, 2UL, 3UL], test.Handled);
@@ -52,8 +50,8 @@ public sealed class OrderedReceiverTests
     public async Task An_envelope_that_fails_its_checksum_does_not_take_the_number_of_the_genuine_message()
     {
         await using var test = await ReceiverTest.StartAsync();
-        await test.PublishUntilAckedAsync(1, Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
-        var genuine = Envelope("""{"Execution":{"ID":"e-2","JobID":"j-2"}}""");
+        await test.PublishUntilAckedAsync(1, TestMessages.Envelope("""{"Execution":{"ID":"e-1","JobID":"j-1"}}"""));
+        var genuine = TestMessages.Envelope("""{"Execution":{"ID":"e-2","JobID":"j-2"}}""");
         var corrupted = genuine.ToArray();
         corrupted[^3] ^= 0x20;
         var newerVersion = genuine.ToArray();
@@ -85,13 +83,14 @@ public sealed class OrderedReceiverTests
                     new AckRoute((peer, instance) => $"test.acks.{instance}.{peer}", instance => $"test.acks.{instance}.*", subject => subject[(subject.LastIndexOf('.') + 1)..]),
                     "orchestrator",
                     database.Writer,
-                    NullLogger.Instance);
+                    NullLogger.Instance,
+                    TimeProvider.System);
                 var entries = new List<OutboxEntry>();
                 await database.Writer.WriteAsync((connection, transaction) =>
                 {
                     for (var i = 1; i <= 3; i++)
                     {
-                        entries.Add(database.Outbox.Insert(connection, transaction, AskForBid("n-1", $"e-{i}")));
+                        entries.Add(database.Outbox.Insert(connection, transaction, TestMessages.AskForBid("n-1", $"e-{i}")));
                     }
                 }).WaitAsync(Timeout);
                 sender.Start(entries);
@@ -111,23 +110,6 @@ public sealed class OrderedReceiverTests
             SqliteConnection.ClearAllPools();
             Directory.Delete(directory, recursive: true);
         }
-    }
-
-    private static OutboundMessage AskForBid(string peer, string executionId) => MessageOutbox.Create(
-        peer,
-        MessageTypes.AskForBid,
-        new AskForBidRequest { Execution = new Contracts.Models.Jobs.Execution { ID = executionId, JobID = "j-1" } },
-        BacalhauJsonContext.Default.AskForBidRequest);
-
-    /// <summary>A genuine envelope around <paramref name="payload"/>, as a sender builds it.</summary>
-    private static byte[] Envelope(string payload)
-    {
-        var body = Encoding.UTF8.GetBytes($$"""{"metadata":{"Bacalhau-Type":"{{MessageTypes.AskForBid}}"},"payload":{{payload}}}""");
-        var bytes = new byte[5 + body.Length];
-        bytes[0] = Contracts.Protocol.Envelope.JsonVersion;
-        BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(1, 4), System.IO.Hashing.Crc32.HashToUInt32(body));
-        body.CopyTo(bytes, 5);
-        return bytes;
     }
 
     private static async Task Eventually(Func<bool> condition)
@@ -182,7 +164,7 @@ public sealed class OrderedReceiverTests
         {
             var test = new ReceiverTest(await NatsServerProcess.StartAsync(), failFirstAttemptOf, failAfter);
             await test.Nats.ConnectAsync();
-            var receiver = new OrderedReceiver(test.Nats, $"{Subject}.*", subject => subject[(Subject.Length + 1)..], new Dictionary<string, ulong>(), test.HandleAsync, test.DeadLetterAsync, NullLogger.Instance);
+            var receiver = new OrderedReceiver(test.Nats, $"{Subject}.*", subject => subject[(Subject.Length + 1)..], new Dictionary<string, ulong>(), test.HandleAsync, test.DeadLetterAsync, NullLogger.Instance, TimeProvider.System);
             test.Run = receiver.RunAsync(test._stop.Token);
             var subscription = await test.Nats.SubscribeCoreAsync<byte[]>("test.acks.>", cancellationToken: test._stop.Token);
             test._acks = test.ReadAcksAsync(subscription);

@@ -4,7 +4,7 @@ using Microsoft.Data.Sqlite;
 namespace Bacalhau.Messaging.Tests;
 
 /// <summary>A node's database as the services open it: its outbox and its one writer.</summary>
-internal sealed class OutboxDatabase : IAsyncDisposable
+internal sealed class OutboxDatabase : IOutboxStore, IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
 

@@ -6,6 +6,7 @@ using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
+using Bacalhau.Compute.Transport;
 using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
@@ -22,7 +23,7 @@ namespace Bacalhau.Compute.Executions;
 /// </summary>
 public sealed partial class ExecutionManager(
     ExecutionStore store,
-    [FromKeyedServices(ComputeExtensions.OutboundKey)] OrderedSender sender,
+    OrchestratorChannel channel,
     EngineCatalog engines,
     InputStager inputs,
     IEnumerable<IPublisher> publishers,
@@ -144,7 +145,7 @@ public sealed partial class ExecutionManager(
             throw;
         }
 
-        sender.Enqueue([written!]);
+        channel.Enqueue([written!]);
     }
 
     /// <summary>Why this node cannot take <paramref name="execution"/>, or null when it can.</summary>
@@ -334,7 +335,7 @@ public sealed partial class ExecutionManager(
         };
         if (await store.SaveAsync(finished, report, null) is { } written)
         {
-            sender.Enqueue([written]);
+            channel.Enqueue([written]);
         }
 
         LogFinished(logger, execution.ID, state, message);

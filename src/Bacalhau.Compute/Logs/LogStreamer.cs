@@ -5,6 +5,7 @@ using Bacalhau.Compute.Storage;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
 using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Logs;
@@ -18,36 +19,25 @@ public sealed partial class LogStreamer(
     ComputeIdentity identity,
     ExecutionStore store,
     ExecutionLogFiles files,
+    TimeProvider time,
     ILogger<LogStreamer> logger) : BackgroundService
 {
     private const int BatchSize = 512;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan UnknownExecutionWait = TimeSpan.FromSeconds(30);
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        nats.SubscribeUntilStoppedAsync(Subjects.ExecutionLogs(identity.NodeId), Answer, logger, time, stoppingToken);
+
+    /// <summary>Streams on its own, so that one slow reader does not hold up the next request.</summary>
+    private ValueTask Answer(NatsMsg<byte[]> request, CancellationToken cancellationToken)
     {
-        while (!stoppingToken.IsCancellationRequested)
+        if (request.ReplyTo is { } replyTo)
         {
-            try
-            {
-                await foreach (var request in nats.SubscribeAsync<byte[]>(Subjects.ExecutionLogs(identity.NodeId), cancellationToken: stoppingToken))
-                {
-                    if (request.ReplyTo is { } replyTo)
-                    {
-                        _ = StreamAsync(request.Data, replyTo, stoppingToken);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException ex)
-            {
-                LogSubscriptionFailed(logger, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
+            _ = StreamAsync(request.Data, replyTo, cancellationToken);
         }
+
+        return ValueTask.CompletedTask;
     }
 
     private async Task StreamAsync(byte[]? data, string replyTo, CancellationToken cancellationToken)
@@ -115,9 +105,6 @@ public sealed partial class LogStreamer(
             LogStreamFailed(logger, ex.Message);
         }
     }
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Log request subscription failed, retrying: {Error}")]
-    private static partial void LogSubscriptionFailed(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log stream failed: {Error}")]
     private static partial void LogStreamFailed(ILogger logger, string error);

@@ -11,7 +11,7 @@ namespace Bacalhau.Compute.Storage;
 /// also in memory. Each state change is written together with the message that reports it and the inbound sequence
 /// number it processed, so a crash neither loses a result nor applies a message twice.
 /// </summary>
-public sealed class ExecutionStore : IAsyncDisposable
+public sealed class ExecutionStore : IOutboxStore, IAsyncDisposable
 {
     private readonly string _path;
     private readonly Microsoft.Data.Sqlite.SqliteConnection _connection;
@@ -147,10 +147,6 @@ public sealed class ExecutionStore : IAsyncDisposable
     /// <summary>Sets aside a message from the orchestrator that can never be handled, counting it as received.</summary>
     public Task DeadLetterAsync(DeadLetter letter) =>
         Writer.WriteAsync((connection, transaction) => MessageOutbox.RecordDeadLetter(connection, transaction, letter));
-
-    /// <summary>The receiver has seen <paramref name="seq"/> of ours: number what we send from after it.</summary>
-    public Task EnsureAssignedAtLeastAsync(string peer, ulong seq) =>
-        Writer.WriteAsync((connection, transaction) => MessageOutbox.EnsureAssignedAtLeast(connection, transaction, peer, seq));
 
     public async ValueTask DisposeAsync()
     {

@@ -22,7 +22,7 @@ public sealed partial class OrchestratorLink(
     NatsClientSettings natsSettings,
     ComputeIdentity identity,
     NodeInfoProvider nodeInfo,
-    OrchestratorMessaging messaging,
+    OrchestratorChannel channel,
     ExecutionManager executions,
     OrchestratorTrust trust,
     StaleWorkGuard staleWork,
@@ -167,7 +167,7 @@ public sealed partial class OrchestratorLink(
         var sentAt = staleWork.Now();
         var response = await RequestAsync(
             MessageTypes.HandshakeRequest,
-            new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime, LastOrchestratorSeqNum = messaging.LastReceived },
+            new HandshakeRequest { NodeInfo = nodeInfo.GetNodeInfo(), StartTime = _startTime, LastOrchestratorSeqNum = channel.LastReceived },
             BacalhauJsonContext.Default.HandshakeRequest,
             BacalhauJsonContext.Default.HandshakeResponse,
             cancellationToken);
@@ -179,7 +179,7 @@ public sealed partial class OrchestratorLink(
         }
 
         staleWork.Joined(sentAt, response.DisconnectTimeout, response.LastAssignedSeqNum);
-        await messaging.ResumeAfterAsync(response.LastComputeSeqNum);
+        await channel.ResumeAfterAsync(response.LastComputeSeqNum);
         IsJoined = true;
         _handshakeAccepted = true;
         LastError = null;
@@ -201,7 +201,7 @@ public sealed partial class OrchestratorLink(
                 var sentAt = staleWork.Now();
                 var response = await RequestAsync(
                     MessageTypes.HeartbeatRequest,
-                    new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = executions.AvailableCapacity, LastOrchestratorSeqNum = messaging.LastReceived },
+                    new HeartbeatRequest { NodeID = identity.NodeId, AvailableCapacity = executions.AvailableCapacity, LastOrchestratorSeqNum = channel.LastReceived },
                     BacalhauJsonContext.Default.HeartbeatRequest,
                     BacalhauJsonContext.Default.HeartbeatResponse,
                     cancellationToken);

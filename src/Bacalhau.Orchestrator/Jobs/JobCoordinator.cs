@@ -7,6 +7,7 @@ using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
+using Bacalhau.Orchestrator.Transport;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Jobs;
@@ -20,7 +21,7 @@ public sealed partial class JobCoordinator(
     JobStore store,
     JobScheduler scheduler,
     NodeRegistry registry,
-    [FromKeyedServices(OrchestratorExtensions.OutboundKey)] OrderedSender sender,
+    ComputeChannel channel,
     TimeProvider time,
     IOptions<NodeManagerOptions> nodeOptions,
     ILogger<JobCoordinator> logger) : IDisposable
@@ -220,7 +221,7 @@ public sealed partial class JobCoordinator(
         }
 
         await durable;
-        sender.Enqueue(decision.Changes.Written);
+        channel.Enqueue(decision.Changes.Written);
         return result;
     }
 

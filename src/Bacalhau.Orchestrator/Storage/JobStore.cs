@@ -11,7 +11,7 @@ namespace Bacalhau.Orchestrator.Storage;
 /// leaves memory once all its changes are durable, and is read from the database from then on. So memory grows
 /// with the work in flight, not with every job ever run.
 /// </summary>
-public sealed class JobStore : IAsyncDisposable
+public sealed class JobStore : IOutboxStore, IAsyncDisposable
 {
     private readonly SqliteConnection _connection;
     private readonly JobTables _tables;

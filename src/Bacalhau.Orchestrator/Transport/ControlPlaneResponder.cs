@@ -14,35 +14,16 @@ public sealed partial class ControlPlaneResponder(
     INatsConnection nats,
     NodeRegistry registry,
     OrchestratorIdentity identity,
-    ComputeMessaging messaging,
+    ComputeChannel channel,
+    TimeProvider time,
     ILogger<ControlPlaneResponder> logger) : BackgroundService
 {
     internal static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.ControlPlane");
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var message in nats.SubscribeAsync<byte[]>(Subjects.AllControlOut, cancellationToken: stoppingToken))
-                {
-                    await HandleAsync(message, stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException ex)
-            {
-                LogSubscriptionFailed(logger, Subjects.AllControlOut, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        nats.SubscribeUntilStoppedAsync(Subjects.AllControlOut, HandleAsync, logger, time, stoppingToken);
 
-    private async Task HandleAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
+    private async ValueTask HandleAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
     {
         var nodeId = Subjects.NodeIdOf(message.Subject) ?? "";
         try
@@ -62,8 +43,8 @@ public sealed partial class ControlPlaneResponder(
                         if (response.Accepted)
                         {
                             // Both sides resume their ordered streams right after what the other has processed.
-                            var lastAssigned = await messaging.ResumeToAsync(nodeId, request.LastOrchestratorSeqNum);
-                            response = response with { LastComputeSeqNum = messaging.LastReceivedFrom(nodeId), LastAssignedSeqNum = lastAssigned };
+                            var lastAssigned = await channel.ResumeToAsync(nodeId, request.LastOrchestratorSeqNum);
+                            response = response with { LastComputeSeqNum = channel.LastReceivedFrom(nodeId), LastAssignedSeqNum = lastAssigned };
                         }
 
                         activity?.SetTag("bacalhau.handshake.accepted", response.Accepted);
@@ -128,7 +109,4 @@ public sealed partial class ControlPlaneResponder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Control message from node {NodeId} rejected: {Error}")]
     private static partial void LogBadMessage(ILogger logger, string nodeId, string error);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Subscription to {Subject} failed, retrying: {Error}")]
-    private static partial void LogSubscriptionFailed(ILogger logger, string subject, string error);
 }

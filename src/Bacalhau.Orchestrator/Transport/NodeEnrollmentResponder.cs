@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
 using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Nodes;
 using Microsoft.Data.Sqlite;
@@ -16,31 +17,14 @@ public sealed partial class NodeEnrollmentResponder(
     INatsConnection nats,
     NatsAccountSigner signer,
     NodeKeyBindings bindings,
+    TimeProvider time,
     ILogger<NodeEnrollmentResponder> logger) : BackgroundService
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            try
-            {
-                await foreach (var message in nats.SubscribeAsync<byte[]>(Subjects.Enroll, cancellationToken: stoppingToken))
-                {
-                    var response = Enroll(message.Data);
-                    await message.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(response, BacalhauJsonContext.Default.EnrollmentResponse), cancellationToken: stoppingToken);
-                }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (NatsException ex)
-            {
-                LogSubscriptionFailed(logger, ex.Message);
-                await Task.Delay(TimeSpan.FromSeconds(1), stoppingToken);
-            }
-        }
-    }
+    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
+        nats.SubscribeUntilStoppedAsync(Subjects.Enroll, ReplyAsync, logger, time, stoppingToken);
+
+    private ValueTask ReplyAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken) =>
+        message.ReplyAsync(JsonSerializer.SerializeToUtf8Bytes(Enroll(message.Data), BacalhauJsonContext.Default.EnrollmentResponse), cancellationToken: cancellationToken);
 
     internal EnrollmentResponse Enroll(byte[]? data)
     {
@@ -94,7 +78,4 @@ public sealed partial class NodeEnrollmentResponder(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Enrollment of compute node {NodeId} refused: {Reason}")]
     private static partial void LogRefused(ILogger logger, string nodeId, string reason);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Enrollment subscription failed, retrying: {Error}")]
-    private static partial void LogSubscriptionFailed(ILogger logger, string error);
 }

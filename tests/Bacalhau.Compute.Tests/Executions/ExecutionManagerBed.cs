@@ -5,6 +5,7 @@ using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
+using Bacalhau.Compute.Transport;
 using Bacalhau.Identity;
 using Bacalhau.Messaging;
 using Bacalhau.Contracts.Models;
@@ -20,7 +21,7 @@ namespace Bacalhau.Compute.Tests.Executions;
 
 /// <summary>
 /// An execution manager as a compute node builds it: a real execution store (SQLite) in a temporary data dir, the
-/// noop engine and publisher, and an outbound sender whose NATS server is absent (what it queues stays in the store).
+/// noop engine and publisher, and a channel to the orchestrator whose NATS server is absent (what it queues stays in the store).
 /// </summary>
 internal sealed class ExecutionManagerBed : IAsyncDisposable
 {
@@ -38,11 +39,11 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
         var identity = Identity = new ComputeIdentity("node-1", _dataDir, new Dictionary<string, string>(), null, _key);
         IPublisher[] publishers = [new NoopPublisher()];
         Store = new ExecutionStore(Path.Combine(_dataDir, "state.db"), identity.NodeId);
-        Sender = new OrderedSender(_nats, _ => "test.out", new AckRoute((_, _) => "test.acks", _ => "test.acks", _ => null), identity.NodeId, Store.Writer, NullLogger<OrderedSender>.Instance);
+        Channel = new OrchestratorChannel(_nats, Store, identity, NullLogger<OrchestratorChannel>.Instance, TimeProvider.System);
         NodeInfo = new NodeInfoProvider(identity, engines, publishers);
         Manager = new ExecutionManager(
             Store,
-            Sender,
+            Channel,
             engines,
             new InputStager([]),
             publishers,
@@ -62,7 +63,7 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
 
     public ExecutionStore Store { get; }
 
-    public OrderedSender Sender { get; }
+    public OrchestratorChannel Channel { get; }
 
     public NodeInfoProvider NodeInfo { get; }
 
@@ -174,7 +175,7 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
             await EndOfAsync(id);
         }
 
-        await Sender.DisposeAsync();
+        await Channel.DisposeAsync();
         await Store.DisposeAsync();
         await _nats.DisposeAsync();
         _key.Dispose();

@@ -15,7 +15,6 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
     private readonly ExecutionManagerBed _node;
     private readonly NatsConnection _linkConnection;
     private readonly OrchestratorTrust _trust;
-    private readonly OrchestratorMessaging _messaging;
     private ScriptedOrchestrator? _orchestrator;
 
     private OrchestratorLinkBed(NatsServerProcess server, ExecutionManagerBed node)
@@ -26,13 +25,12 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
         OrchestratorConnection = server.Connect();
         var options = Options.Create(new ComputeOptions { Heartbeat = new ComputeOptions.HeartbeatOptions { Interval = Heartbeat, InfoUpdateInterval = TimeSpan.FromHours(1) } });
         _trust = new OrchestratorTrust([], options);
-        _messaging = new OrchestratorMessaging(_linkConnection, node.Identity, node.Store, node.Sender, node.Manager, NullLogger<OrchestratorMessaging>.Instance);
         Link = new OrchestratorLink(
             _linkConnection,
             new NatsClientSettings { Url = server.Url },
             node.Identity,
             node.NodeInfo,
-            _messaging,
+            node.Channel,
             node.Manager,
             _trust,
             node.StaleWork,
@@ -72,7 +70,6 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
 
         await Link.StopAsync(CancellationToken.None);
         Link.Dispose();
-        _messaging.Dispose();
         await _linkConnection.DisposeAsync();
         await OrchestratorConnection.DisposeAsync();
         _trust.Dispose();

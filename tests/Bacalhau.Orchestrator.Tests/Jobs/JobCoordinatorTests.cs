@@ -2,11 +2,11 @@ using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
-using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
+using Bacalhau.Orchestrator.Transport;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -36,8 +36,8 @@ public sealed class JobCoordinatorTests : IDisposable
             var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
             // The node never receives anything here: what the decision queues for it is read back from the database.
             await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
-            await using var sender = new OrderedSender(nats, node => $"test.{node}", new AckRoute((node, _) => $"test.{node}.acks", _ => "test.*.acks", _ => null), "orchestrator", store.Writer, NullLogger<OrderedSender>.Instance);
-            using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, sender, _time, options, NullLogger<JobCoordinator>.Instance);
+            await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
+            using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, _time, options, NullLogger<JobCoordinator>.Instance);
             registry.Handshake(new HandshakeRequest { NodeInfo = new NodeInfo { NodeID = "n-1", NodeType = NodeType.Compute, ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"], MaxCapacity = new Resources { CPU = 4, Memory = 1L << 32, Disk = 1L << 32 } } } });
 
             var submitted = await coordinator.SubmitAsync(new Job
