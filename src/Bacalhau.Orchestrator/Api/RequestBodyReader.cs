@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text;
 using System.Text.Unicode;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Api;
@@ -14,14 +15,26 @@ internal sealed class RequestBodyReader(IOptions<ApiLimitsOptions> limits)
 {
     private const int ChunkSize = 4096;
 
+    // A body declared over the limit by at most this much is read to its end and dropped before the 413, so that the
+    // client, which is still sending it, reads the answer instead of a connection closed under it.
+    private const long DrainAtMost = 8L << 20;
+
     /// <summary>The body, without a UTF-8 byte order mark.</summary>
     /// <exception cref="BadHttpRequestException">The body is larger than the limit (413), or the client broke it off.</exception>
     /// <exception cref="DecoderFallbackException">The body is not UTF-8.</exception>
     public async Task<ReadOnlyMemory<byte>> ReadUtf8Async(HttpRequest request, CancellationToken cancellationToken)
     {
         var limit = limits.Value.MaxRequestBodySize;
-        // A length over the limit is read like a body of unknown length: the server's own limit refuses it at the first
-        // read, and it then closes the connection cleanly, as it does not when the body is left unread.
+        if (request.ContentLength is { } declared && declared > limit && declared - limit <= DrainAtMost
+            && request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
+        {
+            size.MaxRequestBodySize = declared;
+            await DrainAsync(request.Body, cancellationToken);
+            throw TooLarge(limit);
+        }
+
+        // A length further over the limit is read like a body of unknown length: the server's own limit refuses it at
+        // the first read and closes the connection.
         var body = request.ContentLength is { } length && length <= limit
             ? await ReadExactlyAsync(request.Body, length, cancellationToken)
             : await ReadToEndAsync(request.Body, limit, cancellationToken);
@@ -38,6 +51,14 @@ internal sealed class RequestBodyReader(IOptions<ApiLimitsOptions> limits)
         var buffer = new byte[length];
         await body.ReadExactlyAsync(buffer, cancellationToken);
         return buffer;
+    }
+
+    private static async Task DrainAsync(Stream body, CancellationToken cancellationToken)
+    {
+        var chunk = new byte[ChunkSize];
+        while (await body.ReadAsync(chunk, cancellationToken) > 0)
+        {
+        }
     }
 
     /// <summary>A body of unknown length (chunked) or one too long: read until it ends or passes the limit.</summary>

@@ -1,6 +1,7 @@
 using System.Text;
 using Bacalhau.Orchestrator.Api;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Tests.Api;
@@ -53,5 +54,46 @@ public sealed class RequestBodyReaderTests
         byte[] body = [.. "{\"Name\": \"a"u8, 0xED, 0xA0, 0x80, .. "\"}"u8];
 
         await Assert.ThrowsAsync<DecoderFallbackException>(() => Reader.ReadUtf8Async(Request(body, lengthGiven), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_body_declared_a_little_over_the_limit_is_read_to_its_end_before_the_413_so_the_client_gets_the_answer()
+    {
+        var body = new MemoryStream(new byte[Limit + 100]);
+        var size = new BodySizeFeature();
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpMaxRequestBodySizeFeature>(size);
+        context.Request.Body = body;
+        context.Request.ContentLength = body.Length;
+
+        var ex = await Assert.ThrowsAsync<BadHttpRequestException>(() => Reader.ReadUtf8Async(context.Request, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, ex.StatusCode);
+        Assert.Equal(body.Length, body.Position);
+        Assert.Equal(body.Length, size.MaxRequestBodySize);
+    }
+
+    [Fact]
+    public async Task A_body_declared_far_over_the_limit_is_refused_without_raising_the_limit_to_drain_it()
+    {
+        var body = new MemoryStream(new byte[2 * Limit]);
+        var size = new BodySizeFeature();
+        var context = new DefaultHttpContext();
+        context.Features.Set<IHttpMaxRequestBodySizeFeature>(size);
+        context.Request.Body = body;
+        context.Request.ContentLength = 1L << 30;
+
+        var ex = await Assert.ThrowsAsync<BadHttpRequestException>(() => Reader.ReadUtf8Async(context.Request, CancellationToken.None));
+
+        Assert.Equal(StatusCodes.Status413PayloadTooLarge, ex.StatusCode);
+        // Not raised to drain it: the server's own limit refuses the body at its first read.
+        Assert.Equal(Limit, size.MaxRequestBodySize);
+    }
+
+    private sealed class BodySizeFeature : IHttpMaxRequestBodySizeFeature
+    {
+        public bool IsReadOnly => false;
+
+        public long? MaxRequestBodySize { get; set; } = Limit;
     }
 }
