@@ -53,10 +53,10 @@ public static class OrchestratorExtensions
         builder.Services.AddHostedService<NodeHealthMonitor>();
         builder.Services.AddHostedService<ControlPlaneResponder>();
 
-        builder.Services.AddSingleton(services =>
+        builder.Services.AddSingleton<IJobStore>(services =>
         {
             var identity = services.GetRequiredService<OrchestratorIdentity>();
-            return new JobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
+            return new SqliteJobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
         });
         builder.Services.AddSingleton<ComputeChannel>();
         builder.Services.AddSingleton<JobScheduler>();

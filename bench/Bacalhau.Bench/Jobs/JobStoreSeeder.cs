@@ -5,7 +5,7 @@ using Bacalhau.Orchestrator.Storage;
 namespace Bacalhau.Bench.Jobs;
 
 /// <summary>
-/// Fills a stopped orchestrator's database through its own <see cref="JobStore"/>, with copies of a job the
+/// Fills a stopped orchestrator's database through its own <see cref="SqliteJobStore"/>, with copies of a job the
 /// running system completed (the job, its executions and its history, under new IDs and later times), which is
 /// hundreds of times faster than running them. Evaluations are not copied: the orchestrator does not load them.
 /// </summary>
@@ -16,7 +16,7 @@ internal static class JobStoreSeeder
     public static async Task SeedAsync(string orchestratorDataDir, Job job, IReadOnlyList<Execution> executions, IReadOnlyList<JobHistory> history, int count)
     {
         var dataDir = Path.Combine(orchestratorDataDir, "orchestrator");
-        await using var store = new JobStore(Path.Combine(dataDir, "state.db"), SystemMetadata.Load(dataDir).NodeId!);
+        await using var store = new SqliteJobStore(Path.Combine(dataDir, "state.db"), SystemMetadata.Load(dataDir).NodeId!);
         var commits = new List<Task>();
         for (var first = 0; first < count; first += JobsPerCommit)
         {

@@ -47,7 +47,7 @@ internal sealed class JobStoreScenario : IScenario
         await cluster.StartOrchestratorAsync(cancellationToken);
         var restartTime = Stopwatch.GetElapsedTime(restarting);
         var full = await MeasureAsync(cluster.OrchestratorPid, http, requests, settings, cancellationToken);
-        var note = $"stored through the orchestrator's JobStore in {seedTime.TotalSeconds:F1} s; the orchestrator restarted over them in {restartTime.TotalSeconds:F1} s";
+        var note = $"stored through the orchestrator's SqliteJobStore in {seedTime.TotalSeconds:F1} s; the orchestrator restarted over them in {restartTime.TotalSeconds:F1} s";
 
         return
         [

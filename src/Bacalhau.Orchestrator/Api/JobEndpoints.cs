@@ -23,11 +23,11 @@ internal static class JobEndpoints
         jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
         jobs.MapGet("/", ListJobs).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}", GetJobAsync).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/executions", (string id, JobStore store) =>
+        jobs.MapGet("/{id}/executions", (string id, IJobStore store) =>
             Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/history", (string id, JobStore store) =>
+        jobs.MapGet("/{id}/history", (string id, IJobStore store) =>
             Find(store, id) is { } job ? Results.Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/results", (string id, JobStore store) => Find(store, id) is { } job
+        jobs.MapGet("/{id}/results", (string id, IJobStore store) => Find(store, id) is { } job
             ? Results.Ok(new ListJobResultsResponse
             {
                 Items = [.. store.GetExecutions(job.ID)
@@ -71,7 +71,7 @@ internal static class JobEndpoints
         return Results.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
     }
 
-    private static IResult ListJobs(JobStore store, int? limit, string? next_token, bool? reverse)
+    private static IResult ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse)
     {
         var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
         if (!PageTokens.TryRead(next_token, out var offset))
@@ -88,7 +88,7 @@ internal static class JobEndpoints
     /// A job; with <c>index</c> (a revision the caller has seen) and <c>wait</c> a blocking query: the answer comes
     /// when the job's revision passes that index, or when the wait is over.
     /// </summary>
-    private static async Task<IResult> GetJobAsync(string id, string? include, ulong? index, string? wait, JobStore store, CancellationToken cancellationToken)
+    private static async Task<IResult> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
     {
         var timeout = wait is null ? DefaultWait : GoDuration.Parse(wait);
         if (timeout is null || timeout > MaxWait)
@@ -117,7 +117,7 @@ internal static class JobEndpoints
         });
     }
 
-    private static async Task<IResult> StopJobAsync(string id, string? reason, JobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<IResult> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         if (Find(store, id) is not { } job)
         {
@@ -131,7 +131,7 @@ internal static class JobEndpoints
     }
 
     /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
-    private static Job? Find(JobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
+    private static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
 
     private static IResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
 

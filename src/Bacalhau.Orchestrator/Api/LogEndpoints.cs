@@ -23,7 +23,7 @@ internal static class LogEndpoints
         return endpoints;
     }
 
-    private static async Task StreamLogsAsync(string id, string? execution_id, bool? follow, HttpContext http, JobStore store, INatsConnection nats, CancellationToken cancellationToken)
+    private static async Task StreamLogsAsync(string id, string? execution_id, bool? follow, HttpContext http, IJobStore store, INatsConnection nats, CancellationToken cancellationToken)
     {
         var job = store.GetJob(id) ?? store.FindJobByPrefix(id);
         var executions = job is null ? [] : store.GetExecutions(job.ID);

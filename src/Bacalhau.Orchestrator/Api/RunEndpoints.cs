@@ -38,7 +38,7 @@ internal static partial class RunEndpoints
         RequestBodyReader bodies,
         JobSubmissions submissions,
         JobCoordinator coordinator,
-        JobStore store,
+        IJobStore store,
         IOptions<SchedulerOptions> scheduler,
         ILoggerFactory loggers,
         CancellationToken cancellationToken)

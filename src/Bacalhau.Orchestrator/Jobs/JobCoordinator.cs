@@ -18,7 +18,7 @@ namespace Bacalhau.Orchestrator.Jobs;
 /// the messages leave only after that commit. Decisions queue in arrival order.
 /// </summary>
 public sealed partial class JobCoordinator(
-    JobStore store,
+    IJobStore store,
     JobScheduler scheduler,
     NodeRegistry registry,
     ComputeChannel channel,
@@ -29,7 +29,7 @@ public sealed partial class JobCoordinator(
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.Jobs");
 
     // Named fields, because the nested Decision reads them too.
-    private readonly JobStore _store = store;
+    private readonly IJobStore _store = store;
     private readonly JobScheduler _scheduler = scheduler;
     private readonly NodeRegistry _registry = registry;
     private readonly ILogger _logger = logger;

@@ -17,7 +17,7 @@ namespace Bacalhau.Orchestrator.Nodes;
 /// updates are not written. Nodes read back at start are DISCONNECTED, with no <c>ConnectedSince</c>, until they
 /// join again.
 /// </remarks>
-public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger, JobStore? store = null)
+public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger, IJobStore? store = null)
 {
     private const string HandshakeRequired = "node is not connected: handshake required";
     private readonly ConcurrentDictionary<string, NodeState> _nodes = new(

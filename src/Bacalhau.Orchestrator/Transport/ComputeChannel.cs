@@ -9,7 +9,7 @@ namespace Bacalhau.Orchestrator.Transport;
 /// The orchestrator's ordered channel with every compute node: its outbox goes to <c>&lt;node&gt;.in.msgs</c>, the
 /// nodes' messages come from <c>&lt;node&gt;.out.msgs</c>.
 /// </summary>
-public sealed class ComputeChannel(INatsConnection nats, JobStore store, ILogger<ComputeChannel> logger, TimeProvider time)
+public sealed class ComputeChannel(INatsConnection nats, IJobStore store, ILogger<ComputeChannel> logger, TimeProvider time)
     : OrderedChannel(nats, store, Routes, logger, time)
 {
     private static readonly ChannelRoutes Routes = new(

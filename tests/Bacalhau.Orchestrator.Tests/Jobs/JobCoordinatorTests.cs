@@ -30,7 +30,7 @@ public sealed class JobCoordinatorTests : IDisposable
     {
         var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout });
         string executionId;
-        var store = new JobStore(DatabasePath, "orchestrator");
+        var store = new SqliteJobStore(DatabasePath, "orchestrator");
         await using (store)
         {
             var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
@@ -58,7 +58,7 @@ public sealed class JobCoordinatorTests : IDisposable
             Assert.Equal(ExecutionStateType.Failed, failed.ComputeState.StateType);
         }
 
-        await using var reopened = new JobStore(DatabasePath, "orchestrator");
+        await using var reopened = new SqliteJobStore(DatabasePath, "orchestrator");
         var queued = reopened.Outbox.Pending.Where(e => e.Peer == "n-1").OrderBy(e => e.Seq).ToList();
         Assert.Equal([MessageTypes.AskForBid, MessageTypes.CancelExecution], queued.Select(e => e.Type));
         var cancel = Envelope.Decode(queued[1].Envelope).PayloadAs(BacalhauJsonContext.Default.CancelExecutionRequest);

@@ -143,7 +143,7 @@ public sealed class NodeRegistryTests
         var path = Path.Combine(directory, "state.db");
         try
         {
-            await using (var store = new JobStore(path, "orchestrator"))
+            await using (var store = new SqliteJobStore(path, "orchestrator"))
             {
                 var registry = new NodeRegistry(_time, Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout, ManualApproval = true }), NullLogger<NodeRegistry>.Instance, store);
                 foreach (var id in new[] { "n-approved", "n-rejected", "n-deleted", "n-pending" })
@@ -159,7 +159,7 @@ public sealed class NodeRegistryTests
                 Assert.Equal(stored, StoredNodes(path));
             }
 
-            await using var reopened = new JobStore(path, "orchestrator");
+            await using var reopened = new SqliteJobStore(path, "orchestrator");
             var restarted = new NodeRegistry(_time, Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout, ManualApproval = true }), NullLogger<NodeRegistry>.Instance, reopened);
             Assert.Equal(["n-approved", "n-pending", "n-rejected"], restarted.ListById().Select(n => n.Info.NodeID));
             Assert.All(restarted.List(), n => Assert.Equal(NodeConnectionStatus.Disconnected, n.ConnectionState.Status));

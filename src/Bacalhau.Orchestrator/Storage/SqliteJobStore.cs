@@ -11,7 +11,7 @@ namespace Bacalhau.Orchestrator.Storage;
 /// leaves memory once all its changes are durable, and is read from the database from then on. So memory grows
 /// with the work in flight, not with every job ever run.
 /// </summary>
-public sealed class JobStore : IOutboxStore, IAsyncDisposable
+public sealed class SqliteJobStore : IJobStore
 {
     private readonly SqliteConnection _connection;
     private readonly JobTables _tables;
@@ -30,7 +30,7 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
     private readonly HashSet<string> _failedCommits = new(StringComparer.Ordinal);
     private long _jobCount;
 
-    public JobStore(string path, string source)
+    public SqliteJobStore(string path, string source)
     {
         _connection = SqliteDatabase.Open(path);
         JobTables.Create(_connection);
@@ -41,7 +41,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         Load();
     }
 
-    /// <summary>Compute nodes as their membership last changed, read at start; see <see cref="Nodes.NodeRegistry"/>.</summary>
     public IReadOnlyList<Contracts.Models.NodeState> StoredNodes { get; }
 
     public GroupCommitWriter Writer { get; }
@@ -75,7 +74,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         return _tables.ReadJob(id);
     }
 
-    /// <summary>The job whose ID starts with <paramref name="prefix"/>, if exactly one does.</summary>
     public Job? FindJobByPrefix(string prefix)
     {
         const int MinimumPrefix = 6;
@@ -94,7 +92,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         return all.Count == 1 ? GetJob(all[0]) : null;
     }
 
-    /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
     public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse)
     {
         var jobs = _tables.ReadJobs(offset, limit, reverse);
@@ -156,7 +153,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         return _tables.ReadHistory(jobId);
     }
 
-    /// <summary>Jobs that are not finished; the scheduler revisits them when the cluster changes.</summary>
     public IReadOnlyList<Job> OpenJobs()
     {
         lock (_lock)
@@ -165,10 +161,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         }
     }
 
-    /// <summary>
-    /// The job once its revision is past <paramref name="revision"/>, or as it is when
-    /// <paramref name="cancellationToken"/> fires; null if there is no such job.
-    /// </summary>
     public async Task<Job?> WaitForJobAsync(string id, ulong revision, CancellationToken cancellationToken)
     {
         while (!cancellationToken.IsCancellationRequested && GetJob(id) is { } job && job.Revision <= revision)
@@ -177,19 +169,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         }
 
         return GetJob(id);
-    }
-
-    /// <summary>The job once it is in a terminal state (at once when it already is); null when there is no such job.</summary>
-    public async Task<Job?> WhenTerminalAsync(string jobId, CancellationToken cancellationToken)
-    {
-        var job = GetJob(jobId);
-        while (job is not null && !job.State.StateType.IsTerminal())
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            job = await WaitForJobAsync(jobId, job.Revision, cancellationToken);
-        }
-
-        return job;
     }
 
     public ulong NextHistorySeq(string jobId)
@@ -284,7 +263,6 @@ public sealed class JobStore : IOutboxStore, IAsyncDisposable
         }
     }
 
-    /// <summary>Records a change of <paramref name="node"/>'s membership; completes when durable.</summary>
     public Task SaveNodeAsync(Contracts.Models.NodeState node) => Writer.WriteAsync((connection, transaction) => JobTables.PersistNode(connection, transaction, node));
 
     public Task DeleteNodeAsync(string nodeId) => Writer.WriteAsync((connection, transaction) => JobTables.DeleteNode(connection, transaction, nodeId));

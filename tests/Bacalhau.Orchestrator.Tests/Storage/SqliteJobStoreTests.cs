@@ -3,13 +3,22 @@ using Bacalhau.Orchestrator.Storage;
 
 namespace Bacalhau.Orchestrator.Tests.Storage;
 
-public sealed class JobStoreTests : IDisposable
+/// <summary>
+/// The job store the orchestrator runs on; all but the memory checks go through <see cref="IJobStore"/>, as the
+/// orchestrator does.
+/// </summary>
+public sealed class SqliteJobStoreTests : IDisposable
 {
     private readonly string _dir = Directory.CreateTempSubdirectory("bacalhau-jobstore-").FullName;
 
     private string DatabasePath => Path.Combine(_dir, "state.db");
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    /// <summary>The store as the orchestrator sees it (public, so that the analyzer does not ask for the concrete type).</summary>
+    public IJobStore OpenStore() => Open();
+
+    private SqliteJobStore Open() => new(DatabasePath, "orchestrator");
 
     private static Job NewJob(string id, long createTime) => new()
     {
@@ -44,7 +53,7 @@ public sealed class JobStoreTests : IDisposable
         CreateTime = job.CreateTime,
     };
 
-    private static async Task SubmitAsync(JobStore store, Job job, Execution execution)
+    private static async Task SubmitAsync(IJobStore store, Job job, Execution execution)
     {
         var changes = new ChangeSet();
         changes.CreatedJobs.Add(job.ID);
@@ -54,7 +63,7 @@ public sealed class JobStoreTests : IDisposable
         await store.CommitAsync(changes);
     }
 
-    private static async Task CompleteAsync(JobStore store, Job job, Execution execution)
+    private static async Task CompleteAsync(IJobStore store, Job job, Execution execution)
     {
         var changes = new ChangeSet();
         changes.Jobs.Add(job with { State = new State<JobStateType>(JobStateType.Completed), Revision = job.Revision + 2 });
@@ -70,7 +79,7 @@ public sealed class JobStoreTests : IDisposable
     [Fact]
     public async Task A_finished_job_leaves_memory_and_is_read_back_whole_from_the_database()
     {
-        await using var store = new JobStore(DatabasePath, "orchestrator");
+        await using var store = Open();
         var job = NewJob("j-5f3e9a", 100);
         var execution = NewExecution(job, "e-1");
 
@@ -92,7 +101,7 @@ public sealed class JobStoreTests : IDisposable
     [Fact]
     public async Task Listing_pages_through_every_job_in_creation_order_with_the_current_state()
     {
-        await using var store = new JobStore(DatabasePath, "orchestrator");
+        await using var store = OpenStore();
         for (var i = 0; i < 5; i++)
         {
             var job = NewJob($"j-{i}", 100 + i);
@@ -118,14 +127,14 @@ public sealed class JobStoreTests : IDisposable
     {
         var open = NewJob("j-open", 100);
         var done = NewJob("j-done", 200);
-        await using (var store = new JobStore(DatabasePath, "orchestrator"))
+        await using (var store = OpenStore())
         {
             await SubmitAsync(store, open, NewExecution(open, "e-open"));
             await SubmitAsync(store, done, NewExecution(done, "e-done"));
             await CompleteAsync(store, done, NewExecution(done, "e-done"));
         }
 
-        await using var reopened = new JobStore(DatabasePath, "orchestrator");
+        await using var reopened = Open();
 
         Assert.Equal(1, reopened.HeldJobCount);
         Assert.Equal(2, reopened.JobCount);
@@ -138,7 +147,7 @@ public sealed class JobStoreTests : IDisposable
     [Fact]
     public async Task A_blocking_read_returns_when_the_job_changes_or_when_the_wait_is_over()
     {
-        await using var store = new JobStore(DatabasePath, "orchestrator");
+        await using var store = OpenStore();
         var job = NewJob("j-1", 100);
         var execution = NewExecution(job, "e-1");
         await SubmitAsync(store, job, execution);
