@@ -9,6 +9,7 @@ using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Transport;
+using Bacalhau.Storage;
 using Bacalhau.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -76,6 +77,29 @@ public sealed class OrchestratorMetricsTests : IDisposable
         Assert.Equal("s", completed.Unit);
         // The two jobs placed at once ran from their submission; the one never placed never ran.
         Assert.Equal([0.0, 0.0], recorder.Of("bacalhau.jobs.submit_to_running").Select(m => m.Value));
+    }
+
+    [Fact]
+    public async Task A_decision_whose_commit_fails_counts_nothing()
+    {
+        using var recorder = new MetricRecorder();
+        var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = TimeSpan.FromHours(1) });
+        await using var store = new SqliteJobStore(Path.Combine(_dir, "state.db"), "orchestrator");
+        var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
+        await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
+        await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
+        var metrics = new OrchestratorMetrics(recorder.Factory, store, registry);
+        using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, metrics, _time, options, NullLogger<JobCoordinator>.Instance);
+        // SQLite itself refuses the job's row, so the whole decision rolls back.
+        await store.Writer.WriteAsync((connection, transaction) =>
+            SqliteDatabase.Execute(connection, "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", transaction));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => coordinator.SubmitAsync(Job("j-refused", "noop"), CancellationToken.None));
+        await store.Writer.WriteAsync((connection, transaction) => SqliteDatabase.Execute(connection, "DROP TRIGGER refuse_jobs", transaction));
+        await coordinator.SubmitAsync(Job("j-kept", "noop"), CancellationToken.None);
+
+        Assert.Null(store.GetJob("j-refused"));
+        Assert.Equal(1, Total(recorder, "bacalhau.jobs.submitted"));
     }
 
     [Fact]
