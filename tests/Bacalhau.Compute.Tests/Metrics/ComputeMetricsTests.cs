@@ -1,4 +1,5 @@
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Storage;
 using static Bacalhau.Compute.Tests.Executions.ExecutionManagerBed;
 
 namespace Bacalhau.Compute.Tests.Metrics;
@@ -32,5 +33,19 @@ public sealed class ComputeMetricsTests
         Assert.Equal(
             [("accepted", 1.0), ("accepted", 1.0), ("rejected", 1.0)],
             node.Metrics.Of("bacalhau.compute.bids").Select(b => (b.Tags["result"], b.Value)).Order());
+    }
+
+    [Fact]
+    public async Task A_bid_whose_record_fails_is_not_counted()
+    {
+        await using var node = await StartAsync();
+        // SQLite itself refuses the execution's row, so the bid is never recorded nor acknowledged.
+        await node.Store.Writer.WriteAsync((connection, transaction) =>
+            SqliteDatabase.Execute(connection, "CREATE TRIGGER refuse_executions BEFORE INSERT ON executions BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", transaction));
+
+        await Assert.ThrowsAnyAsync<Exception>(() => node.AskAsync(Offer("e-refused", engine: EngineTypes.Docker)));
+
+        Assert.Null(node.Store.Get("e-refused"));
+        Assert.Empty(node.Metrics.Of("bacalhau.compute.bids"));
     }
 }
