@@ -107,6 +107,7 @@ public static class ComputeExtensions
         });
         builder.Services.AddSingleton<OrchestratorChannel>();
         builder.Services.AddSingleton<StaleWorkGuard>();
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton<ComputeMetrics>();
         builder.Services.AddSingleton<ExecutionManager>();
         builder.Services.AddHostedService<OrchestratorMessaging>();

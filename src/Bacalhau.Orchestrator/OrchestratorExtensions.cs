@@ -61,6 +61,7 @@ public static class OrchestratorExtensions
         });
         builder.Services.AddSingleton<ComputeChannel>();
         builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddMetrics();
         builder.Services.AddSingleton<OrchestratorMetrics>();
         builder.Services.AddSingleton<JobCoordinator>();
         builder.Services.AddHostedService<ComputeMessaging>();
