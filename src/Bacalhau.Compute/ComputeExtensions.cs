@@ -4,6 +4,7 @@ using Bacalhau.Compute.Executors.Docker;
 using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
+using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Publishers.Ipfs;
@@ -106,6 +107,8 @@ public static class ComputeExtensions
         });
         builder.Services.AddSingleton<OrchestratorChannel>();
         builder.Services.AddSingleton<StaleWorkGuard>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<ComputeMetrics>();
         builder.Services.AddSingleton<ExecutionManager>();
         builder.Services.AddHostedService<OrchestratorMessaging>();
         builder.Services.AddSingleton<OrchestratorLink>();

@@ -9,6 +9,7 @@ using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
@@ -60,6 +61,8 @@ public static class OrchestratorExtensions
         });
         builder.Services.AddSingleton<ComputeChannel>();
         builder.Services.AddSingleton<JobScheduler>();
+        builder.Services.AddMetrics();
+        builder.Services.AddSingleton<OrchestratorMetrics>();
         builder.Services.AddSingleton<JobCoordinator>();
         builder.Services.AddHostedService<ComputeMessaging>();
         builder.Services.AddHostedService<JobMaintenance>();

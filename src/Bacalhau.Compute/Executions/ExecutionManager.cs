@@ -1,8 +1,10 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
+using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
@@ -32,6 +34,7 @@ public sealed partial class ExecutionManager(
     NodeInfoProvider nodeInfo,
     IOptions<JobAdmissionControlOptions> admission,
     StaleWorkGuard staleWork,
+    ComputeMetrics metrics,
     TimeProvider time,
     ILogger<ExecutionManager> logger)
 {
@@ -41,7 +44,7 @@ public sealed partial class ExecutionManager(
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Executions");
 
     private readonly Dictionary<string, IPublisher> _publishers = publishers.ToDictionary(p => p.Type, StringComparer.OrdinalIgnoreCase);
-    private readonly ConcurrentDictionary<string, Running> _running = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Running> _running = Observed(metrics, new(StringComparer.Ordinal));
     private readonly Lock _bidLock = new();
 
     /// <summary>Capacity not taken by running executions; reported in heartbeats.</summary>
@@ -112,7 +115,7 @@ public sealed partial class ExecutionManager(
             };
             if (rejection is null)
             {
-                _running[offered.ID] = running = new Running(recorded);
+                _running[offered.ID] = running = new Running(recorded, engines.Find(offered.Job!.Tasks[0].Engine.Type)!.Engine);
             }
         }
 
@@ -145,6 +148,7 @@ public sealed partial class ExecutionManager(
             throw;
         }
 
+        metrics.BidRecorded(running is not null);
         channel.Enqueue([written!]);
     }
 
@@ -188,6 +192,7 @@ public sealed partial class ExecutionManager(
     private async Task RunAsync(Running running, ActivityContext parent, Task bidRecorded)
     {
         var execution = running.Execution;
+        var started = time.GetTimestamp();
         try
         {
             var (state, message, result, published) = await ExecuteAsync(running, parent);
@@ -203,6 +208,7 @@ public sealed partial class ExecutionManager(
             }
 
             await FinishDurablyAsync(execution, state, message, result, published);
+            metrics.ExecutionRecorded(running.Engine, state, time.GetElapsedTime(started));
         }
         catch (Exception ex)
         {
@@ -341,6 +347,15 @@ public sealed partial class ExecutionManager(
         LogFinished(logger, execution.ID, state, message);
     }
 
+    private static ConcurrentDictionary<string, Running> Observed(ComputeMetrics metrics, ConcurrentDictionary<string, Running> running)
+    {
+        // Read when the exporter collects, not per execution: enumerating the dictionary takes no lock.
+        metrics.ObserveRunning(() => running.Values
+            .GroupBy(r => r.Engine, StringComparer.Ordinal)
+            .Select(g => new Measurement<int>(g.Count(), new KeyValuePair<string, object?>("bacalhau.engine", g.Key))));
+        return running;
+    }
+
     private Resources Allocated()
     {
         var used = Resources.Zero;
@@ -375,11 +390,14 @@ public sealed partial class ExecutionManager(
     private static partial void LogIgnored(ILogger logger, string type);
 
     /// <summary>An execution in progress and the means to stop it.</summary>
-    private sealed class Running(Execution execution) : IDisposable
+    private sealed class Running(Execution execution, string engine) : IDisposable
     {
         private readonly CancellationTokenSource _cancellation = new();
 
         public Execution Execution { get; } = execution;
+
+        /// <summary>The engine's name as this node's catalog spells it.</summary>
+        public string Engine { get; } = engine;
 
         public CancellationToken Token => _cancellation.Token;
 

@@ -4,6 +4,7 @@ using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.Messaging;
+using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
@@ -22,6 +23,7 @@ public sealed partial class JobCoordinator(
     JobScheduler scheduler,
     NodeRegistry registry,
     ComputeChannel channel,
+    OrchestratorMetrics metrics,
     TimeProvider time,
     IOptions<NodeManagerOptions> nodeOptions,
     ILogger<JobCoordinator> logger) : IDisposable
@@ -221,6 +223,8 @@ public sealed partial class JobCoordinator(
         }
 
         await durable;
+        // Counted only now: a commit that fails changed nothing.
+        metrics.Committed(decision.Changes, decision.SavedJobs);
         channel.Enqueue(decision.Changes.Written);
         return result;
     }
@@ -243,6 +247,9 @@ public sealed partial class JobCoordinator(
         private ClusterView? _cluster;
 
         public ChangeSet Changes { get; } = new();
+
+        /// <summary>Every job this decision saved, as it last saved it.</summary>
+        public IReadOnlyDictionary<string, Job> SavedJobs => _jobs;
 
         private long Nanos => UnixNanos.From(now);
 

@@ -2,12 +2,14 @@ using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
+using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Compute.Transport;
 using Bacalhau.Identity;
 using Bacalhau.Messaging;
+using Bacalhau.Tests.Metrics;
 using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
@@ -52,11 +54,15 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
             NodeInfo,
             Options.Create(new JobAdmissionControlOptions { AcceptNetworkedJobs = acceptNetworkedJobs }),
             StaleWork,
+            new ComputeMetrics(Metrics.Factory),
             TimeProvider.System,
             NullLogger<ExecutionManager>.Instance);
     }
 
     public ComputeIdentity Identity { get; }
+
+    /// <summary>What the manager's meter measures.</summary>
+    public MetricRecorder Metrics { get; } = new();
 
     /// <summary>Holds the node as joined a moment ago, so offers are judged on their own merits.</summary>
     public StaleWorkGuard StaleWork { get; } = JoinedGuard();
@@ -179,6 +185,7 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
         await Store.DisposeAsync();
         await _nats.DisposeAsync();
         _key.Dispose();
+        Metrics.Dispose();
         SqliteConnection.ClearAllPools();
         Directory.Delete(_dataDir, recursive: true);
     }

@@ -3,10 +3,12 @@ using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Transport;
+using Bacalhau.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
@@ -37,7 +39,8 @@ public sealed class JobCoordinatorTests : IDisposable
             // The node never receives anything here: what the decision queues for it is read back from the database.
             await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
             await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
-            using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, _time, options, NullLogger<JobCoordinator>.Instance);
+            using var recorder = new MetricRecorder();
+            using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, new OrchestratorMetrics(recorder.Factory, store, registry), _time, options, NullLogger<JobCoordinator>.Instance);
             registry.Handshake(new HandshakeRequest { NodeInfo = new NodeInfo { NodeID = "n-1", NodeType = NodeType.Compute, ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"], MaxCapacity = new Resources { CPU = 4, Memory = 1L << 32, Disk = 1L << 32 } } } });
 
             var submitted = await coordinator.SubmitAsync(new Job

@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using System.Diagnostics.Metrics;
+using Bacalhau.Contracts.Models.Jobs;
+
+namespace Bacalhau.Compute.Metrics;
+
+/// <summary>
+/// The compute node's meter: bids and finished executions as they are committed, and executions running by engine.
+/// Tags are engine names this node offers, outcomes and bid results only, never IDs, so series stay few.
+/// </summary>
+public sealed class ComputeMetrics
+{
+    public const string MeterName = "Bacalhau.Compute";
+
+    private readonly Meter _meter;
+    private readonly Counter<long> _bids;
+    private readonly Histogram<double> _duration;
+
+    public ComputeMetrics(IMeterFactory meterFactory)
+    {
+        _meter = meterFactory.Create(MeterName);
+        _bids = _meter.CreateCounter<long>("bacalhau.compute.bids", "{bid}", "Bids answered by this node, by result (accepted or rejected).");
+        _duration = _meter.CreateHistogram<double>("bacalhau.compute.execution.duration", "s", "Time from the start of an execution to its recorded end, by engine and outcome.");
+    }
+
+    /// <summary>Registers the source of the running gauge; the execution manager owns what is running.</summary>
+    internal void ObserveRunning(Func<IEnumerable<Measurement<int>>> observe) =>
+        _meter.CreateObservableGauge("bacalhau.compute.executions.running", observe, "{execution}", "Executions running on this node, by engine.");
+
+    internal void BidRecorded(bool accepted) =>
+        _bids.Add(1, new KeyValuePair<string, object?>("result", accepted ? "accepted" : "rejected"));
+
+    internal void ExecutionRecorded(string engine, ExecutionStateType outcome, TimeSpan duration) =>
+        _duration.Record(duration.TotalSeconds, new TagList { { "bacalhau.engine", engine }, { "outcome", Outcome(outcome) } });
+
+    private static string Outcome(ExecutionStateType state) => state switch
+    {
+        ExecutionStateType.Completed => "completed",
+        ExecutionStateType.Cancelled => "cancelled",
+        _ => "failed",
+    };
+}
