@@ -1,18 +1,9 @@
-using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
-using Bacalhau.Orchestrator.Jobs;
-using Bacalhau.Orchestrator.Metrics;
-using Bacalhau.Orchestrator.Nodes;
-using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
-using Bacalhau.Orchestrator.Transport;
 using Bacalhau.Tests.Metrics;
-using Microsoft.Extensions.Logging.Abstractions;
-using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using NATS.Client.Core;
 
 namespace Bacalhau.Orchestrator.Tests.Jobs;
 
@@ -30,20 +21,13 @@ public sealed class JobCoordinatorTests : IDisposable
     [Fact]
     public async Task An_execution_failed_because_its_node_was_lost_is_cancelled_on_that_node_after_what_was_queued_for_it()
     {
-        var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = Timeout });
         string executionId;
-        var store = new SqliteJobStore(DatabasePath, "orchestrator");
-        await using (store)
+        using var recorder = new MetricRecorder();
+        await using (var bed = new CoordinatorBed(DatabasePath, _time, recorder.Factory, Timeout))
         {
-            var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
-            // The node never receives anything here: what the decision queues for it is read back from the database.
-            await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
-            await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
-            using var recorder = new MetricRecorder();
-            using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, new OrchestratorMetrics(recorder.Factory, store, registry), _time, options, NullLogger<JobCoordinator>.Instance);
-            registry.Handshake(new HandshakeRequest { NodeInfo = new NodeInfo { NodeID = "n-1", NodeType = NodeType.Compute, ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"], MaxCapacity = new Resources { CPU = 4, Memory = 1L << 32, Disk = 1L << 32 } } } });
+            bed.Join("n-1");
 
-            var submitted = await coordinator.SubmitAsync(new Job
+            var submitted = await bed.Coordinator.SubmitAsync(new Job
             {
                 ID = "j-1",
                 Name = "j-1",
@@ -51,13 +35,13 @@ public sealed class JobCoordinatorTests : IDisposable
                 Count = 1,
                 Tasks = [new JobTask { Name = "main", Engine = new SpecConfig { Type = "noop" } }],
             }, CancellationToken.None);
-            executionId = Assert.Single(store.GetExecutions(submitted.JobId)).ID;
+            executionId = Assert.Single(bed.Store.GetExecutions(submitted.JobId)).ID;
 
             _time.Advance(Timeout + TimeSpan.FromSeconds(1));
-            registry.DisconnectStaleNodes();
-            await coordinator.MaintainAsync(CancellationToken.None);
+            bed.Registry.DisconnectStaleNodes();
+            await bed.Coordinator.MaintainAsync(CancellationToken.None);
 
-            var failed = store.GetExecutions(submitted.JobId).Single(e => e.ID == executionId);
+            var failed = bed.Store.GetExecutions(submitted.JobId).Single(e => e.ID == executionId);
             Assert.Equal(ExecutionStateType.Failed, failed.ComputeState.StateType);
         }
 

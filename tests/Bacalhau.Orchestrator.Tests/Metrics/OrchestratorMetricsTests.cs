@@ -3,18 +3,16 @@ using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.Messaging;
-using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Tests.Jobs;
 using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
-using Bacalhau.Orchestrator.Transport;
 using Bacalhau.Storage;
 using Bacalhau.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using NATS.Client.Core;
 
 namespace Bacalhau.Orchestrator.Tests.Metrics;
 
@@ -31,16 +29,9 @@ public sealed class OrchestratorMetricsTests : IDisposable
     public async Task Jobs_through_the_coordinator_are_counted_and_timed_by_type_once_committed()
     {
         using var recorder = new MetricRecorder();
-        var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = TimeSpan.FromHours(1) });
-        await using var store = new SqliteJobStore(Path.Combine(_dir, "state.db"), "orchestrator");
-        var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
-        // Nothing reaches the node here; the coordinator is driven with the messages the node would send.
-        await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
-        await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
-        var metrics = new OrchestratorMetrics(recorder.Factory, store, registry);
-        var scheduler = new JobScheduler(Options.Create(new SchedulerOptions { QueueTimeout = QueueTimeout }));
-        using var coordinator = new JobCoordinator(store, scheduler, registry, channel, metrics, _time, options, NullLogger<JobCoordinator>.Instance);
-        registry.Handshake(new HandshakeRequest { NodeInfo = new NodeInfo { NodeID = "n-1", NodeType = NodeType.Compute, ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"], MaxCapacity = new Resources { CPU = 4, Memory = 1L << 32, Disk = 1L << 32 } } } });
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1), new SchedulerOptions { QueueTimeout = QueueTimeout });
+        var (store, coordinator) = (bed.Store, bed.Coordinator);
+        bed.Join("n-1");
         ulong seq = 0;
         Task Report<T>(string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
             coordinator.HandleComputeMessageAsync(new InboundMessage("n-1", ++seq, Envelope.Decode(Envelope.Encode(payload, typeInfo, new Dictionary<string, string> { [MessageHeaders.Type] = type })), null));
@@ -83,13 +74,8 @@ public sealed class OrchestratorMetricsTests : IDisposable
     public async Task A_decision_whose_commit_fails_counts_nothing()
     {
         using var recorder = new MetricRecorder();
-        var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = TimeSpan.FromHours(1) });
-        await using var store = new SqliteJobStore(Path.Combine(_dir, "state.db"), "orchestrator");
-        var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
-        await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
-        await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
-        var metrics = new OrchestratorMetrics(recorder.Factory, store, registry);
-        using var coordinator = new JobCoordinator(store, new JobScheduler(Options.Create(new SchedulerOptions())), registry, channel, metrics, _time, options, NullLogger<JobCoordinator>.Instance);
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        var (store, coordinator) = (bed.Store, bed.Coordinator);
         // SQLite itself refuses the job's row, so the whole decision rolls back.
         await store.Writer.WriteAsync((connection, transaction) =>
             SqliteDatabase.Execute(connection, "CREATE TRIGGER refuse_jobs BEFORE INSERT ON jobs BEGIN SELECT RAISE(ABORT, 'refused by the test'); END", transaction));
