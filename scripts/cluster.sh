@@ -6,4 +6,11 @@ cd "$(dirname "$0")/.."
 source scripts/prerequisites.sh
 bacalhau_require_dotnet
 bacalhau_install_packages
-exec dotnet run --project src/Bacalhau.AppHost --launch-profile http -- "$@"
+BACALHAU_DOCKERD_PID=""
+bacalhau_ensure_docker_daemon src/Bacalhau.AppHost/.data
+if [ -z "$BACALHAU_DOCKERD_PID" ]; then
+  exec dotnet run --project src/Bacalhau.AppHost --launch-profile http -- "$@"
+fi
+# dockerd was started here: stopped by its PID when the cluster stops (a background job of this script ignores Ctrl+C).
+trap 'kill "$BACALHAU_DOCKERD_PID" 2>/dev/null; wait "$BACALHAU_DOCKERD_PID" 2>/dev/null || true' EXIT
+dotnet run --project src/Bacalhau.AppHost --launch-profile http -- "$@"

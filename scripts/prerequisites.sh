@@ -23,7 +23,42 @@ bacalhau_install_packages() {
   # The API authentication tests reach the API from a network namespace they create, with curl.
   command -v ip >/dev/null 2>&1 || missing+=(iproute2)
   command -v curl >/dev/null 2>&1 || missing+=(curl)
+  # The web UI's browser tests drive Debian's Chromium through its chromedriver, both by path.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+  [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
   bacalhau_apt_install "${missing[@]}"
+}
+
+# Docker jobs need a running dockerd. Containers and WSL have no service manager to start it: where it is installed
+# but not running and this is root, it is started here (BACALHAU_DOCKERD_PID is set; the caller stops it); otherwise
+# one line says why Docker jobs will queue and how to fix it.
+bacalhau_ensure_docker_daemon() {
+  local log_dir="$1"
+  command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1 && return 0
+  if ! command -v dockerd >/dev/null 2>&1; then
+    echo "Docker jobs will queue: dockerd is not installed (apt-get install docker.io)." >&2
+    return 0
+  fi
+  if [ -S /var/run/docker.sock ]; then
+    echo "Docker jobs will queue: dockerd runs but cannot be reached from this user (add it to the 'docker' group)." >&2
+    return 0
+  fi
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "Docker jobs will queue until dockerd runs: 'sudo systemctl start docker' (or 'sudo dockerd &' without a service manager)." >&2
+    return 0
+  fi
+  mkdir -p "$log_dir"
+  local log="$log_dir/dockerd.log"
+  echo "Starting dockerd (log: $log); it stops with the cluster."
+  dockerd >"$log" 2>&1 &
+  BACALHAU_DOCKERD_PID=$!
+  local _
+  for _ in $(seq 1 120); do
+    docker info >/dev/null 2>&1 && return 0
+    kill -0 "$BACALHAU_DOCKERD_PID" 2>/dev/null || break
+    sleep 0.5
+  done
+  echo "Docker jobs will queue: dockerd did not start (see $log)." >&2
 }
 
 # Publishing the CLI as a native executable (Native AOT) links it with a C toolchain.

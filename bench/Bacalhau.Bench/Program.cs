@@ -3,7 +3,7 @@ using Bacalhau.Bench;
 using Bacalhau.Bench.Measurement;
 using Bacalhau.Bench.Scenarios;
 
-IScenario[] all = [new NatsScenario(), new NoopJobsScenario(), new MembershipScenario(), new DockerScenario(), new JobStoreScenario()];
+IScenario[] all = [new NatsScenario(), new NoopJobsScenario(), new MembershipScenario(), new DockerScenario(), new JobStoreScenario(), new ReplicatedOrchestratorsScenario()];
 
 if (BenchOptions.Parse(args, all.Select(s => s.Number)) is not { } options)
 {

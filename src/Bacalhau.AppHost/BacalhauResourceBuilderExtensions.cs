@@ -1,3 +1,4 @@
+using Bacalhau.AppHost.Nats;
 using Microsoft.Extensions.Configuration;
 
 namespace Bacalhau.AppHost;
@@ -27,6 +28,39 @@ public static class BacalhauResourceBuilderExtensions
             {
                 builder.WithEnvironment(key.Replace(":", "__", StringComparison.Ordinal), value);
             }
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// Tells an orchestrator where the dashboard runs (its first URL, run mode only), so that its web UI links a job to the
+    /// job's traces there. Only the address: the dashboard's login token never leaves the AppHost.
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithDashboardLink(this IResourceBuilder<ProjectResource> builder, IDistributedApplicationBuilder app)
+    {
+        if (!app.ExecutionContext.IsPublishMode
+            && app.Configuration["ASPNETCORE_URLS"]?.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) is [var dashboard, ..])
+        {
+            builder.WithEnvironment("Orchestrator__WebUi__DashboardUrl", dashboard);
+        }
+
+        return builder;
+    }
+
+    /// <summary>
+    /// An orchestrator of a replicated cluster: the cluster's name and the route URLs of the other orchestrators'
+    /// servers (<c>Orchestrator:Cluster:Peers</c>, one entry each).
+    /// </summary>
+    public static IResourceBuilder<ProjectResource> WithClusterPeers(this IResourceBuilder<ProjectResource> builder, string clusterName, IEnumerable<IResourceBuilder<INatsServerResource>> peers)
+    {
+        builder.WithEnvironment("Orchestrator__Cluster__Name", clusterName);
+        foreach (var (peer, index) in peers.Select((peer, index) => (peer, index)))
+        {
+            var routes = peer.Resource.GetEndpoint(NatsEndpoint.ClusterName);
+            builder.WithEnvironment(
+                $"Orchestrator__Cluster__Peers__{index}",
+                ReferenceExpression.Create($"nats://{routes.Property(EndpointProperty.Host)}:{routes.Property(EndpointProperty.Port)}"));
         }
 
         return builder;

@@ -33,8 +33,29 @@ public sealed class MessageOutbox
     {
         Source = source;
         SqliteDatabase.Execute(connection, Schema);
+        Reload(connection, null);
+    }
+
+    /// <summary>The node whose messages these are, named as their source.</summary>
+    public string Source { get; }
+
+    /// <summary>Last sequence number processed from each peer, as persisted.</summary>
+    public Dictionary<string, ulong> LastReceived { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Entries not yet acknowledged when the outbox was last read.</summary>
+    public List<OutboxEntry> Pending { get; } = [];
+
+    /// <summary>
+    /// Reads what was received and what waits unacknowledged from the database: at start, and again when a replicated
+    /// orchestrator takes the lead, as its log has changed both since.
+    /// </summary>
+    public void Reload(SqliteConnection connection, SqliteTransaction? transaction)
+    {
+        LastReceived.Clear();
+        Pending.Clear();
         using (var command = connection.CreateCommand())
         {
+            command.Transaction = transaction;
             command.CommandText = "SELECT peer, last_received FROM peer_sequences";
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -45,6 +66,7 @@ public sealed class MessageOutbox
 
         using (var command = connection.CreateCommand())
         {
+            command.Transaction = transaction;
             command.CommandText = "SELECT peer, seq, type, envelope, traceparent FROM outbox ORDER BY peer, seq";
             using var reader = command.ExecuteReader();
             while (reader.Read())
@@ -54,18 +76,9 @@ public sealed class MessageOutbox
         }
     }
 
-    /// <summary>The node whose messages these are, named as their source.</summary>
-    public string Source { get; }
-
-    /// <summary>Last sequence number processed from each peer, as persisted.</summary>
-    public Dictionary<string, ulong> LastReceived { get; } = new(StringComparer.Ordinal);
-
-    /// <summary>Entries not yet acknowledged when the node started.</summary>
-    public List<OutboxEntry> Pending { get; } = [];
-
     /// <summary>A message to <paramref name="peer"/>; numbered when <see cref="Insert"/> writes it.</summary>
     public static OutboundMessage Create<T>(string peer, string type, T payload, JsonTypeInfo<T> typeInfo) =>
-        new OutboundMessage<T>(peer, type, payload, typeInfo, Activity.Current?.Id);
+        new OutboundMessage<T>(peer, type, payload, typeInfo, Activity.Current?.Id) { About = payload as Contracts.Protocol.IExecutionMessage };
 
     /// <summary>Numbers <paramref name="message"/> and writes it in <paramref name="transaction"/>; hand the entry to the sender once that commits.</summary>
     public OutboxEntry Insert(SqliteConnection connection, SqliteTransaction transaction, OutboundMessage message)
@@ -78,7 +91,7 @@ public sealed class MessageOutbox
         next.Parameters.AddWithValue("$peer", message.Peer);
         var seq = (ulong)(long)next.ExecuteScalar()!;
 
-        var entry = new OutboxEntry(message.Peer, seq, message.Type, message.Encode(Source, seq), message.TraceParent);
+        var entry = new OutboxEntry(message.Peer, seq, message.Type, message.Encode(Source, seq), message.TraceParent) { About = message.About };
         var insert = SqliteDatabase.Prepared(connection, transaction,
             "INSERT INTO outbox(peer, seq, type, envelope, traceparent) VALUES ($peer, $seq, $type, $envelope, $traceparent)");
         insert.Parameters.AddWithValue("$peer", entry.Peer);
@@ -136,7 +149,7 @@ public sealed class MessageOutbox
         command.Parameters.AddWithValue("$seq", (long)letter.Seq);
         command.Parameters.AddWithValue("$type", letter.Type);
         command.Parameters.AddWithValue("$reason", letter.Reason);
-        command.Parameters.AddWithValue("$time", DateTimeOffset.UtcNow.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        command.Parameters.AddWithValue("$time", letter.Time.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
         command.ExecuteNonQuery();
         MarkReceived(connection, transaction, letter.Peer, letter.Seq);
     }

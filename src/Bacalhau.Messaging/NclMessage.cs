@@ -10,18 +10,7 @@ public static class NclMessage
 {
     public static (byte[] Data, NatsHeaders Headers) Create<T>(string type, string source, T payload, JsonTypeInfo<T> typeInfo, ulong seqNum = 0)
     {
-        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
-        {
-            [MessageHeaders.Type] = type,
-            [MessageHeaders.Source] = source,
-            [MessageHeaders.EventTime] = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
-            [MessageHeaders.MessageId] = Guid.NewGuid().ToString("N"),
-        };
-        if (seqNum > 0)
-        {
-            metadata[MessageHeaders.SeqNum] = seqNum.ToString(CultureInfo.InvariantCulture);
-        }
-
+        var metadata = Metadata(type, source, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(), Guid.NewGuid().ToString("N"), seqNum);
         var headers = new NatsHeaders();
         foreach (var (key, value) in metadata)
         {
@@ -29,5 +18,23 @@ public static class NclMessage
         }
 
         return (Envelope.Encode(payload, typeInfo, metadata), headers);
+    }
+
+    /// <summary>An envelope's metadata: its type, source, event time (Unix milliseconds), ID and, when numbered, sequence.</summary>
+    internal static Dictionary<string, string> Metadata(string type, string source, long eventTime, string messageId, ulong seqNum)
+    {
+        var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            [MessageHeaders.Type] = type,
+            [MessageHeaders.Source] = source,
+            [MessageHeaders.EventTime] = eventTime.ToString(CultureInfo.InvariantCulture),
+            [MessageHeaders.MessageId] = messageId,
+        };
+        if (seqNum > 0)
+        {
+            metadata[MessageHeaders.SeqNum] = seqNum.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return metadata;
     }
 }

@@ -35,6 +35,9 @@ public abstract class OrderedChannel : IAsyncDisposable
     /// <summary>Hands entries to their peers' streams once the transaction that wrote them has committed.</summary>
     public void Enqueue(IEnumerable<OutboxEntry> entries) => _sender.Enqueue(entries);
 
+    /// <summary>The outbox's depth: messages committed for the peers and not yet acknowledged by them.</summary>
+    public int Unacknowledged => _sender.Unacknowledged;
+
     /// <summary>What this node has processed from <paramref name="peer"/>; told to the peer in a handshake.</summary>
     public ulong LastReceivedFrom(string peer) => _receiver?.LastReceived(peer) ?? _store.Outbox.LastReceived.GetValueOrDefault(peer);
 

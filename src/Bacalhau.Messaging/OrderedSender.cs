@@ -64,6 +64,9 @@ public sealed partial class OrderedSender : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages handed to the streams and not yet acknowledged, over all peers.</summary>
+    public int Unacknowledged => _peers.Values.Sum(p => p.Pending);
+
     /// <summary>The receiver told us (in a handshake) what it has processed: resume right after it.</summary>
     public void Resync(string peer, ulong receiverLast) => Stream(peer).Resync(receiverLast);
 
@@ -145,6 +148,17 @@ public sealed partial class OrderedSender : IAsyncDisposable
         }
 
         public Task Loop { get; }
+
+        public int Pending
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _pending.Count;
+                }
+            }
+        }
 
         public void Dispose() => _ackTimer.Dispose();
 
@@ -342,6 +356,14 @@ public sealed partial class OrderedSender : IAsyncDisposable
             [MessageHeaders.Source] = _source,
             [MessageHeaders.SeqNum] = entry.Seq.ToString(CultureInfo.InvariantCulture),
         };
+        if (activity is not null && entry.About is { } about)
+        {
+            activity.SetTag(JobTrace.JobIdTag, about.JobID);
+            activity.SetTag(JobTrace.ExecutionIdTag, about.ExecutionID);
+            // Only while traced: the NATS spans on both sides take them from here (see ServiceDefaults).
+            headers[JobTrace.JobIdHeader] = about.JobID;
+            headers[JobTrace.ExecutionIdHeader] = about.ExecutionID;
+        }
         if ((activity?.Id ?? entry.TraceParent) is { } traceParent)
         {
             headers["traceparent"] = traceParent;

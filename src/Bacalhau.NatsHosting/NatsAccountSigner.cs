@@ -11,7 +11,7 @@ namespace Bacalhau.NatsHosting;
 /// </summary>
 public sealed class NatsAccountSigner(KeyPair account) : IDisposable
 {
-    private const string ContentStream = "OBJ_" + ContentStore.Bucket;
+    private const string ContentStream = ContentStore.StreamName;
 
     /// <summary>The signer whose account seed is in <paramref name="path"/>.</summary>
     public static NatsAccountSigner Load(string path)

@@ -1,7 +1,10 @@
 using System.Globalization;
+using System.Buffers.Text;
+using System.Security.Cryptography;
 using System.Text;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Identity.Nodes;
+using Bacalhau.NatsHosting.Server;
 using NATS.NKeys;
 
 namespace Bacalhau.NatsHosting;
@@ -9,12 +12,16 @@ namespace Bacalhau.NatsHosting;
 /// <summary>
 /// The keys of a cluster's NATS server in operator mode, kept (0600) in one directory: the operator, the system
 /// account and the cluster's account, whose key signs every user. From them and the cluster token it writes the
-/// server's config file. Shared by <c>bacalhau serve</c>, the AppHost and the benchmark.
+/// server's config file. Shared by <c>bacalhau serve</c>, the AppHost and the benchmark. The servers of one cluster
+/// share these keys (one directory, or its <c>*.nk</c> files copied into each server's before its first start): the
+/// accounts must be the same on every server, and the routes' credentials are derived from the operator key.
 /// </summary>
 public sealed class NatsClusterKeys : IDisposable
 {
     public const string AccountSeedFileName = "account.nk";
     public const string ServerConfigFileName = "nats-server.conf";
+    private const string RouteUser = "route";
+    private const string RoutePasswordLabel = "bacalhau nats cluster routes v1";
 
     private readonly KeyPair _operator;
     private readonly KeyPair _system;
@@ -34,6 +41,9 @@ public sealed class NatsClusterKeys : IDisposable
     public string AccountSeedPath => Path.Combine(Directory, AccountSeedFileName);
 
     public string ServerConfigPath => Path.Combine(Directory, ServerConfigFileName);
+
+    /// <summary>The config file of server <paramref name="serverName"/> of a cluster, so that servers sharing the keys keep one each.</summary>
+    public string ServerConfigPathOf(string serverName) => Path.Combine(Directory, $"nats-server.{serverName}.conf");
 
     /// <summary>The keys in <paramref name="directory"/>, each generated on first use and reused after.</summary>
     public static NatsClusterKeys LoadOrCreate(string directory)
@@ -59,13 +69,20 @@ public sealed class NatsClusterKeys : IDisposable
     /// Writes (0600) the server's config file: listen address, JetStream store, the operator and the three accounts
     /// preloaded. The enrollment account's key is derived from <paramref name="token"/>, so token holders can reach
     /// only the enrollment service the cluster's account exports to it. With <paramref name="tls"/> the server
-    /// requires TLS of every client (no <c>verify</c>: clients authenticate by their JWTs).
+    /// requires TLS of every client (no <c>verify</c>: clients authenticate by their JWTs). With
+    /// <paramref name="cluster"/> it joins that cluster by routes, which authenticate with a user and password derived
+    /// from the operator key, written only into this file; its file is then named after the server.
     /// </summary>
-    public string WriteServerConfig(string token, string host, int port, string storeDirectory, NatsServerTls? tls = null)
+    public string WriteServerConfig(string token, string host, int port, string storeDirectory, NatsServerTls? tls = null, NatsServerCluster? cluster = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(token);
         ArgumentException.ThrowIfNullOrEmpty(host);
         ArgumentException.ThrowIfNullOrEmpty(storeDirectory);
+        if (cluster is not null && (cluster.ServerName.Length == 0 || !cluster.ServerName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw new ArgumentException($"the server name '{cluster.ServerName}' must be letters, digits, '-' or '_': it names the server in its cluster and its config file", nameof(cluster));
+        }
+
         using var enroll = EnrollmentAccount.KeyFor(token);
         var app = _account.GetPublicKey();
         var system = _system.GetPublicKey();
@@ -77,13 +94,25 @@ public sealed class NatsClusterKeys : IDisposable
             [enroll.GetPublicKey()] = NatsJwt.Account(_operator, enroll.GetPublicKey(), "ENROLL", jetStream: false, [], [enrollment]),
         };
 
-        var config = new StringBuilder()
+        var config = new StringBuilder();
+        if (cluster is not null)
+        {
+            // JetStream in a cluster needs a name per server.
+            config.Append("server_name: ").AppendLine(Quote(cluster.ServerName));
+        }
+
+        config
             .Append("host: ").AppendLine(Quote(host))
             .Append("port: ").AppendLine(port.ToString(CultureInfo.InvariantCulture))
             .Append("jetstream { store_dir: ").Append(Quote(storeDirectory)).AppendLine(" }");
         if (tls is not null)
         {
             config.Append("tls { cert_file: ").Append(Quote(tls.CertFile)).Append(", key_file: ").Append(Quote(tls.KeyFile)).AppendLine(" }");
+        }
+
+        if (cluster is not null)
+        {
+            AppendCluster(config, cluster);
         }
 
         config
@@ -97,8 +126,9 @@ public sealed class NatsClusterKeys : IDisposable
         }
 
         config.AppendLine("}");
-        AtomicFile.Write(ServerConfigPath, config.ToString(), overwrite: true, ownerOnly: true);
-        return ServerConfigPath;
+        var path = cluster is null ? ServerConfigPath : ServerConfigPathOf(cluster.ServerName);
+        AtomicFile.Write(path, config.ToString(), overwrite: true, ownerOnly: true);
+        return path;
     }
 
     public void Dispose()
@@ -106,6 +136,46 @@ public sealed class NatsClusterKeys : IDisposable
         _operator.Dispose();
         _system.Dispose();
         _account.Dispose();
+    }
+
+    private void AppendCluster(StringBuilder config, NatsServerCluster cluster)
+    {
+        var password = RoutePassword();
+        config
+            .AppendLine("cluster {")
+            .Append("  name: ").AppendLine(Quote(cluster.Name))
+            .Append("  listen: ").AppendLine(Quote(cluster.Listen));
+        if (cluster.Advertise is { Length: > 0 } advertise)
+        {
+            config.Append("  advertise: ").AppendLine(Quote(advertise));
+        }
+
+        config
+            .Append("  authorization { user: ").Append(Quote(RouteUser)).Append(", password: ").Append(Quote(password)).AppendLine(" }")
+            .AppendLine("  routes: [");
+        foreach (var route in cluster.RouteAddresses())
+        {
+            config.Append("    ").AppendLine(Quote($"nats-route://{RouteUser}:{password}@{route}"));
+        }
+
+        config.AppendLine("  ]").AppendLine("}");
+    }
+
+    /// <summary>The same on every server holding the operator key, and nothing a compute node's token reveals.</summary>
+    private string RoutePassword()
+    {
+        var seed = Encoding.UTF8.GetBytes(_operator.GetSeed());
+        var raw = HKDF.DeriveKey(HashAlgorithmName.SHA256, seed, 32, salt: [], info: Encoding.UTF8.GetBytes(RoutePasswordLabel));
+        try
+        {
+            // URL-safe: the password also sits in the route URLs.
+            return Base64Url.EncodeToString(raw);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(seed);
+            CryptographicOperations.ZeroMemory(raw);
+        }
     }
 
     private static string Quote(string value) => $"\"{value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("\"", "\\\"", StringComparison.Ordinal)}\"";

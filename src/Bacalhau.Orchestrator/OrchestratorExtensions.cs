@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json.Serialization;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models;
@@ -8,16 +9,21 @@ using Bacalhau.Messaging.Content;
 using Bacalhau.NatsHosting;
 using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.Orchestrator.Cluster;
+using Bacalhau.Orchestrator.Cluster.Leadership;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.OpenApi;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Bacalhau.Orchestrator.Transport;
+using Bacalhau.Orchestrator.WebUi;
 using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 
 namespace Bacalhau.Orchestrator;
 
@@ -27,6 +33,7 @@ public static class OrchestratorExtensions
     public static IHostApplicationBuilder AddOrchestrator(this IHostApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection(OrchestratorOptions.SectionName);
+        var replicated = builder.Configuration.GetSection(ClusterOptions.SectionName).GetSection(nameof(ClusterOptions.Peers)).GetChildren().Any();
         AddOptions(builder.Services);
 
         builder.AddNatsClient("nats", settings => settings.Token ??= section["Auth:Token"]);
@@ -44,29 +51,43 @@ public static class OrchestratorExtensions
             builder.Services.AddSingleton(_ => NatsAccountSigner.Load(accountSeedFile));
             builder.Services.TryAddSingleton<INatsCredentials, OrchestratorNatsCredentials>();
             builder.Services.AddSingleton(services => new NodeKeyBindings(Path.Combine(services.GetRequiredService<OrchestratorIdentity>().DataDir, "node-keys.db")));
-            builder.Services.AddHostedService<NodeEnrollmentResponder>();
+            // In a cluster the leader enrolls; the key bindings it keeps are its own (not yet in the replicated log).
+            AddLeaderService<NodeEnrollmentResponder>(builder.Services, replicated);
         }
 
         builder.AddApiAuth();
         AddApiLimits(builder);
         builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<NodeRegistry>();
-        builder.Services.AddHostedService<NodeHealthMonitor>();
-        builder.Services.AddHostedService<ControlPlaneResponder>();
+        AddLeaderService<NodeHealthMonitor>(builder.Services, replicated);
+        AddLeaderService<ControlPlaneResponder>(builder.Services, replicated);
 
-        builder.Services.AddSingleton<IJobStore>(services =>
+        if (replicated)
         {
-            var identity = services.GetRequiredService<OrchestratorIdentity>();
-            return new SqliteJobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
-        });
+            builder.Services.AddSingleton(OpenStore);
+            builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<SqliteJobStore>());
+            builder.Services.AddSingleton<ClusterMetrics>();
+            builder.Services.AddSingleton<ReplicatedLeadership>();
+            builder.Services.AddSingleton<IClusterLeadership>(services => services.GetRequiredService<ReplicatedLeadership>());
+            builder.Services.AddHostedService(services => services.GetRequiredService<ReplicatedLeadership>());
+        }
+        else
+        {
+            builder.Services.AddSingleton<IJobStore>(OpenStore);
+        }
+
         builder.Services.AddSingleton<ComputeChannel>();
         builder.Services.AddSingleton<JobScheduler>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<OrchestratorMetrics>();
         builder.Services.AddSingleton<JobCoordinator>();
-        builder.Services.AddHostedService<ComputeMessaging>();
-        builder.Services.AddHostedService<JobMaintenance>();
-        builder.Services.TryAddSingleton<ContentStore>();
+        AddLeaderService<ComputeMessaging>(builder.Services, replicated);
+        AddLeaderService<JobMaintenance>(builder.Services, replicated);
+        // In a cluster the bucket lives on as many servers as it can (up to three), so a result outlives a server too.
+        builder.Services.TryAddSingleton(services => new ContentStore(
+            services.GetRequiredService<INatsConnection>(),
+            ContentStore.ReplicasFor(services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()?.Orchestrators ?? 1)));
+        builder.Services.AddClusterForwarding();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -76,21 +97,50 @@ public static class OrchestratorExtensions
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, BacalhauJsonContext.Default);
         });
         builder.Services.AddProblemDetails();
+        builder.Services.AddApiReference();
         return builder;
     }
 
     public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
+        app.UseLeaderForwarding();
         // Ahead of the endpoints, whose submission routes name a rate-limit policy.
         app.UseRateLimiter();
-        var api = app.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync);
+        var api = app.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync).ProducesApiErrors(StatusCodes.Status503ServiceUnavailable);
         api.MapNodeEndpoints();
         api.MapJobEndpoints();
         api.MapRunEndpoints();
         api.MapContentEndpoints();
         api.MapLogEndpoints();
         api.MapAgentEndpoints();
+        api.MapOverviewEndpoints();
+        app.MapWebUi();
+        app.MapApiReference();
         return app;
+    }
+
+    private static SqliteJobStore OpenStore(IServiceProvider services)
+    {
+        var identity = services.GetRequiredService<OrchestratorIdentity>();
+        return new SqliteJobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
+    }
+
+    /// <summary>
+    /// A service only the leader runs: alone, a hosted service as any other; in a replicated cluster, started by
+    /// <see cref="ReplicatedLeadership"/> when this orchestrator takes the lead.
+    /// </summary>
+    // The container builds T from its constructor: the native CLI must keep it.
+    private static void AddLeaderService<[DynamicallyAccessedMembers(DynamicallyAccessedMemberTypes.PublicConstructors)] T>(IServiceCollection services, bool replicated)
+        where T : class, IHostedService
+    {
+        if (!replicated)
+        {
+            services.AddHostedService<T>();
+            return;
+        }
+
+        services.AddSingleton<T>();
+        services.AddSingleton(new LeaderService(provider => provider.GetRequiredService<T>()));
     }
 
     /// <summary>The orchestrator's sections, bound and checked when the host starts: a bad value stops it naming the key.</summary>
@@ -101,6 +151,10 @@ public static class OrchestratorExtensions
         services.AddSingleton<IValidateOptions<NodeManagerOptions>, NodeManagerOptionsValidation>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidation>();
+        services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidation>();
+        services.AddOptions<WebUiOptions>().BindConfiguration(WebUiOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<WebUiOptions>, WebUiOptionsValidation>();
     }
 
     /// <summary>What one client may send: the body size (Kestrel's limit), submissions per second, and the checks before a job is queued.</summary>
@@ -128,7 +182,8 @@ public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOn
         Addresses = OrchestratorAddresses.Of(nats.Url, Key.PeerId),
     };
 
-    public NodeInfo ToNodeInfo(NatsClientSettings nats)
+    /// <summary>The node's info; <paramref name="clusterRole"/> is its role among the orchestrators (leader, follower).</summary>
+    public NodeInfo ToNodeInfo(NatsClientSettings nats, string clusterRole)
     {
         var identity = Describe(nats);
         return new()
@@ -140,6 +195,7 @@ public sealed record OrchestratorIdentity(string NodeId, string DataDir, IReadOn
             PeerID = identity.PeerID,
             PublicKey = identity.PublicKey,
             Addresses = identity.Addresses,
+            ClusterRole = clusterRole,
         };
     }
 }

@@ -1,4 +1,5 @@
 using Bacalhau.ServiceDefaults.Memory;
+using Bacalhau.ServiceDefaults.Tracing;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.Extensions.DependencyInjection;
@@ -63,7 +64,12 @@ public static class Extensions
                         !context.Request.Path.StartsWithSegments(HealthEndpointPath, StringComparison.Ordinal)
                         && !context.Request.Path.StartsWithSegments(AlivenessEndpointPath, StringComparison.Ordinal))
                 .AddHttpClientInstrumentation()
-                .AddNatsClientInstrumentation(nats => nats.Filter = context => !IsLivenessChatter(context)));
+                .AddNatsClientInstrumentation(nats =>
+                {
+                    nats.Filter = ContinuesATrace;
+                    nats.Enrich = (activity, context) => JobSpanTags.EnrichNatsSpan(activity, context.Headers);
+                })
+                .AddProcessor<JobSpanTags>());
 
         if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
         {
@@ -73,11 +79,16 @@ public static class Extensions
         return builder;
     }
 
-    /// <summary>Heartbeats and delivery acknowledgements flow all the time; as spans they would bury the job traces.</summary>
-    private static bool IsLivenessChatter(NATS.Client.Core.NatsInstrumentationContext context) =>
-        context.Subject.Contains(".acks.", StringComparison.Ordinal)
-        || (context.Headers?.TryGetValue("Bacalhau-Type", out var type) == true
-            && (type == "HeartbeatRequest" || type == "HeartbeatResponse"));
+    /// <summary>
+    /// A NATS span is kept only where it continues a trace: a publish, request or receive outside any span (heartbeats,
+    /// their replies, other periodic chatter) would each start a trace of its own and bury the jobs' traces. Delivery
+    /// acknowledgements flow all the time too, inside the spans of the messages they acknowledge.
+    /// </summary>
+    private static bool ContinuesATrace(NATS.Client.Core.NatsInstrumentationContext context) =>
+        !context.Subject.Contains(".acks.", StringComparison.Ordinal)
+        && (context.ParentContext is { } parent && parent != default
+            // A send (no body size yet) continues the current span, if any; a receive only the trace its message names.
+            || context.BodySize is null && System.Diagnostics.Activity.Current is not null);
 
     public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder) where TBuilder : IHostApplicationBuilder
     {

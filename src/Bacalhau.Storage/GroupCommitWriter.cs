@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Storage;
@@ -23,6 +24,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private bool _writing;
     private bool _disposed;
+    private Action<int, TimeSpan>? _committed;
 
     /// <param name="connection">The database's one writing connection.</param>
     /// <param name="logLimitBytes">
@@ -38,6 +40,12 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             _checkpointer = new WalCheckpointer(connection.DataSource, CheckpointInterval, logLimitBytes);
         }
     }
+
+    /// <summary>
+    /// Tells <paramref name="observer"/> the size of each committed batch and how long its transaction took, for the
+    /// owner's meter. It runs on the writing thread, so it must be cheap.
+    /// </summary>
+    public void ObserveCommits(Action<int, TimeSpan> observer) => _committed = observer;
 
     /// <summary>Queues <paramref name="work"/>; the task completes once it is durable.</summary>
     public Task WriteAsync(Action<SqliteConnection, SqliteTransaction> work)
@@ -162,6 +170,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
     private void Commit(List<WorkItem> items)
     {
+        var started = Stopwatch.GetTimestamp();
         using var transaction = _connection.BeginTransaction();
         foreach (var item in items)
         {
@@ -169,6 +178,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
 
         transaction.Commit();
+        _committed?.Invoke(items.Count, Stopwatch.GetElapsedTime(started));
     }
 
     private sealed record WorkItem(Action<SqliteConnection, SqliteTransaction> Work, TaskCompletionSource Done)

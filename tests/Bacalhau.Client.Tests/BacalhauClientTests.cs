@@ -38,16 +38,20 @@ public sealed class BacalhauClientTests
         Assert.Equal("/api/v1/orchestrator/jobs", handler.PathAndQuery);
     }
 
-    [Fact]
-    public async Task An_error_answer_carries_the_servers_message_and_status()
+    [Theory]
+    [InlineData(HttpStatusCode.NotFound, "job 'x' not found")]
+    // A follower orchestrator that cannot pass the request on to a leader.
+    [InlineData(HttpStatusCode.ServiceUnavailable, "no leader elected yet: this orchestrator is a follower and cannot take the request; retry shortly")]
+    public async Task An_error_answer_carries_the_servers_message_and_status(HttpStatusCode status, string message)
     {
-        var handler = new RecordingHandler(HttpStatusCode.NotFound, """{"Message":"job 'x' not found","Code":404}""");
+        var body = JsonSerializer.Serialize(new Contracts.Api.ApiError { Message = message, Code = (int)status }, Contracts.Serialization.BacalhauJsonContext.Default.ApiError);
+        var handler = new RecordingHandler(status, body);
         var client = new BacalhauClient(new HttpClient(handler) { BaseAddress = new Uri("http://127.0.0.1:1234") });
 
         var error = await Assert.ThrowsAsync<BacalhauApiException>(() => client.GetJobAsync("x"));
 
-        Assert.Equal("job 'x' not found", error.Message);
-        Assert.Equal(HttpStatusCode.NotFound, error.StatusCode);
+        Assert.Equal(message, error.Message);
+        Assert.Equal(status, error.StatusCode);
     }
 
     [Fact]

@@ -1,8 +1,10 @@
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Identity.Nodes;
+using Bacalhau.ServiceDefaults.Nats;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Tests;
 
@@ -34,6 +36,29 @@ public sealed class ComputeExtensionsTests : IDisposable
         Assert.Equal(identity.NodeId, SystemMetadata.Load(identity.DataDir).NodeId);
         Assert.True(File.Exists(Path.Combine(dataDir, "private_key.1235")));
         Assert.Equal("eu", identity.Labels["zone"]);
+    }
+
+    [Theory]
+    [InlineData("tok@10.0.0.1:4222,10.0.0.2:4222, nats://10.0.0.3:4222")]
+    [InlineData("/ip4/10.0.0.1/tcp/4222,/ip4/10.0.0.2/tcp/4222,/ip4/10.0.0.3/tcp/4222")]
+    public async Task Several_orchestrators_in_one_setting_all_reach_the_connection_so_it_can_fail_over(string orchestrators)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["DataDir"] = Path.Combine(_root, "node"),
+            ["Compute:Auth:Token"] = "cluster-token",
+            ["Compute:Orchestrators"] = orchestrators,
+        });
+
+        builder.AddCompute();
+
+        await using var services = builder.Services.BuildServiceProvider();
+        var opts = services.GetRequiredService<NatsConnection>().Opts;
+        Assert.Equal("nats://10.0.0.1:4222,nats://10.0.0.2:4222,nats://10.0.0.3:4222", NatsServerAddresses.Parse([opts.Url]).Url);
+        // Nothing pins the node to the first: it tries the others in any order and learns more from the servers.
+        Assert.False(opts.NoRandomize);
+        Assert.Equal(-1, opts.MaxReconnectRetry);
     }
 
     public void Dispose() => Directory.Delete(_root, recursive: true);

@@ -1,5 +1,6 @@
 using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Scheduling;
+using Bacalhau.Orchestrator.WebUi;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Tests;
@@ -13,6 +14,8 @@ public sealed class OptionsValidationTests
         Assert.True(new SchedulerOptionsValidation().Validate(null, new SchedulerOptions()).Succeeded);
         Assert.True(new NodeManagerOptionsValidation().Validate(null, new NodeManagerOptions()).Succeeded);
         Assert.True(new ApiLimitsOptionsValidation().Validate(null, new ApiLimitsOptions { RateLimit = { SubmitsPerSecond = 0 } }).Succeeded);
+        Assert.True(new WebUiOptionsValidation().Validate(null, new WebUiOptions()).Succeeded);
+        Assert.True(new WebUiOptionsValidation().Validate(null, new WebUiOptions { DashboardUrl = "http://127.0.0.1:15888" }).Succeeded);
     }
 
     public static TheoryData<Func<ValidateOptionsResult>, string> BadSettings() => new()
@@ -24,6 +27,10 @@ public sealed class OptionsValidationTests
         { () => new NodeManagerOptionsValidation().Validate(null, new NodeManagerOptions { DisconnectTimeout = TimeSpan.Zero }), "Orchestrator:NodeManager:DisconnectTimeout: must be more than 0" },
         { () => new ApiLimitsOptionsValidation().Validate(null, new ApiLimitsOptions { MaxRequestBodySize = 0 }), "API:MaxRequestBodySize: must be between 1 and" },
         { () => new ApiLimitsOptionsValidation().Validate(null, new ApiLimitsOptions { RateLimit = { SubmitsPerSecond = -1 } }), "API:RateLimit:SubmitsPerSecond: must be between 0 and" },
+        // The dashboard's login link would hand its token to every user of the web UI.
+        { () => new WebUiOptionsValidation().Validate(null, new WebUiOptions { DashboardUrl = "http://127.0.0.1:15888/login?t=secret" }), "Orchestrator:WebUi:DashboardUrl: must be an http or https URL" },
+        { () => new WebUiOptionsValidation().Validate(null, new WebUiOptions { DashboardUrl = "javascript:alert(1)" }), "Orchestrator:WebUi:DashboardUrl: must be an http or https URL" },
+        { () => new WebUiOptionsValidation().Validate(null, new WebUiOptions { DashboardUrl = "dashboard" }), "Orchestrator:WebUi:DashboardUrl: must be an http or https URL" },
     };
 
     [Theory]

@@ -20,38 +20,61 @@ internal sealed class BacalhauCluster : IAsyncDisposable
     private readonly List<string> _directories = [];
     private readonly NatsServer _nats;
     private readonly IReadOnlyDictionary<string, string> _settings;
-    private ChildProcess? _orchestrator;
+    private readonly ChildProcess?[] _orchestrators;
+    private readonly string[] _orchestratorDirs;
 
     private BacalhauCluster(NatsServer nats, IReadOnlyDictionary<string, string> settings, string? orchestratorDataDir)
     {
         _nats = nats;
         _settings = settings;
-        ApiBase = new Uri($"http://127.0.0.1:{FreePort.Next()}/");
-        Client = BacalhauClient.Create(ApiBase, TimeSpan.FromMinutes(1));
-        OrchestratorDataDir = orchestratorDataDir ?? NewDataDir();
+        _orchestrators = new ChildProcess?[nats.Count];
+        ApiBases = [.. Enumerable.Range(0, nats.Count).Select(_ => new Uri($"http://127.0.0.1:{FreePort.Next()}/"))];
+        Clients = [.. ApiBases.Select(api => BacalhauClient.Create(api, TimeSpan.FromMinutes(1)))];
+        _orchestratorDirs = [.. Enumerable.Range(0, nats.Count).Select(i => i == 0 && orchestratorDataDir is not null ? orchestratorDataDir : NewDataDir())];
     }
 
-    public Uri ApiBase { get; }
+    /// <summary>The first orchestrator's API.</summary>
+    public Uri ApiBase => ApiBases[0];
 
-    public BacalhauClient Client { get; }
+    public BacalhauClient Client => Clients[0];
 
-    /// <summary>The orchestrator's data directory: a temporary one unless the caller gave one (then never removed).</summary>
-    public string OrchestratorDataDir { get; }
+    /// <summary>Every orchestrator's API, one per NATS server.</summary>
+    public IReadOnlyList<Uri> ApiBases { get; }
+
+    public IReadOnlyList<BacalhauClient> Clients { get; }
+
+    /// <summary>The first orchestrator's data directory: a temporary one unless the caller gave one (then never removed).</summary>
+    public string OrchestratorDataDir => _orchestratorDirs[0];
+
+    public IReadOnlyList<string> OrchestratorDataDirs => _orchestratorDirs;
 
     public IReadOnlyList<string> ComputeDataDirs => _computeDirs;
 
-    public int OrchestratorPid => _orchestrator?.Id ?? throw new InvalidOperationException("the orchestrator is not running");
+    /// <summary>The client of the first orchestrator that runs: a follower answers node lists through the leader.</summary>
+    public BacalhauClient RunningClient => Clients[Array.FindIndex(_orchestrators, o => o is { HasExited: false }) is >= 0 and var i ? i : 0];
+
+    public int OrchestratorPid => OrchestratorPidOf(0);
+
+    public int OrchestratorPidOf(int index) => _orchestrators[index]?.Id ?? throw new InvalidOperationException($"orchestrator {index} is not running");
+
+    /// <summary>The orchestrator process <paramref name="index"/>, while it runs (it may have exited by itself).</summary>
+    public ChildProcess? Orchestrator(int index) => _orchestrators[index];
 
     /// <summary>
-    /// Starts an orchestrator and <paramref name="computeNodes"/> compute nodes and waits until they are all
-    /// connected. <paramref name="settings"/> (configuration keys as environment variables) go to every service.
+    /// Starts an orchestrator per NATS server of <paramref name="nats"/> (several replicate their state and elect a
+    /// leader) and <paramref name="computeNodes"/> compute nodes, each given the first server only, and waits until
+    /// they are all connected. <paramref name="settings"/> (configuration keys as environment variables) go to every service.
     /// </summary>
     public static async Task<BacalhauCluster> StartAsync(NatsServer nats, int computeNodes, CancellationToken cancellationToken, IReadOnlyDictionary<string, string>? settings = null, string? orchestratorDataDir = null)
     {
         var cluster = new BacalhauCluster(nats, settings ?? new Dictionary<string, string>(), orchestratorDataDir);
         try
         {
-            await cluster.StartOrchestratorAsync(cancellationToken);
+            for (var i = 0; i < nats.Count; i++)
+            {
+                await cluster.StartOrchestratorAsync(i, cancellationToken);
+            }
+
             await cluster.AddComputeNodesAsync(computeNodes, cancellationToken);
             return cluster;
         }
@@ -63,19 +86,33 @@ internal sealed class BacalhauCluster : IAsyncDisposable
     }
 
     /// <summary>Starts the orchestrator on its data directory (again, after a stop or a kill) and waits until its API answers.</summary>
-    public async Task StartOrchestratorAsync(CancellationToken cancellationToken)
+    public Task StartOrchestratorAsync(CancellationToken cancellationToken) => StartOrchestratorAsync(0, cancellationToken);
+
+    /// <summary>Starts orchestrator <paramref name="index"/> on its data directory (again, after a stop or a kill) and waits until its API answers.</summary>
+    public async Task StartOrchestratorAsync(int index, CancellationToken cancellationToken)
     {
-        var environment = Environment(OrchestratorDataDir);
+        var environment = Environment(_orchestratorDirs[index], _nats.UrlOf(index));
         environment["Orchestrator__Auth__Token"] = _nats.Token;
         environment["Orchestrator__Auth__NatsAccountSeedFile"] = _nats.AccountSeedFile;
-        environment["ASPNETCORE_URLS"] = ApiBase.ToString();
-        _orchestrator = ChildProcess.Start("dotnet", [RepositoryPaths.OrchestratorAssembly], environment);
+        environment["ASPNETCORE_URLS"] = ApiBases[index].ToString();
+        if (_nats.Count > 1)
+        {
+            environment["Orchestrator__Cluster__Name"] = "bacalhau-bench";
+            var peers = _nats.PeersOf(index);
+            for (var i = 0; i < peers.Count; i++)
+            {
+                environment[$"Orchestrator__Cluster__Peers__{i}"] = peers[i];
+            }
+        }
+
+        _orchestrators[index] = ChildProcess.Start("dotnet", [RepositoryPaths.OrchestratorAssembly], environment);
+        var client = Clients[index];
         await WaitUntilAsync(
             async () =>
             {
                 try
                 {
-                    await Client.AliveAsync(cancellationToken);
+                    await client.AliveAsync(cancellationToken);
                     return true;
                 }
                 catch (Exception ex) when (ex is OrchestratorUnreachableException or BacalhauApiException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
@@ -83,14 +120,14 @@ internal sealed class BacalhauCluster : IAsyncDisposable
                     return false;
                 }
             },
-            "the orchestrator's API to answer",
+            $"orchestrator {index}'s API to answer",
             cancellationToken);
     }
 
     /// <summary>Stops the orchestrator gracefully, leaving its data directory in place.</summary>
-    public async Task StopOrchestratorAsync()
+    public async Task StopOrchestratorAsync(int index = 0)
     {
-        if (Interlocked.Exchange(ref _orchestrator, null) is { } orchestrator)
+        if (Interlocked.Exchange(ref _orchestrators[index], null) is { } orchestrator)
         {
             await orchestrator.StopAsync(TimeSpan.FromSeconds(30));
             await orchestrator.DisposeAsync();
@@ -98,13 +135,16 @@ internal sealed class BacalhauCluster : IAsyncDisposable
     }
 
     /// <summary>kill -9 of the orchestrator: no goodbye, no flush.</summary>
-    public async Task KillOrchestratorAsync()
+    public async Task KillOrchestratorAsync(int index = 0)
     {
-        if (Interlocked.Exchange(ref _orchestrator, null) is { } orchestrator)
+        if (Interlocked.Exchange(ref _orchestrators[index], null) is { } orchestrator)
         {
             await KillAsync(orchestrator);
         }
     }
+
+    /// <summary>Gives orchestrator <paramref name="index"/> a new, empty data directory for its next start.</summary>
+    public void ResetOrchestratorDataDir(int index) => _orchestratorDirs[index] = NewDataDir();
 
     /// <summary>Starts <paramref name="count"/> more compute nodes, each on a new data directory, and waits until all are connected.</summary>
     public async Task AddComputeNodesAsync(int count, CancellationToken cancellationToken)
@@ -122,7 +162,7 @@ internal sealed class BacalhauCluster : IAsyncDisposable
     /// <summary>Starts compute node <paramref name="index"/> on its data directory (again, after a kill).</summary>
     public void StartComputeNode(int index)
     {
-        var environment = Environment(_computeDirs[index]);
+        var environment = Environment(_computeDirs[index], _nats.Url);
         environment["Compute__Auth__Token"] = _nats.Token;
         environment["ASPNETCORE_URLS"] = "http://127.0.0.1:0";
         _computeNodes[index] = ChildProcess.Start("dotnet", [RepositoryPaths.ComputeAssembly], environment);
@@ -147,8 +187,16 @@ internal sealed class BacalhauCluster : IAsyncDisposable
         WaitUntilAsync(
             async () =>
             {
-                var nodes = await Client.ListNodesAsync(cancellationToken);
-                return nodes.Nodes.Count(n => n.Info.NodeType == NodeType.Compute && n.ConnectionState.Status == NodeConnectionStatus.Connected) >= count;
+                try
+                {
+                    var nodes = await RunningClient.ListNodesAsync(cancellationToken);
+                    return nodes.Nodes.Count(n => n.Info.NodeType == NodeType.Compute && n.ConnectionState.Status == NodeConnectionStatus.Connected) >= count;
+                }
+                catch (BacalhauApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.ServiceUnavailable)
+                {
+                    // A follower with no leader elected yet.
+                    return false;
+                }
             },
             $"{count} compute node(s) to connect",
             cancellationToken);
@@ -160,9 +208,9 @@ internal sealed class BacalhauCluster : IAsyncDisposable
             await node.DisposeAsync();
         }
 
-        if (_orchestrator is not null)
+        foreach (var orchestrator in _orchestrators.OfType<ChildProcess>())
         {
-            await _orchestrator.DisposeAsync();
+            await orchestrator.DisposeAsync();
         }
 
         foreach (var directory in _directories)
@@ -178,11 +226,11 @@ internal sealed class BacalhauCluster : IAsyncDisposable
         await process.DisposeAsync();
     }
 
-    private Dictionary<string, string> Environment(string dataDir)
+    private Dictionary<string, string> Environment(string dataDir, string natsUrl)
     {
         var environment = new Dictionary<string, string>
         {
-            ["ConnectionStrings__nats"] = _nats.Url,
+            ["ConnectionStrings__nats"] = natsUrl,
             ["BACALHAU_DIR"] = dataDir,
             ["DOTNET_ENVIRONMENT"] = "Production",
             ["Logging__LogLevel__Default"] = "Warning",
@@ -210,9 +258,8 @@ internal sealed class BacalhauCluster : IAsyncDisposable
         timeout.CancelAfter(StartTimeout);
         while (!await condition())
         {
-            if (_orchestrator is { HasExited: true } || _computeNodes.Any(n => n is { HasExited: true }))
+            if (_orchestrators.Concat(_computeNodes).FirstOrDefault(n => n is { HasExited: true }) is { } exited)
             {
-                var exited = _orchestrator is { HasExited: true } ? _orchestrator : _computeNodes.First(n => n is { HasExited: true })!;
                 throw new InvalidOperationException($"a service exited while waiting for {what}:\n{exited.Output}");
             }
 

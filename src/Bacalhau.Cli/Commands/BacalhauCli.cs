@@ -23,6 +23,7 @@ internal static class BacalhauCli
         root.Add(new ConfigCommands(globals));
         root.Add(new AuthCommands(globals));
         root.Add(new ServeCommand(globals));
+        root.Add(new CompletionCommand(globals));
         return root;
     }
 

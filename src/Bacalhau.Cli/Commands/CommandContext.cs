@@ -18,6 +18,9 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions globals)
 
     public TextWriter Error => parse.InvocationConfiguration.Error;
 
+    /// <summary>How <see cref="Out"/> may be styled; output captured by an in-process caller is never a terminal.</summary>
+    public ConsoleStyle Style => ReferenceEquals(Out, Console.Out) ? ConsoleStyle.Current : ConsoleStyle.Plain;
+
     public BacalhauClient CreateClient(TimeSpan? timeout = null) => BacalhauClient.Create(Settings.ApiAddress, timeout, Settings.ClientOptions);
 
     public OutputWriter Output(Option<OutputFormat> option) => new(Out, parse.GetValue(option));

@@ -46,6 +46,7 @@ internal sealed class NodeCommands : Command
             context.Output(output).Write(node, BacalhauJsonContext.Default.NodeState, n => Table.KeyValue()
                 .Add("ID", n.Info.NodeID)
                 .Add("Type", n.Info.NodeType.ToString())
+                .Add("Role", RoleOf(n))
                 .Add("Approval", Formatting.Enum(n.Membership))
                 .Add("Status", Formatting.Enum(n.ConnectionState.Status))
                 .Add("Last heartbeat", Formatting.Time(n.ConnectionState.LastHeartbeat))
@@ -80,13 +81,14 @@ internal sealed class NodeCommands : Command
 
     private static Table NodesTable(IReadOnlyList<NodeState> nodes)
     {
-        var table = new Table("ID", "TYPE", "APPROVAL", "STATUS", "LABELS", "CPU", "MEMORY", "DISK", "GPU");
+        var table = new Table("ID", "TYPE", "ROLE", "APPROVAL", "STATUS", "LABELS", "CPU", "MEMORY", "DISK", "GPU");
         foreach (var node in nodes)
         {
             var capacity = node.Info.ComputeNodeInfo?.MaxCapacity;
             table.Add(
                 node.Info.NodeID,
                 node.Info.NodeType.ToString(),
+                RoleOf(node),
                 Formatting.Enum(node.Membership),
                 Formatting.Enum(node.ConnectionState.Status),
                 Formatting.Labels(node.Info.Labels),
@@ -98,4 +100,7 @@ internal sealed class NodeCommands : Command
 
         return table;
     }
+
+    /// <summary>An orchestrator's role in its cluster (leader, follower); compute nodes have none.</summary>
+    private static string? RoleOf(NodeState node) => node.Info.NodeType == NodeType.Requester ? node.Info.ClusterRole : null;
 }

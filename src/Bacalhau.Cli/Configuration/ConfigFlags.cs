@@ -2,7 +2,8 @@ namespace Bacalhau.Cli.Configuration;
 
 /// <summary>
 /// Config keys given directly as flags, as <c>bacalhau serve</c> takes them: <c>--Compute.Orchestrators=t@host:4222</c>
-/// or <c>--Orchestrator.Auth.Token x</c>; a bool key alone means true.
+/// or <c>--Orchestrator.Auth.Token x</c>, and Bacalhau's own flags of some (<c>--cluster-peers</c>); a bool key alone
+/// means true.
 /// </summary>
 internal static class ConfigFlags
 {
@@ -19,7 +20,7 @@ internal static class ConfigFlags
 
             var equals = token.IndexOf('=', StringComparison.Ordinal);
             var name = equals > 0 ? token[2..equals] : token[2..];
-            var key = ConfigKeys.Find(name)
+            var key = ConfigKeys.Find(name) ?? ConfigKeys.FindFlag(name)
                 ?? throw new CliException($"unknown flag '--{name}': config keys are given as --Key.Path=value (see `bacalhau config list`)");
             if (equals > 0)
             {

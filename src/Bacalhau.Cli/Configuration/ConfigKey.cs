@@ -24,6 +24,9 @@ internal sealed record ConfigKey(string Name, ConfigValueType Type, string Descr
     /// <summary>The value is a credential: <c>config list</c> does not print it (<c>config get</c> does, when asked by name).</summary>
     public bool Secret { get; init; }
 
+    /// <summary>Bacalhau's own flag for the key in <c>bacalhau serve</c>, besides <c>--Key.Path</c>: <c>cluster-peers</c>.</summary>
+    public string? Flag { get; init; }
+
     public string[] Segments => Name.Split('.');
 
     public string TypeDescription => Type switch

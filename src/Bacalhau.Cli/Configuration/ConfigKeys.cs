@@ -27,11 +27,19 @@ internal static class ConfigKeys
     public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");
     public static readonly ConfigKey OrchestratorAuthToken = new("Orchestrator.Auth.Token", ConfigValueType.String, "token compute nodes present to the orchestrator's NATS (generated when unset)") { Secret = true };
     public static readonly ConfigKey OrchestratorTlsEnabled = new("Orchestrator.TLS.Enabled", ConfigValueType.Bool, "the embedded NATS server requires TLS, with a certificate of the cluster CA created in the data dir, bound to this node's peer ID (nodes trust <DataDir>/orchestrator/nats-auth/ca.pem with Compute.TLS.CACert, or pin the peer ID with --peer .../p2p/<id>)", "false");
+    public static readonly ConfigKey OrchestratorClusterName = new("Orchestrator.Cluster.Name", ConfigValueType.String, "name of the NATS cluster the orchestrators' servers form; the same on each", "bacalhau") { Flag = "cluster-name" };
+    public static readonly ConfigKey OrchestratorClusterHost = new("Orchestrator.Cluster.Host", ConfigValueType.String, "address the embedded NATS server listens on for routes from the other orchestrators", "0.0.0.0") { Flag = "cluster-host" };
+    public static readonly ConfigKey OrchestratorClusterPort = new("Orchestrator.Cluster.Port", ConfigValueType.Port, "port the embedded NATS server listens on for routes from the other orchestrators", "6222") { Flag = "cluster-port" };
+    public static readonly ConfigKey OrchestratorClusterAdvertise = new("Orchestrator.Cluster.Advertise", ConfigValueType.String, "host:port the other orchestrators reach this one's routes at, when not the listener's") { Flag = "cluster-advertised-address" };
+    public static readonly ConfigKey OrchestratorClusterLeaseDuration = new("Orchestrator.Cluster.LeaseDuration", ConfigValueType.Duration, "how long the leader's lease lasts unrenewed; a follower takes over after it (at least 1s)", "5s");
+    public static readonly ConfigKey OrchestratorClusterApiAdvertise = new("Orchestrator.Cluster.ApiAdvertise", ConfigValueType.String, "this orchestrator's REST API URL as the other orchestrators reach it (default: the API's first address)");
+    public static readonly ConfigKey OrchestratorClusterPeers = new("Orchestrator.Cluster.Peers", ConfigValueType.List, "route addresses (nats://host:port) of the other orchestrators' NATS servers; set, the embedded server joins their cluster (all share the keys in <DataDir>/orchestrator/nats-auth and the token)") { Flag = "cluster-peers" };
     public static readonly ConfigKey DisconnectTimeout = new("Orchestrator.NodeManager.DisconnectTimeout", ConfigValueType.Duration, "a node silent for this long is DISCONNECTED", "1m");
     public static readonly ConfigKey ManualApproval = new("Orchestrator.NodeManager.ManualApproval", ConfigValueType.Bool, "new nodes wait PENDING until approved", "false");
     public static readonly ConfigKey MaxCount = new("Orchestrator.Scheduler.MaxCount", ConfigValueType.Count, "the most executions one job may ask for (its Count)", "1000");
     public static readonly ConfigKey MaxRetries = new("Orchestrator.Scheduler.MaxRetries", ConfigValueType.Count, "failed attempts tolerated per partition of a batch or service job before the job fails", "3");
     public static readonly ConfigKey QueueTimeout = new("Orchestrator.Scheduler.QueueTimeout", ConfigValueType.Duration, "how long a job waits for a node that can take it, unless it sets Timeouts.QueueTimeout", "5m");
+    public static readonly ConfigKey WebUiDashboardUrl = new("Orchestrator.WebUi.DashboardUrl", ConfigValueType.String, "base URL of the dashboard that receives the traces; set, the web UI links each job to its traces there");
     public static readonly ConfigKey ComputeEnabled = new("Compute.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs a compute node", "false");
     public static readonly ConfigKey ComputeOrchestrators = new("Compute.Orchestrators", ConfigValueType.List, "NATS addresses of the orchestrators: nats://host:port, host:port, token@host:port, or multiaddrs (/ip4/<ip>/tcp/<port>[/p2p/<peer ID>]) whose orchestrator must prove its peer ID", "nats://127.0.0.1:4222");
     public static readonly ConfigKey ComputeOrchestratorApiPort = new("Compute.OrchestratorAPIPort", ConfigValueType.Port, "REST API port a compute node asks for the peer ID of an orchestrator given as a multiaddr without /p2p/", "1234");
@@ -58,8 +66,9 @@ internal static class ConfigKeys
         ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthFailedAttemptsPerMinute, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
         ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, ApiMaxRequestBodySize, ApiSubmitsPerSecond, ApiRateLimitExemptLoopback,
         NameProvider, DataDir, Labels,
-        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled, DisconnectTimeout, ManualApproval,
-        MaxCount, MaxRetries, QueueTimeout,
+        OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled,
+        OrchestratorClusterName, OrchestratorClusterHost, OrchestratorClusterPort, OrchestratorClusterAdvertise, OrchestratorClusterPeers, OrchestratorClusterLeaseDuration, OrchestratorClusterApiAdvertise, DisconnectTimeout, ManualApproval,
+        MaxCount, MaxRetries, QueueTimeout, WebUiDashboardUrl,
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, ComputeTlsEnabled, HeartbeatInterval, InfoUpdateInterval,
         AllowListedLocalPaths, ClaimReplicaSlot, DockerHost, DockerDefaultMemory, DockerDefaultCpu, DockerPidsLimit, DockerMaxOutputBytes,
         LocalPublisherAddress, LocalPublisherPort,
@@ -68,6 +77,9 @@ internal static class ConfigKeys
 
     /// <summary>The key named <paramref name="name"/>, in any casing; null when there is none.</summary>
     public static ConfigKey? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
+
+    /// <summary>The key Bacalhau also takes as <c>--<paramref name="flag"/></c> (<c>--cluster-peers</c>); null when there is none.</summary>
+    public static ConfigKey? FindFlag(string flag) => All.FirstOrDefault(k => string.Equals(k.Flag, flag, StringComparison.Ordinal));
 
     public static ConfigKey Get(string name) => Find(name) ?? throw new CliException($"unknown config key '{name}'; see `bacalhau config list`");
 }

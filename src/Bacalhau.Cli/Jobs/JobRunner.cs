@@ -9,7 +9,6 @@ namespace Bacalhau.Cli.Jobs;
 /// <summary>Submits a job and, unless told not to, follows it to the end and prints what it wrote.</summary>
 internal static class JobRunner
 {
-
     /// <returns>The exit code: non-zero when the job failed.</returns>
     public static async Task<int> RunAsync(CommandContext context, JsonElement job, RunSettings run, CancellationToken cancellationToken)
     {
@@ -44,8 +43,12 @@ internal static class JobRunner
             await PrintLogsAsync(client.StreamLogsAsync(jobId, follow: true, cancellationToken: cancellationToken), context);
         }
 
-        var progress = run.IdOnly || run.Follow ? null : context.Out;
-        var final = await WaitAsync(client, jobId, progress, run.WaitTimeout, cancellationToken);
+        Job final;
+        await using (var progress = run.IdOnly || run.Follow ? null : CreateProgress(context, client))
+        {
+            final = await WaitAsync(client, jobId, progress, run.WaitTimeout, cancellationToken);
+        }
+
         if (!run.IdOnly && !run.Follow)
         {
             await PrintOutputAsync(client, jobId, context.Out, cancellationToken);
@@ -59,17 +62,11 @@ internal static class JobRunner
         return 0;
     }
 
-    /// <summary>Follows the job until it reaches Completed, Failed or Stopped, printing each new state to <paramref name="progress"/>.</summary>
-    public static async Task<Job> WaitAsync(BacalhauClient client, string jobId, TextWriter? progress, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>Follows the job until it reaches Completed, Failed or Stopped, reporting each new revision to <paramref name="progress"/>.</summary>
+    public static async Task<Job> WaitAsync(BacalhauClient client, string jobId, IJobProgress? progress, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        if (progress is not null)
-        {
-            await progress.WriteLineAsync("Checking job status... (Ctrl+C stops waiting; the job keeps running)");
-        }
-
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(timeout);
-        JobStateType? last = null;
         try
         {
             // The sequence ends with the job's terminal state.
@@ -77,13 +74,10 @@ internal static class JobRunner
             await foreach (var next in client.FollowJobAsync(jobId, deadline.Token))
             {
                 job = next;
-                if (job.State.StateType != last && progress is not null)
+                if (progress is not null)
                 {
-                    var message = string.IsNullOrEmpty(job.State.Message) ? "" : $": {job.State.Message}";
-                    await progress.WriteLineAsync($"  {DateTime.UtcNow:HH:mm:ss}  {job.State.StateType}{message}");
+                    await progress.ReportAsync(job, deadline.Token);
                 }
-
-                last = job.State.StateType;
             }
 
             return job;
@@ -93,6 +87,10 @@ internal static class JobRunner
             throw new CliException($"job {jobId} did not finish within {timeout.TotalSeconds:F0} s; it keeps running: see `bacalhau job describe {jobId}`");
         }
     }
+
+    /// <summary>A status line redrawn in place on a terminal; a line per state when piped, where it is read as a log.</summary>
+    private static IJobProgress CreateProgress(CommandContext context, BacalhauClient client) =>
+        context.Style is { Live: true } style ? new LiveJobProgress(context.Out, client, style.Colour) : new PlainJobProgress(context.Out);
 
     /// <summary>Prints log lines as they come: stdout lines to standard output, stderr lines to standard error.</summary>
     public static async Task PrintLogsAsync(IAsyncEnumerable<Contracts.Protocol.ExecutionLogLine> lines, CommandContext context)

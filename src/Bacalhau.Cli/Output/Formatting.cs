@@ -12,6 +12,9 @@ internal static class Formatting
     /// <summary>Bacalhau's job and execution times are Unix nanoseconds.</summary>
     public static string UnixNanos(long nanos) => nanos > 0 ? Time(DateTimeOffset.FromUnixTimeMilliseconds(nanos / 1_000_000)) : "";
 
+    /// <summary><paramref name="text"/> cut to <paramref name="width"/> columns, ending in "…" when cut.</summary>
+    public static string Fit(string text, int width) => text.Length <= width ? text : width <= 0 ? "" : text[..(width - 1)] + "…";
+
     public static string Bytes(long bytes)
     {
         string[] units = ["B", "KB", "MB", "GB", "TB", "PB"];

@@ -46,7 +46,7 @@ internal sealed class Table
         var text = new StringBuilder();
         foreach (var row in all)
         {
-            var line = string.Join(Gap, row.Select((cell, c) => Fit(cell, widths[c]).PadRight(widths[c])));
+            var line = string.Join(Gap, row.Select((cell, c) => Formatting.Fit(cell, widths[c]).PadRight(widths[c])));
             text.Append(line.TrimEnd()).Append('\n');
         }
 
@@ -66,6 +66,4 @@ internal sealed class Table
             widths[widest]--;
         }
     }
-
-    private static string Fit(string cell, int width) => cell.Length <= width ? cell : cell[..Math.Max(0, width - 1)] + "…";
 }

@@ -29,6 +29,21 @@ internal static class ServeHost
 
     public static async Task<int> RunAsync(CliSettings settings, NodeRoles roles, TextWriter console, CancellationToken cancellationToken)
     {
+        // An orchestrator that lost the lead of its cluster stops its host, whose memory may hold changes the cluster
+        // never committed, and starts a new one, which rejoins as a follower from what its database holds.
+        int exitCode;
+        do
+        {
+            Environment.ExitCode = 0;
+            exitCode = await RunHostAsync(settings, roles, console, cancellationToken);
+        }
+        while (Environment.ExitCode == OrchestratorExitCodes.LostLeadership && !cancellationToken.IsCancellationRequested);
+
+        return exitCode;
+    }
+
+    private static async Task<int> RunHostAsync(CliSettings settings, NodeRoles roles, TextWriter console, CancellationToken cancellationToken)
+    {
         EmbeddedNatsOptions? nats = null;
         if (roles.Orchestrator)
         {
@@ -41,7 +56,8 @@ internal static class ServeHost
                 settings.Get(ConfigKeys.OrchestratorHost)!,
                 int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture),
                 Path.Combine(settings.DataDir, "orchestrator", "nats-store"),
-                tlsNodeKey));
+                tlsNodeKey,
+                ClusterOf(settings)));
         }
 
         if (roles.Compute && settings.Get(ConfigKeys.ComputeTlsCaCert) is { } caCert && !File.Exists(caCert))
@@ -59,6 +75,10 @@ internal static class ServeHost
         if (nats is not null)
         {
             PortCheck.EnsureFree(nats.Server.Host, nats.Server.Port, "--port");
+            if (nats.Server.Cluster is { } cluster)
+            {
+                PortCheck.EnsureFree(cluster.Host, cluster.Port, "--cluster-port");
+            }
         }
 
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
@@ -149,6 +169,26 @@ internal static class ServeHost
         {
             throw new CliException($"cannot load the API certificate from API.TLS.CertFile '{certFile}' and API.TLS.KeyFile '{keyFile}': {ex.Message}");
         }
+    }
+
+    /// <summary>
+    /// The NATS cluster the embedded server joins when <c>Orchestrator.Cluster.Peers</c> names the other orchestrators'
+    /// servers; it is named in the cluster by this node's ID.
+    /// </summary>
+    private static NatsServerCluster? ClusterOf(CliSettings settings)
+    {
+        if (settings.Resolve(ConfigKeys.OrchestratorClusterPeers).Value is not { Items.Count: > 0 } peers)
+        {
+            return null;
+        }
+
+        return new NatsServerCluster(
+            LocalIdentity.Describe(settings).ID,
+            settings.Get(ConfigKeys.OrchestratorClusterName)!,
+            settings.Get(ConfigKeys.OrchestratorClusterHost)!,
+            int.Parse(settings.Get(ConfigKeys.OrchestratorClusterPort)!, CultureInfo.InvariantCulture),
+            settings.Get(ConfigKeys.OrchestratorClusterAdvertise),
+            peers.Items);
     }
 
     /// <summary>The orchestrator's NATS token: configured, or generated once and kept in the config file.</summary>

@@ -94,8 +94,8 @@ public sealed partial class ExecutionManager(
     private async Task BidAsync(Execution offered, InboundMessage message, ActivityContext parent)
     {
         using var activity = ActivitySource.StartActivity("bid", ActivityKind.Consumer, parent);
-        activity?.SetTag("bacalhau.execution.id", offered.ID);
-        activity?.SetTag("bacalhau.job.id", offered.JobID);
+        activity?.SetTag(JobTrace.ExecutionIdTag, offered.ID);
+        activity?.SetTag(JobTrace.JobIdTag, offered.JobID);
         if (store.Get(offered.ID) is not null)
         {
             await store.MarkReceivedAsync(message);
@@ -220,7 +220,8 @@ public sealed partial class ExecutionManager(
     {
         var execution = running.Execution;
         using var activity = ActivitySource.StartActivity("execute", ActivityKind.Internal, parent);
-        activity?.SetTag("bacalhau.execution.id", execution.ID);
+        activity?.SetTag(JobTrace.ExecutionIdTag, execution.ID);
+        activity?.SetTag(JobTrace.JobIdTag, execution.JobID);
         var timeout = execution.Job?.Tasks.FirstOrDefault()?.Timeouts.ExecutionTimeout ?? 0;
         var workingDirectory = Path.Combine(identity.DataDir, "executions", execution.ID);
         try

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Contracts.Models.Jobs;
@@ -19,6 +20,7 @@ public sealed partial class LogStreamer(
     ComputeIdentity identity,
     ExecutionStore store,
     ExecutionLogFiles files,
+    ComputeMetrics metrics,
     TimeProvider time,
     ILogger<LogStreamer> logger) : BackgroundService
 {
@@ -98,7 +100,9 @@ public sealed partial class LogStreamer(
     {
         try
         {
-            await nats.PublishAsync(replyTo, JsonSerializer.SerializeToUtf8Bytes(batch, BacalhauJsonContext.Default.ExecutionLogBatch), cancellationToken: cancellationToken);
+            var data = JsonSerializer.SerializeToUtf8Bytes(batch, BacalhauJsonContext.Default.ExecutionLogBatch);
+            await nats.PublishAsync(replyTo, data, cancellationToken: cancellationToken);
+            metrics.LogsStreamed(data.Length);
         }
         catch (NatsException ex)
         {

@@ -5,7 +5,8 @@ using Bacalhau.Contracts.Models.Jobs;
 namespace Bacalhau.Compute.Metrics;
 
 /// <summary>
-/// The compute node's meter: bids and finished executions as they are committed, and executions running by engine.
+/// The compute node's meter: bids and finished executions as they are committed, executions running by engine, and
+/// the bytes of execution logs streamed to readers.
 /// Tags are engine names this node offers, outcomes and bid results only, never IDs, so series stay few.
 /// </summary>
 public sealed class ComputeMetrics
@@ -15,12 +16,14 @@ public sealed class ComputeMetrics
     private readonly Meter _meter;
     private readonly Counter<long> _bids;
     private readonly Histogram<double> _duration;
+    private readonly Counter<long> _logBytes;
 
     public ComputeMetrics(IMeterFactory meterFactory)
     {
         _meter = meterFactory.Create(MeterName);
         _bids = _meter.CreateCounter<long>("bacalhau.compute.bids", "{bid}", "Bids answered by this node, by result (accepted or rejected).");
         _duration = _meter.CreateHistogram<double>("bacalhau.compute.execution.duration", "s", "Time from the start of an execution to its recorded end, by engine and outcome.");
+        _logBytes = _meter.CreateCounter<long>("bacalhau.compute.logs.streamed", "By", "Bytes of execution logs sent to readers.");
     }
 
     /// <summary>Registers the source of the running gauge; the execution manager owns what is running.</summary>
@@ -32,6 +35,8 @@ public sealed class ComputeMetrics
 
     internal void ExecutionRecorded(string engine, ExecutionStateType outcome, TimeSpan duration) =>
         _duration.Record(duration.TotalSeconds, new TagList { { "bacalhau.engine", engine }, { "outcome", Outcome(outcome) } });
+
+    internal void LogsStreamed(int bytes) => _logBytes.Add(bytes);
 
     private static string Outcome(ExecutionStateType state) => state switch
     {

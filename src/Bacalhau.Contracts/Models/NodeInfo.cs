@@ -18,4 +18,11 @@ public sealed record NodeInfo
 
     /// <summary>Multiaddrs of the node's NATS server, for an orchestrator.</summary>
     public IReadOnlyList<string>? Addresses { get; set; }
+
+    /// <summary>
+    /// An orchestrator's role in its cluster, <c>leader</c> or <c>follower</c>; absent for compute nodes. A field of
+    /// its own rather than a label: labels are the operator's, jobs' constraints select on them, and this one changes
+    /// with every election. Bacalhau's clients skip fields they do not know.
+    /// </summary>
+    public string? ClusterRole { get; set; }
 }

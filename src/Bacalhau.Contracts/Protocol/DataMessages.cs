@@ -6,33 +6,37 @@ namespace Bacalhau.Contracts.Protocol;
 // <node>.out.msgs. Each names its execution and job; the receiver acknowledges with an Ack.
 
 /// <summary>Asks a node to bid for an execution; without WaitForApproval an accepted bid starts running at once.</summary>
-public sealed record AskForBidRequest
+public sealed record AskForBidRequest : IExecutionMessage
 {
     public required Execution Execution { get; set; }
     public bool WaitForApproval { get; set; }
+
+    string IExecutionMessage.ExecutionID => Execution.ID;
+
+    string IExecutionMessage.JobID => Execution.JobID;
 }
 
-public sealed record BidAcceptedRequest
+public sealed record BidAcceptedRequest : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";
 }
 
-public sealed record BidRejectedRequest
+public sealed record BidRejectedRequest : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";
     public string Reason { get; set; } = "";
 }
 
-public sealed record CancelExecutionRequest
+public sealed record CancelExecutionRequest : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";
     public string Reason { get; set; } = "";
 }
 
-public sealed record BidResult
+public sealed record BidResult : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";
@@ -40,7 +44,7 @@ public sealed record BidResult
     public string Reason { get; set; } = "";
 }
 
-public sealed record RunResult
+public sealed record RunResult : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";
@@ -48,7 +52,7 @@ public sealed record RunResult
     public RunCommandResult RunCommandResult { get; set; } = new();
 }
 
-public sealed record ComputeError
+public sealed record ComputeError : IExecutionMessage
 {
     public required string ExecutionID { get; set; }
     public string JobID { get; set; } = "";

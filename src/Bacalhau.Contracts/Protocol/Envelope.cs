@@ -41,7 +41,11 @@ public sealed class Envelope
         }
     }
 
-    public static byte[] Encode<T>(T payload, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, string> metadata)
+    public static byte[] Encode<T>(T payload, JsonTypeInfo<T> typeInfo, IReadOnlyDictionary<string, string> metadata) =>
+        Encode((payload, typeInfo), static (writer, state) => JsonSerializer.Serialize(writer, state.payload, state.typeInfo), metadata);
+
+    /// <summary>An envelope whose payload <paramref name="writePayload"/> writes, from <paramref name="state"/>.</summary>
+    public static byte[] Encode<TState>(TState state, Action<Utf8JsonWriter, TState> writePayload, IReadOnlyDictionary<string, string> metadata)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
         buffer.Advance(HeaderLength);
@@ -58,7 +62,7 @@ public sealed class Envelope
 
             writer.WriteEndObject();
             writer.WritePropertyName("payload"u8);
-            JsonSerializer.Serialize(writer, payload, typeInfo);
+            writePayload(writer, state);
             writer.WriteEndObject();
         }
 

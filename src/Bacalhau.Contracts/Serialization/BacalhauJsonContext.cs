@@ -28,6 +28,7 @@ namespace Bacalhau.Contracts.Serialization;
 [JsonSerializable(typeof(ListNodesResponse))]
 [JsonSerializable(typeof(GetNodeResponse))]
 [JsonSerializable(typeof(UpdateNodeRequest))]
+[JsonSerializable(typeof(OrchestratorOverview))]
 [JsonSerializable(typeof(UpdateNodeResponse))]
 [JsonSerializable(typeof(IsAliveResponse))]
 [JsonSerializable(typeof(ApiError))]

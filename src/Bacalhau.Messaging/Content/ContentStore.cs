@@ -8,11 +8,20 @@ namespace Bacalhau.Messaging.Content;
 
 /// <summary>
 /// Content-addressed results in a NATS JetStream object store bucket, keyed by CID: compute nodes put what they
-/// publish, the orchestrator serves it, and it outlives the node that produced it.
+/// publish, the orchestrator serves it, and it outlives the node that produced it. In a NATS cluster the orchestrators
+/// keep it on <paramref name="replicas"/> servers (<see cref="ReplicasFor"/>); compute nodes, which do not know the
+/// cluster, open it as it is.
 /// </summary>
-public sealed class ContentStore(INatsConnection connection) : IDisposable
+public sealed class ContentStore(INatsConnection connection, int replicas = 1) : IDisposable
 {
     public const string Bucket = "bacalhau-content";
+    /// <summary>The JetStream stream that holds the bucket.</summary>
+    public const string StreamName = "OBJ_" + Bucket;
+    private const int MostReplicas = 3;
+
+    // JetStream's "stream name already in use with a different configuration".
+    private const int StreamConfigDiffers = 10058;
+    private static readonly TimeSpan ReplicationProbeInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _opening = new(1, 1);
     private INatsObjStore? _store;
@@ -75,7 +84,13 @@ public sealed class ContentStore(INatsConnection connection) : IDisposable
         return false;
     }
 
-    /// <summary>Creates the bucket when it is missing; fails when JetStream cannot be reached.</summary>
+    /// <summary>The replicas of the bucket in a cluster of <paramref name="servers"/> NATS servers: each, up to three.</summary>
+    public static int ReplicasFor(int servers) => Math.Clamp(servers, 1, MostReplicas);
+
+    /// <summary>
+    /// Creates the bucket when it is missing; one with fewer replicas than this store keeps (a compute node created it
+    /// first) is raised to them. Fails when JetStream cannot be reached.
+    /// </summary>
     public async Task<INatsObjStore> OpenAsync(CancellationToken cancellationToken)
     {
         if (_store is { } opened)
@@ -86,13 +101,49 @@ public sealed class ContentStore(INatsConnection connection) : IDisposable
         await _opening.WaitAsync(cancellationToken);
         try
         {
-            // Creating a bucket that exists with the same settings returns it, so every node may do it.
-            return _store ??= await new NatsObjContext(new NatsJSContext(connection))
-                .CreateObjectStoreAsync(new NatsObjConfig(Bucket) { Description = "Results published by Bacalhau.NET, keyed by CID" }, cancellationToken);
+            return _store ??= await CreateOrRaiseAsync(cancellationToken);
         }
         finally
         {
             _opening.Release();
+        }
+    }
+
+    private async Task<INatsObjStore> CreateOrRaiseAsync(CancellationToken cancellationToken)
+    {
+        var js = new NatsJSContext(connection);
+        var objects = new NatsObjContext(js);
+        try
+        {
+            // Creating a bucket that exists with the same settings returns it, so every node may do it.
+            return await objects.CreateObjectStoreAsync(
+                new NatsObjConfig(Bucket) { Description = "Results published by Bacalhau.NET, keyed by CID", NumberOfReplicas = replicas },
+                cancellationToken);
+        }
+        catch (NatsJSApiException ex) when (ex.Error.ErrCode == StreamConfigDiffers)
+        {
+            // It exists with other replicas: keep it as it is unless this store keeps more.
+            var stream = await js.GetStreamAsync(StreamName, cancellationToken: cancellationToken);
+            if (stream.Info.Config.NumReplicas < replicas)
+            {
+                stream = await js.UpdateStreamAsync(stream.Info.Config with { NumReplicas = replicas }, cancellationToken);
+                await WaitUntilReplicatedAsync(stream, cancellationToken);
+            }
+
+            return await objects.GetObjectStoreAsync(Bucket, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The update answers before the new replicas have a leader and caught up; reads meanwhile go unanswered. Bounded
+    /// by the caller's token.
+    /// </summary>
+    private async Task WaitUntilReplicatedAsync(INatsJSStream stream, CancellationToken cancellationToken)
+    {
+        while (stream.Info.Cluster is not { Leader.Length: > 0, Replicas: { } followers } || followers.Count < replicas - 1 || followers.Any(f => !f.Current))
+        {
+            await Task.Delay(ReplicationProbeInterval, cancellationToken);
+            await stream.RefreshAsync(cancellationToken);
         }
     }
 

@@ -1,9 +1,11 @@
 using System.Formats.Tar;
 using System.IO.Compression;
+using Bacalhau.Contracts.Api;
 using Bacalhau.Identity.Content;
 using Bacalhau.JobSpecs;
 using Bacalhau.Messaging.Content;
 using Bacalhau.Orchestrator.Auth;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -18,8 +20,12 @@ internal static class ContentEndpoints
         foreach (var prefix in (string[])["/ipfs", "/api/v1/ipfs"])
         {
             var group = endpoints.MapGroup(prefix).WithTags("Content").RequirePermission(ApiPermissions.ReadJob);
-            group.MapGet("/{cid}", GetArchiveAsync);
-            group.MapGet("/{cid}/{**path}", GetFileAsync);
+            group.MapGet("/{cid}", GetArchiveAsync)
+                .Produces(StatusCodes.Status200OK, contentType: "application/gzip")
+                .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
+            group.MapGet("/{cid}/{**path}", GetFileAsync)
+                .Produces(StatusCodes.Status200OK, contentType: "application/octet-stream")
+                .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
         }
 
         return endpoints;
@@ -112,5 +118,5 @@ internal static class ContentEndpoints
         }
     }
 
-    private static IResult NotFound(Cid cid) => ApiErrors.NotFound($"no content with CID {cid}");
+    private static JsonHttpResult<ApiError> NotFound(Cid cid) => ApiErrors.NotFound($"no content with CID {cid}");
 }

@@ -1,11 +1,15 @@
+using System.Text;
 using System.Text.Json.Nodes;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.JobSpecs;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.Orchestrator.Cluster;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Net.Http.Headers;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -20,38 +24,52 @@ internal static class JobEndpoints
     {
         var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
 
-        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync).RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
-        jobs.MapGet("/", ListJobs).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}", GetJobAsync).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/executions", (string id, IJobStore store) =>
-            Find(store, id) is { } job ? Results.Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/history", (string id, IJobStore store) =>
-            Find(store, id) is { } job ? Results.Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) }) : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
+        // The body is read by hand (JSON or a YAML spec file), so its model is declared for the API's description.
+        jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync)
+            .DescribesBody<PutJobRequest>("application/json")
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests)
+            .RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName).LeaderOnly();
+        jobs.MapGet("/", ListJobs).ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}", GetJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}/executions", (string id, IJobStore store) => Find(store, id) is { } job
+            ? Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) })
+            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}/history", (string id, IJobStore store) => Find(store, id) is { } job
+            ? Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) })
+            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/results", (string id, IJobStore store) => Find(store, id) is { } job
-            ? Results.Ok(new ListJobResultsResponse
+            ? Ok(new ListJobResultsResponse
             {
                 Items = [.. store.GetExecutions(job.ID)
                     .Where(e => e.ComputeState.StateType == ExecutionStateType.Completed && e.PublishedResult is not null)
                     .Select(e => e.PublishedResult!)],
             })
-            : NotFound(id)).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapDelete("/{id}", StopJobAsync).RequirePermission(ApiPermissions.WriteJob);
+            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapDelete("/{id}", StopJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.WriteJob).LeaderOnly();
         return endpoints;
     }
 
-    private static async Task<IResult> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PutJobResponse>, JsonHttpResult<ApiError>>> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         Job job;
         try
         {
-            // Parsed once, from the body's bytes, with the spec reader's rules; the spec is read from that tree.
             var body = await bodies.ReadUtf8Async(request, cancellationToken);
-            if (SpecJson.Parse(body.Span) is not JsonObject fields || FindProperty(fields, "Job") is not JsonObject spec)
+            if (IsSpecFile(request))
             {
-                return ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}");
+                // A spec file as `bacalhau job run` reads one (the web UI's submit page sends what was pasted).
+                job = JobSpecReader.Read(Encoding.UTF8.GetString(body.Span));
             }
+            else
+            {
+                // Parsed once, from the body's bytes, with the spec reader's rules; the spec is read from that tree.
+                if (SpecJson.Parse(body.Span) is not JsonObject fields || FindProperty(fields, "Job") is not JsonObject spec)
+                {
+                    return ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}");
+                }
 
-            job = JobSpecReader.Read(spec, body.Length);
+                job = JobSpecReader.Read(spec, body.Length);
+            }
         }
         catch (JobSpecException ex)
         {
@@ -68,10 +86,14 @@ internal static class JobEndpoints
         }
 
         var result = await coordinator.SubmitAsync(job, cancellationToken);
-        return Results.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
+        return TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
     }
 
-    private static IResult ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse)
+    /// <summary>
+    /// A page of jobs; <c>state</c> (a job state), <c>label</c> (<c>key</c> or <c>key=value</c>) and <c>name</c> (part of
+    /// the job's name) narrow it, each checked and refused naming it when it is not one.
+    /// </summary>
+    private static Results<Ok<ListJobsResponse>, JsonHttpResult<ApiError>> ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse, string? state, string? label, string? name)
     {
         var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
         if (!PageTokens.TryRead(next_token, out var offset))
@@ -79,16 +101,21 @@ internal static class JobEndpoints
             return PageTokens.Invalid(next_token);
         }
 
-        var items = store.ListJobs(offset, size, reverse ?? false);
-        var next = offset + items.Count < store.JobCount && items.Count == size ? PageTokens.For(offset + items.Count) : null;
-        return Results.Ok(new ListJobsResponse { Items = items, NextToken = next });
+        if (!JobFilters.TryRead(state, label, name, out var filter, out var error))
+        {
+            return ApiErrors.BadRequest(error);
+        }
+
+        var items = store.ListJobs(offset, size, reverse ?? false, filter);
+        var more = items.Count == size && (!filter.IsAll || offset + items.Count < store.JobCount);
+        return TypedResults.Ok(new ListJobsResponse { Items = items, NextToken = more ? PageTokens.For(offset + items.Count) : null });
     }
 
     /// <summary>
     /// A job; with <c>index</c> (a revision the caller has seen) and <c>wait</c> a blocking query: the answer comes
     /// when the job's revision passes that index, or when the wait is over.
     /// </summary>
-    private static async Task<IResult> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<GetJobResponse>, JsonHttpResult<ApiError>>> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
     {
         var timeout = wait is null ? DefaultWait : GoDuration.Parse(wait);
         if (timeout is null || timeout > MaxWait)
@@ -109,7 +136,7 @@ internal static class JobEndpoints
         }
 
         var parts = (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        return Results.Ok(new GetJobResponse
+        return TypedResults.Ok(new GetJobResponse
         {
             Job = job,
             Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) } : null,
@@ -117,7 +144,7 @@ internal static class JobEndpoints
         });
     }
 
-    private static async Task<IResult> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StopJobResponse>, JsonHttpResult<ApiError>>> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         if (Find(store, id) is not { } job)
         {
@@ -126,14 +153,22 @@ internal static class JobEndpoints
 
         var result = await coordinator.StopAsync(job.ID, reason, cancellationToken);
         return result.EvaluationId is { } evaluationId
-            ? Results.Ok(new StopJobResponse { EvaluationID = evaluationId })
+            ? TypedResults.Ok(new StopJobResponse { EvaluationID = evaluationId })
             : ApiErrors.BadRequest(result.Error!);
     }
+
+    /// <summary>A body of type <c>application/yaml</c> (or <c>text/yaml</c>) is the job spec itself, in YAML or JSON, unwrapped.</summary>
+    private static bool IsSpecFile(HttpRequest request) =>
+        MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
+        && type.MediaType.Value is { } media
+        && (media.Equals("application/yaml", StringComparison.OrdinalIgnoreCase) || media.Equals("text/yaml", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
     private static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
 
-    private static IResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
+    private static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
+
+    private static Results<Ok<T>, JsonHttpResult<ApiError>> Ok<T>(T value) => TypedResults.Ok(value);
 
     private static JsonNode? FindProperty(JsonObject fields, string name)
     {

@@ -19,7 +19,9 @@ internal static class LogEndpoints
 
     public static IEndpointRouteBuilder MapLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("/api/v1/orchestrator/jobs/{id}/logs", StreamLogsAsync).WithTags("Jobs").RequirePermission(ApiPermissions.ReadJob);
+        endpoints.MapGet("/api/v1/orchestrator/jobs/{id}/logs", StreamLogsAsync).WithTags("Jobs")
+            .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
+            .ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         return endpoints;
     }
 

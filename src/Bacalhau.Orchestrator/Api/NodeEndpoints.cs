@@ -3,7 +3,10 @@ using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.Orchestrator.Cluster;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.Extensions.Options;
 
@@ -12,25 +15,39 @@ namespace Bacalhau.Orchestrator.Api;
 internal static class NodeEndpoints
 {
     private static readonly string[] Actions = ["approve", "reject", "delete"];
+    private static readonly IComparer<NodeState> ById = Comparer<NodeState>.Create((a, b) => string.CompareOrdinal(a.Info.NodeID, b.Info.NodeID));
 
     public static IEndpointRouteBuilder MapNodeEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var nodes = endpoints.MapGroup("/api/v1/orchestrator/nodes").WithTags("Nodes");
+        // The leader's: connection state lives in its memory, and membership changes are its decisions.
+        var nodes = endpoints.MapGroup("/api/v1/orchestrator/nodes").WithTags("Nodes").LeaderOnly();
 
-        nodes.MapGet("/", ListNodes).RequirePermission(ApiPermissions.ReadNode);
+        // Written by NodeListResult, not the serializer: its model is declared for the API's description.
+        nodes.MapGet("/", ListNodes).Produces<ListNodesResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadNode);
 
-        nodes.MapGet("/{id}", (string id, NodeRegistry registry) => registry.Get(id) is { } node
-            ? Results.Ok(new GetNodeResponse { Node = node })
-            : ApiErrors.NotFound($"node '{id}' not found")).RequirePermission(ApiPermissions.ReadNode);
+        nodes.MapGet("/{id}", Results<Ok<GetNodeResponse>, JsonHttpResult<ApiError>> (string id, NodeRegistry registry, OrchestratorNode self) => (registry.Get(id) ?? Self(self, id)) is { } node
+            ? TypedResults.Ok(new GetNodeResponse { Node = node })
+            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadNode);
 
-        nodes.MapPut("/{id}", UpdateNodeAsync).RequirePermission(ApiPermissions.WriteNode);
+        // The body is read by hand (whatever its content type), so its model is declared for the API's description.
+        nodes.MapPut("/{id}", UpdateNodeAsync)
+            .DescribesBody<UpdateNodeRequest>("application/json")
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge)
+            .RequirePermission(ApiPermissions.WriteNode);
+
+        // The executions active on a node, from those the orchestrator holds in memory: as many as the cluster runs.
+        nodes.MapGet("/{id}/executions", Results<Ok<ListJobExecutionsResponse>, JsonHttpResult<ApiError>> (string id, NodeRegistry registry, IJobStore store) => registry.Get(id) is null
+            ? NotFound(id)
+            : TypedResults.Ok(new ListJobExecutionsResponse { Items = [.. store.ActiveExecutions().Where(e => e.NodeID == id).OrderBy(e => e.CreateTime)] }))
+            .ProducesApiErrors(StatusCodes.Status404NotFound)
+            .RequirePermission(ApiPermissions.ReadJob | ApiPermissions.ReadNode);
 
         return endpoints;
     }
 
     /// <summary>Approves, rejects or deletes a node: 404 for a node this orchestrator does not know, as Bacalhau answers.</summary>
     /// <remarks>The body is read as JSON whatever its content type, so that a plain <c>curl -d</c> works.</remarks>
-    private static async Task<IResult> UpdateNodeAsync(
+    private static async Task<Results<Ok<UpdateNodeResponse>, JsonHttpResult<ApiError>>> UpdateNodeAsync(
         string id,
         HttpRequest request,
         RequestBodyReader bodies,
@@ -61,17 +78,19 @@ internal static class NodeEndpoints
 
         if (registry.Get(id) is null)
         {
-            return ApiErrors.NotFound($"node '{Shown(id)}' not found");
+            return NotFound(id);
         }
 
-        return Results.Ok(await registry.ApplyActionAsync(id, update.Action, update.Message));
+        return TypedResults.Ok(await registry.ApplyActionAsync(id, update.Action, update.Message));
     }
+
+    private static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"node '{Shown(id)}' not found");
 
     // Names from a request are quoted back only in part.
     private static string Shown(string value) => value.Length <= 128 ? value : value[..128] + "...";
 
     /// <summary>Nodes by ID; all of them unless <c>limit</c> asks for a page (<c>next_token</c> continues).</summary>
-    private static IResult ListNodes(NodeRegistry registry, int? limit, string? next_token)
+    private static IResult ListNodes(NodeRegistry registry, OrchestratorNode self, int? limit, string? next_token)
     {
         if (!PageTokens.TryRead(next_token, out var offset))
         {
@@ -83,12 +102,30 @@ internal static class NodeEndpoints
             return ApiErrors.BadRequest($"limit must not be negative, got {limit}");
         }
 
-        var all = registry.ListById();
+        var all = WithSelf(registry.ListById(), self.State);
         var start = Math.Min(offset, all.Length);
         var count = limit is > 0 ? Math.Min(limit.Value, all.Length - start) : all.Length - start;
         var end = start + count;
         return new NodeListResult(
             new ArraySegment<NodeState>(all, start, count),
             end < all.Length ? PageTokens.For(end) : null);
+    }
+
+    private static NodeState? Self(OrchestratorNode self, string id) => self.State is var state && state.Info.NodeID == id ? state : null;
+
+    /// <summary>
+    /// The compute nodes with this orchestrator in its place in ID order: the leader lists itself, with its role. A
+    /// hybrid node's compute side may carry the same ID; it is listed as the compute node it is.
+    /// </summary>
+    private static NodeState[] WithSelf(NodeState[] nodes, NodeState self)
+    {
+        var at = Array.BinarySearch(nodes, self, ById);
+        if (at >= 0)
+        {
+            return nodes;
+        }
+
+        at = ~at;
+        return [.. nodes.AsSpan(0, at), self, .. nodes.AsSpan(at)];
     }
 }

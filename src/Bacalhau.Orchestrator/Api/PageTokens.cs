@@ -1,4 +1,6 @@
 using System.Globalization;
+using Bacalhau.Contracts.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -14,5 +16,5 @@ internal static class PageTokens
 
     public static string For(int offset) => offset.ToString(CultureInfo.InvariantCulture);
 
-    public static IResult Invalid(string? token) => ApiErrors.BadRequest($"next_token '{token}' is not a token this server issued");
+    public static JsonHttpResult<ApiError> Invalid(string? token) => ApiErrors.BadRequest($"next_token '{token}' is not a token this server issued");
 }

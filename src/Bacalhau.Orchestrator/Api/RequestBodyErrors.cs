@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Bacalhau.Contracts.Api;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -7,7 +9,7 @@ namespace Bacalhau.Orchestrator.Api;
 internal static class RequestBodyErrors
 {
     /// <summary>The answer for <paramref name="exception"/>, thrown while reading a body; null when it is not the client's fault.</summary>
-    public static IResult? Describe(Exception exception) => exception switch
+    public static JsonHttpResult<ApiError>? Describe(Exception exception) => exception switch
     {
         // Kestrel's own refusals, chiefly a body over API:MaxRequestBodySize (413).
         BadHttpRequestException bad => ApiErrors.Error($"request body: {bad.Message}", bad.StatusCode),

@@ -7,8 +7,10 @@ using Bacalhau.JobSpecs.Legacy;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
 using Bacalhau.Orchestrator.Auth;
+using Bacalhau.Orchestrator.Cluster;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -29,11 +31,14 @@ internal static partial class RunEndpoints
 
     public static IEndpointRouteBuilder MapRunEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs").RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName);
+        // The body, a v1beta1 spec read by hand, has no model of its own here: any JSON object.
+        endpoints.MapPost("/api/v1/run", RunAsync).WithTags("Jobs")
+            .DescribesBody<JsonElement>("application/json")
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests, StatusCodes.Status500InternalServerError, StatusCodes.Status504GatewayTimeout).RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName).LeaderOnly();
         return endpoints;
     }
 
-    private static async Task<IResult> RunAsync(
+    private static async Task<Results<Ok<RunJobResponse>, JsonHttpResult<ApiError>>> RunAsync(
         HttpRequest request,
         RequestBodyReader bodies,
         JobSubmissions submissions,
@@ -105,10 +110,10 @@ internal static partial class RunEndpoints
 
         activity?.SetTag("bacalhau.result.cid", cid);
         LogCompleted(logger, job.ID, cid);
-        return Results.Ok(new RunJobResponse { Cid = cid });
+        return TypedResults.Ok(new RunJobResponse { Cid = cid });
     }
 
-    private static IResult Refuse(ILogger logger, Activity? activity, string message)
+    private static JsonHttpResult<ApiError> Refuse(ILogger logger, Activity? activity, string message)
     {
         LogRefused(logger, message);
         activity?.SetStatus(ActivityStatusCode.Error, message);

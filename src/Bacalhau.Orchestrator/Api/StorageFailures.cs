@@ -1,10 +1,12 @@
+using Bacalhau.Orchestrator.Cluster.Log;
 using Microsoft.Data.Sqlite;
 
 namespace Bacalhau.Orchestrator.Api;
 
 /// <summary>
 /// Answers a request whose change the database could not record with a clear error the client can retry on: 507
-/// when the disk is full, 503 for other storage failures. Nothing of the change is kept.
+/// when the disk is full, 503 for other storage failures, and 503 when a replicated orchestrator lost the lead (or its
+/// log could not be reached) while recording it. Nothing of the change is kept.
 /// </summary>
 internal static partial class StorageFailures
 {
@@ -16,6 +18,13 @@ internal static partial class StorageFailures
         {
             return await next(context);
         }
+        catch (Exception ex) when (ex is NotLeaderException or LogFencedException or NATS.Client.Core.NatsException && !context.HttpContext.Response.HasStarted)
+        {
+            var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StorageFailures));
+            LogNotLeading(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, ex.Message);
+            context.HttpContext.Response.Headers.RetryAfter = "2";
+            return ApiErrors.Error("this orchestrator lost the lead of its cluster while recording the change, which was not recorded; retry shortly", StatusCodes.Status503ServiceUnavailable);
+        }
         catch (Exception ex) when (ex is SqliteException or IOException && !context.HttpContext.Response.HasStarted)
         {
             var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StorageFailures));
@@ -26,6 +35,9 @@ internal static partial class StorageFailures
                 : ApiErrors.Error("the orchestrator could not record the change (storage error); try again later", StatusCodes.Status503ServiceUnavailable);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Method} {Path} failed: this orchestrator does not lead any more: {Error}")]
+    private static partial void LogNotLeading(ILogger logger, string method, string path, string error);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Method} {Path} failed: the database could not record the change: {Error}")]
     private static partial void LogStorageFailed(ILogger logger, string method, string path, string error);

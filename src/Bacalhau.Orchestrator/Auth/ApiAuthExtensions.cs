@@ -1,3 +1,5 @@
+using Bacalhau.Orchestrator.Api;
+using Bacalhau.Orchestrator.Cluster;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Auth;
@@ -23,10 +25,16 @@ public static class ApiAuthExtensions
         return builder;
     }
 
-    /// <summary>Checks every request's credentials against what its endpoint requires; call it where the API is served.</summary>
-    public static IApplicationBuilder UseApiAuth(this IApplicationBuilder app) => app.UseMiddleware<ApiAuthMiddleware>();
+    /// <summary>
+    /// Checks every request's credentials against what its endpoint requires; call it where the API is served. The
+    /// client of a request another orchestrator of the cluster passed on is the one it proves, for this check and
+    /// for the limits after it.
+    /// </summary>
+    public static IApplicationBuilder UseApiAuth(this IApplicationBuilder app) =>
+        app.UseMiddleware<ForwardedClientMiddleware>().UseMiddleware<ApiAuthMiddleware>();
 
-    /// <summary>Callers of these endpoints need <paramref name="permission"/>.</summary>
+    /// <summary>Callers of these endpoints need <paramref name="permission"/>; others are answered 401 or 403.</summary>
     public static TBuilder RequirePermission<TBuilder>(this TBuilder builder, ApiPermissions permission) where TBuilder : IEndpointConventionBuilder =>
-        builder.WithMetadata(new ApiPermissionRequirement(permission));
+        builder.WithMetadata(new ApiPermissionRequirement(permission))
+            .ProducesApiErrors(StatusCodes.Status401Unauthorized, StatusCodes.Status403Forbidden);
 }

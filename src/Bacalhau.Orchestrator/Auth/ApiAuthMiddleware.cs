@@ -9,7 +9,8 @@ namespace Bacalhau.Orchestrator.Auth;
 /// <summary>
 /// Checks every request against the permission its endpoint requires (<see cref="ApiPermissionRequirement"/>; open when
 /// marked anonymous; all permissions otherwise), from <c>Authorization: Bearer &lt;API key&gt;</c> or <c>Basic</c>.
-/// The client address is the connection's own: forwarded headers are not trusted for this.
+/// The client address is the connection's own, unless another orchestrator of the cluster proved whose request it
+/// passed on (<see cref="Cluster.ForwardedClient"/>): a client's own forwarded headers are not trusted.
 /// </summary>
 internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredentials credentials, FailedAuthLimiter failures, IOptions<ApiAuthOptions> options, ILogger<ApiAuthMiddleware> logger)
 {

@@ -61,6 +61,7 @@ internal static class ApiActions
         ApiPermissions.ReadNode => "read:node",
         ApiPermissions.WriteNode => "write:node",
         ApiPermissions.ReadAgent => "read:agent",
+        ApiPermissions.ReadJob | ApiPermissions.ReadNode => "read:job and read:node",
         _ => "*",
     };
 }

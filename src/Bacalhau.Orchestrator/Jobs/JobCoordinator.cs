@@ -40,12 +40,13 @@ public sealed partial class JobCoordinator(
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private long _clusterVersionSeen = -1;
 
-    public Task<PutJobResult> SubmitAsync(Job job, CancellationToken cancellationToken)
+    public async Task<PutJobResult> SubmitAsync(Job job, CancellationToken cancellationToken)
     {
+        // Each span lasts until the decision is durable, and is current while it is made, so its messages continue it.
         using var activity = ActivitySource.StartActivity("job submit");
-        activity?.SetTag("bacalhau.job.id", job.ID);
+        activity?.SetTag(JobTrace.JobIdTag, job.ID);
         activity?.SetTag("bacalhau.job.type", job.Type);
-        return RunAsync(decision =>
+        return await RunAsync(decision =>
         {
             var now = time.GetUtcNow();
             var nanos = UnixNanos.From(now);
@@ -65,11 +66,11 @@ public sealed partial class JobCoordinator(
         }, cancellationToken);
     }
 
-    public Task<StopJobResult> StopAsync(string jobId, string? reason, CancellationToken cancellationToken)
+    public async Task<StopJobResult> StopAsync(string jobId, string? reason, CancellationToken cancellationToken)
     {
         using var activity = ActivitySource.StartActivity("job stop");
-        activity?.SetTag("bacalhau.job.id", jobId);
-        return RunAsync(decision =>
+        activity?.SetTag(JobTrace.JobIdTag, jobId);
+        return await RunAsync(decision =>
         {
             if (decision.Job(jobId) is not { } job)
             {
@@ -87,12 +88,12 @@ public sealed partial class JobCoordinator(
     }
 
     /// <summary>Applies a message from a compute node; the task completes when its effects are durable.</summary>
-    public Task HandleComputeMessageAsync(InboundMessage message)
+    public async Task HandleComputeMessageAsync(InboundMessage message)
     {
         ActivityContext.TryParse(message.TraceParent, null, out var parent);
         using var activity = ActivitySource.StartActivity($"handle {message.Envelope.Type}", ActivityKind.Consumer, parent);
         activity?.SetTag("bacalhau.node.id", message.Peer);
-        return RunAsync(decision =>
+        await RunAsync(decision =>
         {
             decision.Changes.Received = (message.Peer, message.Seq);
             var context = BacalhauJsonContext.Default;
@@ -102,6 +103,7 @@ public sealed partial class JobCoordinator(
                     var bid = message.Envelope.PayloadAs(context.BidResult);
                     if (decision.ActiveExecution(bid.ExecutionID) is { } bidding)
                     {
+                        Tag(activity, bidding);
                         if (bid.Accepted)
                         {
                             decision.UpdateExecution(bidding, ExecutionStateType.Running, "bid accepted; running");
@@ -118,6 +120,7 @@ public sealed partial class JobCoordinator(
                     var result = message.Envelope.PayloadAs(context.RunResult);
                     if (decision.ActiveExecution(result.ExecutionID) is { } finished)
                     {
+                        Tag(activity, finished);
                         decision.UpdateExecution(finished, ExecutionStateType.Completed, "", e => e with { RunOutput = result.RunCommandResult, PublishedResult = result.PublishResult });
                         decision.ReconcileJobOf(finished, EvaluationTriggers.ExecutionUpdate);
                     }
@@ -127,6 +130,7 @@ public sealed partial class JobCoordinator(
                     var error = message.Envelope.PayloadAs(context.ComputeError);
                     if (decision.ActiveExecution(error.ExecutionID) is { } failed)
                     {
+                        Tag(activity, failed);
                         decision.UpdateExecution(failed, ExecutionStateType.Failed, error.Error);
                         decision.ReconcileJobOf(failed, EvaluationTriggers.RetryFailedExecution);
                     }
@@ -190,7 +194,7 @@ public sealed partial class JobCoordinator(
         {
             if (job.State.StateType is JobStateType.Queued or JobStateType.Pending || (clusterChanged && job.Type == JobTypes.Daemon))
             {
-                decision.Reconcile(decision.Job(job.ID)!, EvaluationTriggers.NodeJoin);
+                decision.Reconcile(decision.Job(job.ID)!, EvaluationTriggers.NodeJoin, revisit: true);
             }
         }
 
@@ -198,6 +202,13 @@ public sealed partial class JobCoordinator(
     }, cancellationToken);
 
     public void Dispose() => _gate.Dispose();
+
+    /// <summary>The IDs of an execution we know, never those a peer's message claims.</summary>
+    private static void Tag(Activity? activity, Execution execution)
+    {
+        activity?.SetTag(JobTrace.JobIdTag, execution.JobID);
+        activity?.SetTag(JobTrace.ExecutionIdTag, execution.ID);
+    }
 
     private static string? NamedId(System.Text.Json.JsonElement payload, string property) =>
         payload.ValueKind == System.Text.Json.JsonValueKind.Object
@@ -328,11 +339,10 @@ public sealed partial class JobCoordinator(
             }
         }
 
-        public Evaluation Reconcile(Job job, string trigger)
+        /// <summary>Plans <paramref name="job"/> again; with <paramref name="revisit"/> (the periodic tick looking at a waiting job) traced only when that changes something.</summary>
+        public Evaluation Reconcile(Job job, string trigger, bool revisit = false)
         {
-            using var activity = ActivitySource.StartActivity("schedule");
-            activity?.SetTag("bacalhau.job.id", job.ID);
-            activity?.SetTag("bacalhau.evaluation.trigger", trigger);
+            var started = DateTimeOffset.UtcNow;
             var evaluation = new Evaluation
             {
                 ID = $"ev-{Guid.NewGuid():D}",
@@ -355,6 +365,15 @@ public sealed partial class JobCoordinator(
             }
 
             var plan = owner._scheduler.Reconcile(job, [.. executions.Values], _cluster, now, evaluation.ID);
+            var newState = plan.NewJobState is { } state && (state.StateType != job.State.StateType || state.Message != job.State.Message) ? state : null;
+
+            // A job waiting in the queue is looked at every second; a span for each look that changes nothing would start
+            // a trace a second and bury the jobs' own. Started once the plan is known, before its messages capture it.
+            using var activity = revisit && plan.NewExecutions.Count == 0 && plan.StoppedExecutions.Count == 0 && newState is null
+                ? null
+                : ActivitySource.StartActivity("schedule", ActivityKind.Internal, parentContext: default, startTime: started);
+            activity?.SetTag(JobTrace.JobIdTag, job.ID);
+            activity?.SetTag("bacalhau.evaluation.trigger", trigger);
             foreach (var execution in plan.NewExecutions)
             {
                 SaveExecution(execution);
@@ -377,9 +396,9 @@ public sealed partial class JobCoordinator(
                 Send(execution.NodeID, MessageTypes.CancelExecution, new CancelExecutionRequest { ExecutionID = execution.ID, JobID = job.ID, Reason = reason }, BacalhauJsonContext.Default.CancelExecutionRequest);
             }
 
-            if (plan.NewJobState is { } state && (state.StateType != job.State.StateType || state.Message != job.State.Message))
+            if (newState is not null)
             {
-                SetJobState(job, state);
+                SetJobState(job, newState);
             }
 
             activity?.SetTag("bacalhau.executions.new", plan.NewExecutions.Count);

@@ -20,17 +20,7 @@ namespace Bacalhau.Orchestrator.Nodes;
 public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManagerOptions> options, ILogger<NodeRegistry> logger, IJobStore? store = null)
 {
     private const string HandshakeRequired = "node is not connected: handshake required";
-    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(
-        (store?.StoredNodes ?? []).Select(n => KeyValuePair.Create(n.Info.NodeID, n with
-        {
-            ConnectionState = new ConnectionState
-            {
-                Status = NodeConnectionStatus.Disconnected,
-                LastComputeSeqNum = n.ConnectionState.LastComputeSeqNum,
-                LastError = "not connected since the orchestrator started",
-            },
-        })),
-        StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, NodeState> _nodes = new(Disconnected(store?.StoredNodes ?? []), StringComparer.Ordinal);
     private long _version;
     private IdOrder? _idOrder;
 
@@ -39,6 +29,32 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
     /// then, and <see cref="ListById"/> sorts again.
     /// </summary>
     public long Version => Interlocked.Read(ref _version);
+
+    /// <summary>
+    /// Reads the membership the store recorded again, every node disconnected until it joins: a replicated
+    /// orchestrator that takes the lead does this, as the log has changed the membership since it started.
+    /// </summary>
+    internal void Restore()
+    {
+        _nodes.Clear();
+        foreach (var (id, node) in Disconnected(store?.StoredNodes ?? []))
+        {
+            _nodes[id] = node;
+        }
+
+        Interlocked.Increment(ref _version);
+    }
+
+    private static IEnumerable<KeyValuePair<string, NodeState>> Disconnected(IEnumerable<NodeState> stored) =>
+        stored.Select(n => KeyValuePair.Create(n.Info.NodeID, n with
+        {
+            ConnectionState = new ConnectionState
+            {
+                Status = NodeConnectionStatus.Disconnected,
+                LastComputeSeqNum = n.ConnectionState.LastComputeSeqNum,
+                LastError = "not connected since the orchestrator started",
+            },
+        }));
 
     /// <summary>A snapshot of every node, in no particular order.</summary>
     public IReadOnlyCollection<NodeState> List() => [.. _nodes.Values];
@@ -98,7 +114,8 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
         var membership = existing?.Membership ?? (options.Value.ManualApproval ? NodeMembership.Pending : NodeMembership.Approved);
         var state = new NodeState
         {
-            Info = info,
+            // A role is the orchestrators' to claim, never a compute node's.
+            Info = info with { ClusterRole = null },
             Membership = membership,
             ConnectionState = new ConnectionState
             {
@@ -150,7 +167,7 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
     public UpdateNodeInfoResponse UpdateInfo(UpdateNodeInfoRequest request)
     {
         var updated = Update(request.NodeInfo.NodeID, current =>
-            current.ConnectionState.Status != NodeConnectionStatus.Connected ? null : current with { Info = request.NodeInfo });
+            current.ConnectionState.Status != NodeConnectionStatus.Connected ? null : current with { Info = request.NodeInfo with { ClusterRole = null } });
         return updated is null
             ? new UpdateNodeInfoResponse { Accepted = false, Reason = HandshakeRequired }
             : new UpdateNodeInfoResponse { Accepted = true };

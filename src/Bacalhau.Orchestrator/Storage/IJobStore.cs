@@ -16,7 +16,7 @@ namespace Bacalhau.Orchestrator.Storage;
 /// </remarks>
 public interface IJobStore : IOutboxStore, IAsyncDisposable
 {
-    /// <summary>Compute nodes as their membership last changed, read at start; see <see cref="Nodes.NodeRegistry"/>.</summary>
+    /// <summary>Compute nodes as their membership last changed, read from the database; see <see cref="Nodes.NodeRegistry"/>.</summary>
     IReadOnlyList<NodeState> StoredNodes { get; }
 
     /// <summary>Every job ever recorded.</summary>
@@ -27,8 +27,11 @@ public interface IJobStore : IOutboxStore, IAsyncDisposable
     /// <summary>The job whose ID starts with <paramref name="prefix"/>, if exactly one does.</summary>
     Job? FindJobByPrefix(string prefix);
 
-    /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
-    IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse);
+    /// <summary>
+    /// Jobs that pass <paramref name="filter"/> in creation order from <paramref name="offset"/> (counted among those
+    /// that pass), newest first when <paramref name="reverse"/>.
+    /// </summary>
+    IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter);
 
     IReadOnlyList<Execution> GetExecutions(string jobId);
 

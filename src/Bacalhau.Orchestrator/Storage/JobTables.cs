@@ -133,7 +133,8 @@ internal sealed class JobTables(string path)
         command.ExecuteNonQuery();
     }
 
-    public static List<NodeState> LoadNodes(SqliteConnection connection) => Query(connection, "SELECT body FROM nodes", Context.NodeState, null);
+    /// <summary>Compute nodes as their membership was last recorded.</summary>
+    public List<NodeState> ReadNodes() => Read("SELECT body FROM nodes", Context.NodeState, null);
 
     /// <summary>Unfinished jobs with their executions and history: what the orchestrator keeps in memory.</summary>
     public static (List<Job> Jobs, List<Execution> Executions, List<JobHistory> History, long JobCount) LoadOpen(SqliteConnection connection) => (
@@ -145,14 +146,30 @@ internal sealed class JobTables(string path)
     public Job? ReadJob(string id) =>
         Read("SELECT body FROM jobs WHERE id = $id", Context.Job, p => p.AddWithValue("$id", id)).FirstOrDefault();
 
-    /// <summary>Jobs in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
-    public List<Job> ReadJobs(int offset, int limit, bool reverse)
+    /// <summary>Jobs that pass <paramref name="filter"/> in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
+    /// <remarks>
+    /// A filter is checked on each stored body in index order until the page is full, so a page of a common state
+    /// costs little and one of a rare state at most one pass over the table; nothing is loaded but the page.
+    /// </remarks>
+    public List<Job> ReadJobs(int offset, int limit, bool reverse, JobFilter filter)
     {
         var order = reverse ? "DESC" : "ASC";
-        return Read($"SELECT body FROM jobs ORDER BY create_time {order}, id {order} LIMIT $limit OFFSET $offset", Context.Job, p =>
+        var where = filter.IsAll ? "" : """
+            WHERE ($state IS NULL OR json_extract(body, '$.State.StateType') = $state)
+              AND ($label IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.Labels') WHERE key = $label AND ($value IS NULL OR value = $value)))
+              AND ($name IS NULL OR instr(lower(json_extract(body, '$.Name')), lower($name)) > 0)
+            """;
+        return Read($"SELECT body FROM jobs {where} ORDER BY create_time {order}, id {order} LIMIT $limit OFFSET $offset", Context.Job, p =>
         {
             p.AddWithValue("$limit", limit);
             p.AddWithValue("$offset", offset);
+            if (!filter.IsAll)
+            {
+                p.AddWithValue("$state", (object?)filter.State?.ToString() ?? DBNull.Value);
+                p.AddWithValue("$label", (object?)filter.LabelKey ?? DBNull.Value);
+                p.AddWithValue("$value", (object?)filter.LabelValue ?? DBNull.Value);
+                p.AddWithValue("$name", (object?)filter.NameContains ?? DBNull.Value);
+            }
         });
     }
 
@@ -185,7 +202,7 @@ internal sealed class JobTables(string path)
     public List<JobHistory> ReadHistory(string jobId) =>
         Read("SELECT body FROM history WHERE job_id = $job ORDER BY seq", Context.JobHistory, p => p.AddWithValue("$job", jobId));
 
-    private List<T> Read<T>(string sql, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection> bind)
+    private List<T> Read<T>(string sql, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection>? bind)
     {
         using var connection = SqliteDatabase.OpenReader(path);
         return Query(connection, sql, typeInfo, bind);

@@ -1,5 +1,6 @@
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Messaging;
+using Bacalhau.Orchestrator.Cluster.Log;
 using Bacalhau.Storage;
 using Microsoft.Data.Sqlite;
 
@@ -30,6 +31,10 @@ public sealed class SqliteJobStore : IJobStore
     private readonly HashSet<string> _failedCommits = new(StringComparer.Ordinal);
     private long _jobCount;
 
+    // Null when the orchestrator runs alone: then a change goes straight to SQLite, as it always did.
+    private IStateJournal? _journal;
+    private int _disposed;
+
     public SqliteJobStore(string path, string source)
     {
         _connection = SqliteDatabase.Open(path);
@@ -37,11 +42,10 @@ public sealed class SqliteJobStore : IJobStore
         _tables = new JobTables(path);
         Outbox = new MessageOutbox(_connection, source);
         Writer = new GroupCommitWriter(_connection);
-        StoredNodes = JobTables.LoadNodes(_connection);
         Load();
     }
 
-    public IReadOnlyList<Contracts.Models.NodeState> StoredNodes { get; }
+    public IReadOnlyList<Contracts.Models.NodeState> StoredNodes => _tables.ReadNodes();
 
     public GroupCommitWriter Writer { get; }
 
@@ -92,9 +96,10 @@ public sealed class SqliteJobStore : IJobStore
         return all.Count == 1 ? GetJob(all[0]) : null;
     }
 
-    public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse)
+    public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter)
     {
-        var jobs = _tables.ReadJobs(offset, limit, reverse);
+        // Filtered on the stored state: the state shown may be a moment newer than the one that matched.
+        var jobs = _tables.ReadJobs(offset, limit, reverse, filter);
         lock (_lock)
         {
             // The database has every job; memory may already hold a newer state of an unfinished one.
@@ -191,6 +196,104 @@ public sealed class SqliteJobStore : IJobStore
     /// </summary>
     public async Task CommitAsync(ChangeSet changes)
     {
+        var touched = Stage(changes);
+        var written = false;
+        try
+        {
+            Action<SqliteConnection, SqliteTransaction> persist = (connection, transaction) => JobTables.Persist(connection, transaction, changes, Outbox);
+            await (_journal is null ? Writer.WriteAsync(persist) : _journal.RecordAsync(CommitOperation.From(changes), persist));
+            written = true;
+        }
+        finally
+        {
+            Settle(touched, written);
+        }
+    }
+
+    public Task SaveNodeAsync(Contracts.Models.NodeState node) => Record(new SaveNodeOperation(node));
+
+    public Task DeleteNodeAsync(string nodeId) => Record(new DeleteNodeOperation(nodeId));
+
+    /// <summary>Opens a leader's term in the log: appended before the leader acts, it fences every earlier leader.</summary>
+    internal Task StartTermAsync(long term, string nodeId) => Record(new TermStartedOperation(term, nodeId));
+
+    /// <summary>Reads the outbox again, as a follower that takes the lead does: the log has changed it since start.</summary>
+    internal Task ReloadOutboxAsync() => Writer.WriteAsync(Outbox.Reload);
+
+    /// <summary>A peer acknowledged our messages up to <paramref name="upTo"/>: they leave the outbox.</summary>
+    internal Task ForgetAcknowledgedAsync(string peer, ulong upTo) => Record(new AcknowledgedOperation(peer, upTo));
+
+    /// <summary>
+    /// Replicated mode, at start before anything is written: answers the last log sequence this database applied, 0
+    /// for a new one. Until <see cref="ReplicateThrough"/> names a journal, changes other than the log's fail.
+    /// </summary>
+    internal ulong StartReplication()
+    {
+        AppliedSequence.Create(_connection);
+        _journal = NotLeading.Journal;
+        return AppliedSequence.Read(_connection);
+    }
+
+    /// <summary>From now on every change is appended to the replicated log through <paramref name="journal"/> before it is written here.</summary>
+    internal void ReplicateThrough(IStateJournal journal) => Volatile.Write(ref _journal, journal);
+
+    /// <summary>
+    /// Applies one message of the replicated log, as a follower does: memory at once, then the database in one
+    /// transaction that also records <paramref name="sequence"/> as applied, so that a restart goes on after it.
+    /// </summary>
+    internal async Task ApplyLoggedAsync(ulong sequence, IReadOnlyList<StateOperation> operations)
+    {
+        var persists = new List<Action<SqliteConnection, SqliteTransaction>>(operations.Count);
+        var touched = new List<HashSet<string>>();
+        foreach (var operation in operations)
+        {
+            if (operation is CommitOperation commit)
+            {
+                var changes = commit.ToChangeSet(GetJob);
+                touched.Add(Stage(changes));
+                persists.Add((connection, transaction) => JobTables.Persist(connection, transaction, changes, Outbox));
+            }
+            else
+            {
+                persists.Add(PersistOf(operation));
+            }
+        }
+
+        var written = false;
+        try
+        {
+            await Writer.WriteAsync(AppliedSequence.Persisting(persists, sequence));
+            written = true;
+        }
+        finally
+        {
+            foreach (var jobs in touched)
+            {
+                Settle(jobs, written);
+            }
+        }
+    }
+
+    private Task Record(StateOperation operation)
+    {
+        var persist = PersistOf(operation);
+        return _journal is null ? Writer.WriteAsync(persist) : _journal.RecordAsync(operation, persist);
+    }
+
+    /// <summary>The local write of an operation other than a commit.</summary>
+    private static Action<SqliteConnection, SqliteTransaction> PersistOf(StateOperation operation) => operation switch
+    {
+        SaveNodeOperation save => (connection, transaction) => JobTables.PersistNode(connection, transaction, save.Node),
+        DeleteNodeOperation delete => (connection, transaction) => JobTables.DeleteNode(connection, transaction, delete.NodeId),
+        AcknowledgedOperation ack => (connection, transaction) => MessageOutbox.Acknowledged(connection, transaction, ack.Peer, ack.UpTo),
+        ResumeOperation resume => (connection, transaction) => MessageOutbox.EnsureAssignedAtLeast(connection, transaction, resume.Peer, resume.ProcessedByPeer),
+        TermStartedOperation => static (_, _) => { },
+        _ => throw new ArgumentOutOfRangeException(nameof(operation), operation.GetType().Name, "unknown state operation"),
+    };
+
+    /// <summary>Applies <paramref name="changes"/> to memory; answers the jobs they touch, each now with one more commit in flight.</summary>
+    private HashSet<string> Stage(ChangeSet changes)
+    {
         var touched = changes.Jobs.Select(j => j.ID)
             .Concat(changes.Executions.Select(e => e.JobID))
             .Concat(changes.History.Select(h => h.JobID))
@@ -238,37 +341,36 @@ public sealed class SqliteJobStore : IJobStore
             }
         }
 
-        var written = false;
-        try
-        {
-            await Writer.WriteAsync((connection, transaction) => JobTables.Persist(connection, transaction, changes, Outbox));
-            written = true;
-        }
-        finally
-        {
-            lock (_lock)
-            {
-                foreach (var jobId in touched)
-                {
-                    if (!written)
-                    {
-                        _failedCommits.Add(jobId);
-                    }
-
-                    ReleaseIfDone(jobId);
-                }
-            }
-
-            _watchers.Notify(touched);
-        }
+        return touched;
     }
 
-    public Task SaveNodeAsync(Contracts.Models.NodeState node) => Writer.WriteAsync((connection, transaction) => JobTables.PersistNode(connection, transaction, node));
+    /// <summary>One commit of each of <paramref name="touched"/> is done: release what it held, read back what failed.</summary>
+    private void Settle(HashSet<string> touched, bool written)
+    {
+        lock (_lock)
+        {
+            foreach (var jobId in touched)
+            {
+                if (!written)
+                {
+                    _failedCommits.Add(jobId);
+                }
 
-    public Task DeleteNodeAsync(string nodeId) => Writer.WriteAsync((connection, transaction) => JobTables.DeleteNode(connection, transaction, nodeId));
+                ReleaseIfDone(jobId);
+            }
+        }
+
+        _watchers.Notify(touched);
+    }
 
     public async ValueTask DisposeAsync()
     {
+        // Once: in a replicated orchestrator the container holds the store under two service types.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await Writer.DisposeAsync();
         await _connection.DisposeAsync();
     }

@@ -14,6 +14,20 @@ public sealed class ConfigFlagsTests
             flags);
     }
 
+    [Fact]
+    public void Bacalhau_s_cluster_flags_set_the_orchestrator_cluster_keys()
+    {
+        var flags = ConfigFlags.Parse(["--cluster-name=east", "--cluster-host", "10.0.0.1", "--cluster-port=6333", "--cluster-advertised-address=lb:6333", "--cluster-peers=nats://10.0.0.2:6222,nats://10.0.0.3:6222"]);
+
+        Assert.Equal(
+            [
+                (ConfigKeys.OrchestratorClusterName, "east"), (ConfigKeys.OrchestratorClusterHost, "10.0.0.1"), (ConfigKeys.OrchestratorClusterPort, "6333"),
+                (ConfigKeys.OrchestratorClusterAdvertise, "lb:6333"), (ConfigKeys.OrchestratorClusterPeers, "nats://10.0.0.2:6222,nats://10.0.0.3:6222"),
+            ],
+            flags);
+        Assert.Equal(["nats://10.0.0.2:6222", "nats://10.0.0.3:6222"], ConfigValue.Parse(ConfigKeys.OrchestratorClusterPeers, flags[^1].Value).Items);
+    }
+
     [Theory]
     [InlineData("--Compute.Orchestrator=x", "unknown flag '--Compute.Orchestrator'")]
     [InlineData("stray", "unexpected argument 'stray'")]

@@ -59,7 +59,7 @@ public sealed class ConfigKeysTests
         _ when type == typeof(bool) => nameof(ConfigValueType.Bool),
         _ when type == typeof(int) || type == typeof(long) => $"{nameof(ConfigValueType.Count)}|{nameof(ConfigValueType.Port)}",
         _ when type == typeof(TimeSpan) => nameof(ConfigValueType.Duration),
-        _ when type == typeof(List<string>) => nameof(ConfigValueType.List),
+        _ when type == typeof(List<string>) || type == typeof(string[]) => nameof(ConfigValueType.List),
         _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(Dictionary<,>) => nameof(ConfigValueType.Map),
         _ when type.IsGenericType && type.GetGenericTypeDefinition() == typeof(List<>) => nameof(ConfigValueType.Tree),
         _ when type.IsClass && type.Namespace?.StartsWith("Bacalhau.", StringComparison.Ordinal) == true => null,

@@ -31,6 +31,20 @@ internal sealed partial class FaultCluster : IAsyncDisposable
 
     public BacalhauClient Client => _cluster.Client;
 
+    /// <summary>Every orchestrator's client, whether it runs or not.</summary>
+    public IReadOnlyList<BacalhauClient> Clients => _cluster.Clients;
+
+    /// <summary>The client of the first orchestrator that runs.</summary>
+    public BacalhauClient RunningClient => _cluster.RunningClient;
+
+    public int OrchestratorCount => Clients.Count;
+
+    /// <summary>Whether orchestrator <paramref name="index"/> runs (not killed, not exited by itself).</summary>
+    public bool IsRunning(int index) => _cluster.Orchestrator(index) is { HasExited: false };
+
+    /// <summary>The orchestrator process <paramref name="index"/>, while the cluster holds it.</summary>
+    public Bacalhau.IntegrationTests.Infrastructure.ChildProcess? Orchestrator(int index) => _cluster.Orchestrator(index);
+
     public string OrchestratorDataDir => _cluster.OrchestratorDataDir;
 
     public IReadOnlyList<string> ComputeDataDirs => _cluster.ComputeDataDirs;
@@ -40,9 +54,14 @@ internal sealed partial class FaultCluster : IAsyncDisposable
     /// <paramref name="computeNodes"/> compute nodes, and waits until they are all connected. A node silent for
     /// <paramref name="disconnectTimeout"/> (default 5 s) is lost and its executions rescheduled.
     /// </summary>
-    public static async Task<FaultCluster> StartAsync(int computeNodes, CancellationToken cancellationToken, string? orchestratorDataDir = null, TimeSpan? disconnectTimeout = null)
+    /// <remarks>
+    /// With <paramref name="orchestrators"/> above one, each orchestrator gets a NATS server of its own, the servers
+    /// joined by routes, and the orchestrators replicate their state and elect a leader; compute nodes are given the
+    /// first server only.
+    /// </remarks>
+    public static async Task<FaultCluster> StartAsync(int computeNodes, CancellationToken cancellationToken, string? orchestratorDataDir = null, TimeSpan? disconnectTimeout = null, int orchestrators = 1)
     {
-        var nats = await NatsServer.StartAsync(cancellationToken);
+        var nats = await NatsServer.StartAsync(cancellationToken, orchestrators);
         try
         {
             var settings = new Dictionary<string, string>
@@ -63,7 +82,55 @@ internal sealed partial class FaultCluster : IAsyncDisposable
     public Task StartOrchestratorAsync(CancellationToken cancellationToken) => _cluster.StartOrchestratorAsync(cancellationToken);
 
     /// <summary>kill -9 of the orchestrator: no goodbye, no flush.</summary>
-    public Task KillOrchestratorAsync() => _cluster.KillOrchestratorAsync();
+    public Task KillOrchestratorAsync(int index = 0) => _cluster.KillOrchestratorAsync(index);
+
+    public Task StartOrchestratorAsync(int index, CancellationToken cancellationToken) => _cluster.StartOrchestratorAsync(index, cancellationToken);
+
+    public Task StopOrchestratorAsync(int index) => _cluster.StopOrchestratorAsync(index);
+
+    /// <summary>Gives orchestrator <paramref name="index"/> a new, empty data directory for its next start.</summary>
+    public void ResetOrchestratorDataDir(int index) => _cluster.ResetOrchestratorDataDir(index);
+
+    /// <summary>
+    /// Waits until one running orchestrator other than <paramref name="except"/> says it leads (its agent node info's
+    /// role) and returns its index.
+    /// </summary>
+    public async Task<int> WaitForLeaderAsync(CancellationToken cancellationToken, int? except = null) =>
+        int.Parse(await Bacalhau.IntegrationTests.Infrastructure.Eventually.WaitAsync<string>(
+            async () =>
+            {
+                for (var i = 0; i < OrchestratorCount; i++)
+                {
+                    if (i == except || !IsRunning(i))
+                    {
+                        continue;
+                    }
+
+                    try
+                    {
+                        if ((await Clients[i].AgentNodeAsync(cancellationToken)).ClusterRole == "leader")
+                        {
+                            return i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                        }
+                    }
+                    catch (Exception ex) when (ex is BacalhauApiException or OrchestratorUnreachableException or HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                    {
+                        // Not answering yet.
+                    }
+                }
+
+                return null;
+            },
+            StartTimeout,
+            except is { } old ? $"an orchestrator other than {old} to lead" : "an orchestrator to lead"), System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>kill -9 of NATS server <paramref name="index"/>, as when its machine goes down with its orchestrator.</summary>
+    public Task KillNatsAsync(int index) => Nats.KillAsync(index);
+
+    /// <summary>SIGSTOP of orchestrator <paramref name="index"/>: its sockets stay open, it does nothing at all.</summary>
+    public void PauseOrchestrator(int index) => Signal(_cluster.OrchestratorPidOf(index), SigStop);
+
+    public void ResumeOrchestrator(int index) => Signal(_cluster.OrchestratorPidOf(index), SigCont);
 
     /// <summary>Starts compute node <paramref name="index"/> on its data directory (again, after a kill).</summary>
     public void StartComputeNode(int index) => _cluster.StartComputeNode(index);
@@ -89,13 +156,17 @@ internal sealed partial class FaultCluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         // A process a failed case left paused would not stop on SIGTERM; one that has exited needs nothing.
-        foreach (var pid in _cluster.ComputeNodePids)
+        foreach (var pid in _cluster.ComputeNodePids.Concat(Enumerable.Range(0, OrchestratorCount).Select(i => _cluster.Orchestrator(i)?.Id).OfType<int>()))
         {
             _ = SendSignal(pid, SigCont);
         }
 
         await _cluster.DisposeAsync();
-        ResumeNats();
+        foreach (var pid in Nats.Pids)
+        {
+            _ = SendSignal(pid, SigCont);
+        }
+
         await Nats.DisposeAsync();
     }
 

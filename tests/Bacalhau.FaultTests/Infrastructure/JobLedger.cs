@@ -19,6 +19,7 @@ internal sealed class JobLedger(FaultCluster cluster)
 
     private readonly ConcurrentQueue<string> _accepted = new();
     private readonly ConcurrentDictionary<string, int> _refused = new();
+    private int _nextClient;
 
     public int Accepted => _accepted.Count;
 
@@ -50,7 +51,7 @@ internal sealed class JobLedger(FaultCluster cluster)
         timeout.CancelAfter(SubmitTimeout);
         try
         {
-            var response = await cluster.Client.PutJobAsync(job, cancellationToken: timeout.Token);
+            var response = await NextClient().PutJobAsync(job, cancellationToken: timeout.Token);
             _accepted.Enqueue(response.JobID);
             return response.JobID;
         }
@@ -104,7 +105,7 @@ internal sealed class JobLedger(FaultCluster cluster)
     {
         try
         {
-            await foreach (var job in cluster.Client.FollowJobAsync(jobId, cancellationToken))
+            await foreach (var job in cluster.RunningClient.FollowJobAsync(jobId, cancellationToken))
             {
                 if (job.State.StateType.IsTerminal())
                 {
@@ -140,7 +141,7 @@ internal sealed class JobLedger(FaultCluster cluster)
                 {
                     try
                     {
-                        var job = (await cluster.Client.GetJobAsync(id, cancellationToken: timeout.Token)).Job;
+                        var job = (await cluster.RunningClient.GetJobAsync(id, cancellationToken: timeout.Token)).Job;
                         if (job.State.StateType.IsTerminal())
                         {
                             ended[id] = job;
@@ -170,7 +171,7 @@ internal sealed class JobLedger(FaultCluster cluster)
         var declaredLost = new Dictionary<string, long>(StringComparer.Ordinal);
         foreach (var (id, _) in ended)
         {
-            var executions = (await cluster.Client.ListExecutionsAsync(id, cancellationToken)).Items;
+            var executions = (await cluster.RunningClient.ListExecutionsAsync(id, cancellationToken)).Items;
             foreach (var execution in executions.Where(e => e.ComputeState.StateType == ExecutionStateType.Failed && e.ComputeState.Message.StartsWith($"node {e.NodeID} was lost", StringComparison.Ordinal)))
             {
                 declaredLost[execution.ID] = execution.ModifyTime;
@@ -219,6 +220,21 @@ internal sealed class JobLedger(FaultCluster cluster)
             duplicated.Count,
             finishedBeforeLost.Count,
             example);
+    }
+
+    /// <summary>Submissions go to every running orchestrator in turn, as several clients of a replicated cluster would send them.</summary>
+    private BacalhauClient NextClient()
+    {
+        for (var tries = 0; tries < cluster.OrchestratorCount; tries++)
+        {
+            var index = (int)((uint)Interlocked.Increment(ref _nextClient) % (uint)cluster.OrchestratorCount);
+            if (cluster.IsRunning(index))
+            {
+                return cluster.Clients[index];
+            }
+        }
+
+        return cluster.Client;
     }
 
     private void Refuse(string reason) => _refused.AddOrUpdate(reason, 1, (_, n) => n + 1);

@@ -54,7 +54,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
 
     public HttpClient Api { get; private set; } = null!;
 
-    public OtlpTraceCollector Traces { get; } = new();
+    public OtlpCollector Otlp { get; } = new();
 
     public string NatsUrl { get; private set; } = "";
 
@@ -84,14 +84,16 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             ],
             (options, _) => options.DisableDashboard = true);
 
-        // Every service exports its spans to our collector, as it would to the dashboard.
+        // Every service exports its spans and metrics to our collector, as it would to the dashboard; metrics each
+        // second, so a test sees a count within a few seconds of the change.
         foreach (var project in builder.Resources.OfType<ProjectResource>())
         {
             project.Annotations.Add(new EnvironmentCallbackAnnotation(context =>
             {
-                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Traces.Endpoint;
+                context.EnvironmentVariables["OTEL_EXPORTER_OTLP_ENDPOINT"] = Otlp.Endpoint;
                 context.EnvironmentVariables["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
                 context.EnvironmentVariables["OTEL_BSP_SCHEDULE_DELAY"] = "200";
+                context.EnvironmentVariables["OTEL_METRIC_EXPORT_INTERVAL"] = "1000";
             }));
         }
 
@@ -119,7 +121,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             await _stopWatching.CancelAsync();
             await (_watch ?? Task.CompletedTask).ContinueWith(_ => { }, TaskScheduler.Default);
             KillSurvivors();
-            await Traces.DisposeAsync();
+            await Otlp.DisposeAsync();
             Directory.Delete(DataDir, recursive: true);
         }
     }

@@ -154,7 +154,7 @@ public sealed class DiskFullTests : IAsyncLifetime
                 try
                 {
                     var nodes = await api.GetFromJsonAsync("/api/v1/orchestrator/nodes", BacalhauJsonContext.Default.ListNodesResponse);
-                    return nodes?.Nodes.FirstOrDefault(n => n.ConnectionState.Status == NodeConnectionStatus.Connected);
+                    return nodes?.Nodes.FirstOrDefault(n => n.Info.NodeType == NodeType.Compute && n.ConnectionState.Status == NodeConnectionStatus.Connected);
                 }
                 catch (HttpRequestException)
                 {

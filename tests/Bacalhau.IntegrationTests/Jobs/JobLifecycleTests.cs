@@ -95,7 +95,7 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
     public async Task An_ops_job_runs_once_on_every_node()
     {
         var replicas = await cluster.WaitForReplicasAsync();
-        var connected = (await cluster.ListNodesAsync()).Where(n => n.ConnectionState.Status == NodeConnectionStatus.Connected).Select(n => n.Info.NodeID).ToHashSet();
+        var connected = (await cluster.ListNodesAsync()).Where(n => n.Info.NodeType == NodeType.Compute && n.ConnectionState.Status == NodeConnectionStatus.Connected).Select(n => n.Info.NodeID).ToHashSet();
 
         var submitted = await cluster.SubmitAsync(NoopJob(JobTypes.Ops));
         var done = await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, JobTimeout);

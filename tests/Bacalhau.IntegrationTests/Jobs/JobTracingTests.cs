@@ -14,13 +14,14 @@ public sealed class JobTracingTests(ClusterFixture cluster)
     {
         await cluster.WaitForReplicasAsync();
         var submitted = await cluster.SubmitAsync(JobLifecycleTests.NoopJob(JobTypes.Batch));
-        await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, TimeSpan.FromSeconds(60));
+        var done = await cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, TimeSpan.FromSeconds(60));
+        var executionId = Assert.Single(done.Executions!.Items).ID;
 
         var trace = await Eventually.WaitAsync(
             () =>
             {
-                var submit = cluster.Traces.Spans.FirstOrDefault(s => s.Name == "job submit" && s.Attributes.GetValueOrDefault("bacalhau.job.id") == submitted.JobID);
-                var spans = submit is null ? [] : cluster.Traces.Spans.Where(s => s.TraceId == submit.TraceId).ToList();
+                var submit = cluster.Otlp.Spans.FirstOrDefault(s => s.Name == "job submit" && s.Attributes.GetValueOrDefault("bacalhau.job.id") == submitted.JobID);
+                var spans = submit is null ? [] : cluster.Otlp.Spans.Where(s => s.TraceId == submit.TraceId).ToList();
                 // Each service exports in its own batches: wait until the spans named below and every parent have arrived.
                 var ids = spans.Select(s => s.SpanId).ToHashSet();
                 var complete = LastSpans.All(name => spans.Any(s => s.Name == name))
@@ -45,5 +46,12 @@ public sealed class JobTracingTests(ClusterFixture cluster)
         // Every span but the root hangs off another span of the same trace: the chain is unbroken.
         var ids = trace.Select(s => s.SpanId).ToHashSet();
         Assert.All(trace.Where(s => s.ParentSpanId != ""), s => Assert.Contains(s.ParentSpanId, ids));
+
+        // Every span names the job, so the dashboard's filter on its ID finds them all; every span on the compute node,
+        // and every message about the execution, names the execution too.
+        Assert.All(trace, s => Assert.True(s.Attributes.GetValueOrDefault("bacalhau.job.id") == submitted.JobID, $"{s.Service}: {s.Name} has no job ID"));
+        Assert.All(
+            trace.Where(s => s.Service == "compute" || s.Name.StartsWith("send ", StringComparison.Ordinal) || s.Name.StartsWith("handle ", StringComparison.Ordinal)),
+            s => Assert.True(s.Attributes.GetValueOrDefault("bacalhau.execution.id") == executionId, $"{s.Service}: {s.Name} has no execution ID"));
     }
 }

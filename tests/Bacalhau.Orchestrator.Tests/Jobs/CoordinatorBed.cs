@@ -33,7 +33,7 @@ internal sealed class CoordinatorBed : IAsyncDisposable
             new JobScheduler(Options.Create(scheduler ?? new SchedulerOptions())),
             Registry,
             _channel,
-            new OrchestratorMetrics(meters, Store, Registry),
+            new OrchestratorMetrics(meters, Store, Registry, _channel),
             time,
             options,
             NullLogger<JobCoordinator>.Instance);

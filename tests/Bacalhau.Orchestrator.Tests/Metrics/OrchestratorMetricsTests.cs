@@ -8,11 +8,13 @@ using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
+using Bacalhau.Orchestrator.Transport;
 using Bacalhau.Storage;
 using Bacalhau.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using NATS.Client.Core;
 
 namespace Bacalhau.Orchestrator.Tests.Metrics;
 
@@ -48,6 +50,9 @@ public sealed class OrchestratorMetricsTests : IDisposable
         await coordinator.SubmitAsync(Job("j-stop", "noop"), CancellationToken.None);
         await coordinator.StopAsync("j-stop", null, CancellationToken.None);
 
+        // No NATS server answers the bed's channel: the two offers and the cancel wait in the outbox.
+        Assert.Equal(3, Assert.Single(recorder.Observe("bacalhau.outbox.depth")).Value);
+
         // No node offers its engine: it waits in the queue, then fails when its queue timeout is over.
         await coordinator.SubmitAsync(Job("j-wait", "docker"), CancellationToken.None);
         Assert.Equal(1, Assert.Single(recorder.Observe("bacalhau.jobs.queue_depth")).Value);
@@ -68,6 +73,13 @@ public sealed class OrchestratorMetricsTests : IDisposable
         Assert.Equal("s", completed.Unit);
         // The two jobs placed at once ran from their submission; the one never placed never ran.
         Assert.Equal([0.0, 0.0], recorder.Of("bacalhau.jobs.submit_to_running").Select(m => m.Value));
+
+        // Every decision above was a commit of at least one change, timed.
+        var batches = recorder.Of("bacalhau.store.commit.batch_size");
+        Assert.InRange(batches.Count, 7, int.MaxValue);
+        Assert.All(batches, b => Assert.InRange(b.Value, 1, 1024));
+        Assert.Equal(batches.Count, recorder.Of("bacalhau.store.commit.duration").Count);
+        Assert.All(recorder.Of("bacalhau.store.commit.duration"), d => Assert.True(d.Value >= 0));
     }
 
     [Fact]
@@ -95,7 +107,9 @@ public sealed class OrchestratorMetricsTests : IDisposable
         var options = Options.Create(new NodeManagerOptions { DisconnectTimeout = TimeSpan.FromSeconds(10), ManualApproval = true });
         await using var store = new SqliteJobStore(Path.Combine(_dir, "state.db"), "orchestrator");
         var registry = new NodeRegistry(_time, options, NullLogger<NodeRegistry>.Instance);
-        _ = new OrchestratorMetrics(recorder.Factory, store, registry);
+        await using var nats = new NatsConnection(NatsOpts.Default with { Url = "nats://127.0.0.1:1" });
+        await using var channel = new ComputeChannel(nats, store, NullLogger<ComputeChannel>.Instance, TimeProvider.System);
+        _ = new OrchestratorMetrics(recorder.Factory, store, registry, channel);
         foreach (var id in (string[])["n-1", "n-2", "n-3"])
         {
             registry.Handshake(new HandshakeRequest { NodeInfo = new NodeInfo { NodeID = id, NodeType = NodeType.Compute, ComputeNodeInfo = new ComputeNodeInfo { ExecutionEngines = ["noop"] } } });

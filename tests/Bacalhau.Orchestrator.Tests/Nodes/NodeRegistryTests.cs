@@ -34,6 +34,20 @@ public sealed class NodeRegistryTests
     }
 
     [Fact]
+    public void A_compute_node_cannot_claim_an_orchestrators_role()
+    {
+        var registry = CreateRegistry();
+        var claim = Handshake("n-1");
+        claim.NodeInfo.ClusterRole = "leader";
+
+        registry.Handshake(claim);
+        Assert.Null(registry.Get("n-1")!.Info.ClusterRole);
+
+        Assert.True(registry.UpdateInfo(new UpdateNodeInfoRequest { NodeInfo = claim.NodeInfo }).Accepted);
+        Assert.Null(registry.Get("n-1")!.Info.ClusterRole);
+    }
+
+    [Fact]
     public void Heartbeats_keep_a_node_connected_and_silence_disconnects_it()
     {
         var registry = CreateRegistry();

@@ -114,12 +114,35 @@ public sealed class SqliteJobStoreTests : IDisposable
         }
 
         Assert.Equal(5, store.JobCount);
-        Assert.Equal(["j-0", "j-1", "j-2"], store.ListJobs(0, 3, reverse: false).Select(j => j.ID));
-        Assert.Equal(["j-3", "j-4"], store.ListJobs(3, 3, reverse: false).Select(j => j.ID));
-        Assert.Equal(["j-4", "j-3"], store.ListJobs(0, 2, reverse: true).Select(j => j.ID));
+        Assert.Equal(["j-0", "j-1", "j-2"], store.ListJobs(0, 3, reverse: false, JobFilter.All).Select(j => j.ID));
+        Assert.Equal(["j-3", "j-4"], store.ListJobs(3, 3, reverse: false, JobFilter.All).Select(j => j.ID));
+        Assert.Equal(["j-4", "j-3"], store.ListJobs(0, 2, reverse: true, JobFilter.All).Select(j => j.ID));
         Assert.Equal(
             [JobStateType.Completed, JobStateType.Running, JobStateType.Completed, JobStateType.Running, JobStateType.Completed],
-            store.ListJobs(0, 10, reverse: false).Select(j => j.State.StateType));
+            store.ListJobs(0, 10, reverse: false, JobFilter.All).Select(j => j.State.StateType));
+    }
+
+    [Fact]
+    public async Task A_filtered_list_pages_through_the_jobs_that_match_by_state_label_and_name()
+    {
+        await using var store = OpenStore();
+        for (var i = 0; i < 6; i++)
+        {
+            var job = NewJob($"j-{i}", 100 + i) with { Name = i < 3 ? $"etl-{i}" : $"Report-{i}", Labels = new Dictionary<string, string> { ["team"] = i % 2 == 0 ? "a" : "b" } };
+            var execution = NewExecution(job, $"e-{i}");
+            await SubmitAsync(store, job, execution);
+            if (i % 3 == 0)
+            {
+                await CompleteAsync(store, job, execution);
+            }
+        }
+
+        Assert.Equal(["j-0", "j-3"], store.ListJobs(0, 10, reverse: false, new JobFilter(State: JobStateType.Completed)).Select(j => j.ID));
+        // Offsets count the jobs that match, not every job.
+        Assert.Equal(["j-2", "j-4"], store.ListJobs(1, 2, reverse: false, new JobFilter(LabelKey: "team", LabelValue: "a")).Select(j => j.ID));
+        Assert.Equal(["j-5", "j-4", "j-3"], store.ListJobs(0, 10, reverse: true, new JobFilter(NameContains: "report")).Select(j => j.ID));
+        Assert.Equal(["j-1"], store.ListJobs(0, 10, reverse: false, new JobFilter(JobStateType.Running, "team", "b", "ETL")).Select(j => j.ID));
+        Assert.Empty(store.ListJobs(0, 10, reverse: false, new JobFilter(LabelKey: "zone")));
     }
 
     [Fact]
@@ -141,7 +164,7 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.Equal("e-open", Assert.Single(reopened.ActiveExecutions()).ID);
         Assert.Equal(["Job submitted"], reopened.GetHistory("j-open").Select(h => h.Event.Message));
         Assert.Equal(JobStateType.Completed, reopened.GetJob("j-done")!.State.StateType);
-        Assert.Equal(["j-open", "j-done"], reopened.ListJobs(0, 10, reverse: false).Select(j => j.ID));
+        Assert.Equal(["j-open", "j-done"], reopened.ListJobs(0, 10, reverse: false, JobFilter.All).Select(j => j.ID));
     }
 
     [Fact]

@@ -1,0 +1,15 @@
+using Bacalhau.Contracts.Models.Jobs;
+
+namespace Bacalhau.Orchestrator.Storage;
+
+/// <summary>
+/// Which jobs a list holds: those in <see cref="State"/>, carrying the label <see cref="LabelKey"/> (with
+/// <see cref="LabelValue"/> when set), whose name contains <see cref="NameContains"/> (ignoring case). Unset parts
+/// match every job.
+/// </summary>
+public sealed record JobFilter(JobStateType? State = null, string? LabelKey = null, string? LabelValue = null, string? NameContains = null)
+{
+    public static JobFilter All { get; } = new();
+
+    public bool IsAll => State is null && LabelKey is null && NameContains is null;
+}

@@ -1,0 +1,54 @@
+using Bacalhau.Cli.Output;
+using Bacalhau.Cli.Tests.Infrastructure;
+
+namespace Bacalhau.Cli.Tests.Jobs;
+
+/// <summary>
+/// <c>job run</c> on a terminal: run under <c>script</c>, which gives it a pseudo-terminal, against a real hybrid node.
+/// (Piped output, the lines a program reads, is what every other job test checks.)
+/// </summary>
+public sealed class LiveJobProgressTests
+{
+    [Fact]
+    public async Task On_a_terminal_job_run_redraws_one_status_line_and_leaves_a_plain_one()
+    {
+        await using var cluster = new LocalCluster();
+        var dataDir = cluster.NewDataDir();
+        var apiPort = LocalCluster.FreePort();
+        var node = cluster.Serve(dataDir, "--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
+            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1");
+        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var spec = Path.Combine(dataDir, "noop.yaml");
+        await File.WriteAllTextAsync(spec, "name: cli live\ntype: batch\ncount: 1\ntasks:\n  - name: main\n    engine:\n      type: noop\n");
+        var nodeId = LocalCluster.ComputeNodeId(dataDir);
+
+        var coloured = await RunOnTerminalAsync(dataDir, noColor: null, "job", "run", spec, "--api-port", $"{apiPort}");
+        Assert.True(coloured.ExitCode == 0, coloured.ToString());
+        Assert.Contains("Job successfully submitted", coloured.Stdout, StringComparison.Ordinal);
+        Assert.Contains(Ansi.ClearLine, coloured.Stdout, StringComparison.Ordinal);
+        Assert.Contains($"{Ansi.ClearLine}\u001b[32mCompleted\u001b[0m on {nodeId} after ", coloured.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("Checking job status", coloured.Stdout, StringComparison.Ordinal);
+
+        var plain = await RunOnTerminalAsync(dataDir, noColor: "1", "job", "run", spec, "--api-port", $"{apiPort}");
+        Assert.True(plain.ExitCode == 0, plain.ToString());
+        Assert.Contains($"{Ansi.ClearLine}Completed on {nodeId} after ", plain.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("\u001b[0m", plain.Stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary><c>bacalhau <paramref name="args"/></c> with a pseudo-terminal as its standard output.</summary>
+    private static Task<CliResult> RunOnTerminalAsync(string dataDir, string? noColor, params string[] args)
+    {
+        var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "bacalhau.dll") }.Concat(args).Select(Quote));
+        var environment = new Dictionary<string, string?>
+        {
+            ["BACALHAU_DIR"] = dataDir,
+            ["BACALHAU_PATH"] = null,
+            ["TERM"] = "xterm",
+            ["COLUMNS"] = "200",
+            ["NO_COLOR"] = noColor,
+        };
+        return ExternalProcess.RunAsync("script", environment, "--quiet", "--return", "--command", command, "/dev/null");
+    }
+
+    private static string Quote(string word) => $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'";
+}
