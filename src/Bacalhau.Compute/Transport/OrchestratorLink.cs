@@ -35,7 +35,13 @@ public sealed partial class OrchestratorLink(
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private const string NoOrchestratorYet = "no orchestrator is listening on this NATS server yet";
 
+    private static readonly TimeSpan FirstUnansweredRetry = TimeSpan.FromMilliseconds(500);
+    private const int MaxReasonLength = 200;
+
     private readonly DateTimeOffset _startTime = time.GetUtcNow();
+
+    // Completed when this node should handshake now; replaced by a fresh one as each handshake starts.
+    private TaskCompletionSource<string> _rejoinRequested = NewRejoinSignal();
 
     /// <summary>True while the orchestrator has accepted this node and answers its heartbeats.</summary>
     public bool IsJoined { get; private set; }
@@ -51,38 +57,58 @@ public sealed partial class OrchestratorLink(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var retryDelay = TimeSpan.FromMilliseconds(250);
-        while (!stoppingToken.IsCancellationRequested)
+        Task? rejoinRequests = null;
+        nats.ConnectionOpened += OnConnectionOpenedAsync;
+        try
         {
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await nats.ConnectAsync();
-                if (await VerifyOrchestratorAsync(stoppingToken) && await HandshakeAsync(stoppingToken))
+                var rejoinNow = false;
+                try
                 {
-                    retryDelay = TimeSpan.FromMilliseconds(250);
-                    await HeartbeatAsync(stoppingToken);
+                    await nats.ConnectAsync();
+                    rejoinRequests ??= nats.SubscribeUntilStoppedAsync(Subjects.ControlIn(identity.NodeId), OnControlNoticeAsync, logger, time, stoppingToken);
+                    if (await VerifyOrchestratorAsync(stoppingToken) && await HandshakeAsync(stoppingToken))
+                    {
+                        retryDelay = TimeSpan.FromMilliseconds(250);
+                        rejoinNow = await HeartbeatAsync(stoppingToken);
+                    }
                 }
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                break;
-            }
-            catch (Exception ex) when (ex is NatsException or TimeoutException or EnvelopeException or Microsoft.Data.Sqlite.SqliteException or IOException)
-            {
-                // A database that cannot commit (disk full) fails this join like an unreachable orchestrator: try again.
-                Fail(Describe(ex));
-            }
+                catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+                {
+                    break;
+                }
+                catch (Exception ex) when (ex is NatsException or TimeoutException or EnvelopeException or Microsoft.Data.Sqlite.SqliteException or IOException)
+                {
+                    // A database that cannot commit (disk full) fails this join like an unreachable orchestrator: try again.
+                    Fail(Describe(ex));
+                }
 
-            IsJoined = false;
-            try
-            {
-                await Task.Delay(retryDelay, time, stoppingToken);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
+                IsJoined = false;
+                if (rejoinNow)
+                {
+                    continue;
+                }
 
-            retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                try
+                {
+                    await WaitUnlessAskedToRejoinAsync(retryDelay, stoppingToken);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+            }
+        }
+        finally
+        {
+            nats.ConnectionOpened -= OnConnectionOpenedAsync;
+            if (rejoinRequests is not null)
+            {
+                await rejoinRequests;
+            }
         }
     }
 
@@ -164,6 +190,8 @@ public sealed partial class OrchestratorLink(
     {
         using var activity = ActivitySource.StartActivity("node handshake", ActivityKind.Client);
         activity?.SetTag("bacalhau.node.id", identity.NodeId);
+        // A request to rejoin made before this handshake is answered by it.
+        Volatile.Write(ref _rejoinRequested, NewRejoinSignal());
         var sentAt = staleWork.Now();
         var response = await RequestAsync(
             MessageTypes.HandshakeRequest,
@@ -187,15 +215,25 @@ public sealed partial class OrchestratorLink(
         return true;
     }
 
-    /// <summary>Heartbeats until the orchestrator no longer knows this node as connected.</summary>
-    private async Task HeartbeatAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Heartbeats until the orchestrator no longer knows this node as connected (false) or asks it to handshake now
+    /// (true). An unanswered heartbeat is tried again sooner than a period, from half a second doubling up to it:
+    /// the orchestrator may be back, or another one have taken the lead, in a moment.
+    /// </summary>
+    private async Task<bool> HeartbeatAsync(CancellationToken cancellationToken)
     {
         var heartbeat = options.Value.Heartbeat;
-        using var timer = new PeriodicTimer(heartbeat.Interval, time);
         var nextInfoUpdate = time.GetUtcNow() + heartbeat.InfoUpdateInterval;
         var offered = Offer(nodeInfo.GetNodeInfo());
-        while (await timer.WaitForNextTickAsync(cancellationToken))
+        var unansweredDelay = TimeSpan.Zero;
+        while (true)
         {
+            if (await WaitUnlessAskedToRejoinAsync(unansweredDelay == TimeSpan.Zero ? heartbeat.Interval : unansweredDelay, cancellationToken) is { } reason)
+            {
+                LogRejoining(logger, reason);
+                return true;
+            }
+
             try
             {
                 var sentAt = staleWork.Now();
@@ -208,11 +246,12 @@ public sealed partial class OrchestratorLink(
                 if (!response.Accepted)
                 {
                     LogRejoining(logger, response.Reason);
-                    return;
+                    return false;
                 }
 
                 staleWork.Heard(sentAt);
                 IsJoined = true;
+                unansweredDelay = TimeSpan.Zero;
                 // What the node offers changed (an engine or publisher became usable): tell the scheduler now.
                 var info = nodeInfo.GetNodeInfo();
                 if (time.GetUtcNow() >= nextInfoUpdate || Offer(info) != offered)
@@ -228,7 +267,7 @@ public sealed partial class OrchestratorLink(
                     if (!update.Accepted)
                     {
                         LogRejoining(logger, update.Reason);
-                        return;
+                        return false;
                     }
                 }
             }
@@ -237,9 +276,64 @@ public sealed partial class OrchestratorLink(
                 // The link may come back by itself (NATS reconnects); keep beating, but say that we are not heard.
                 IsJoined = false;
                 Fail($"heartbeat not answered: {Describe(ex)}");
+                unansweredDelay = unansweredDelay == TimeSpan.Zero
+                    ? FirstUnansweredRetry
+                    : TimeSpan.FromTicks(Math.Min(unansweredDelay.Ticks * 2, heartbeat.Interval.Ticks));
             }
         }
     }
+
+    /// <summary>
+    /// Waits <paramref name="delay"/>, or less when asked to handshake now: by an orchestrator that took over the
+    /// control plane, or because the NATS connection came back (perhaps to another server of the cluster). Returns why
+    /// it was cut short, or null when the delay passed.
+    /// </summary>
+    private async Task<string?> WaitUnlessAskedToRejoinAsync(TimeSpan delay, CancellationToken cancellationToken)
+    {
+        var asked = _rejoinRequested.Task;
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var elapsed = Task.Delay(delay, time, waiting.Token);
+        var first = await Task.WhenAny(elapsed, asked);
+        await waiting.CancelAsync();
+        cancellationToken.ThrowIfCancellationRequested();
+        return first == asked ? await asked : null;
+    }
+
+    private void AskToRejoin(string reason) => Volatile.Read(ref _rejoinRequested).TrySetResult(reason);
+
+    private ValueTask OnControlNoticeAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var envelope = Envelope.Decode(message.Data);
+            if (envelope.Type != MessageTypes.RejoinRequest)
+            {
+                throw new EnvelopeException($"unknown control notice type '{envelope.Type}'");
+            }
+
+            var reason = envelope.PayloadAs(BacalhauJsonContext.Default.RejoinRequest).Reason;
+            AskToRejoin(reason.Length <= MaxReasonLength ? reason : reason[..MaxReasonLength]);
+        }
+        catch (EnvelopeException ex)
+        {
+            LogBadNotice(logger, ex.Message);
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private ValueTask OnConnectionOpenedAsync(object? sender, NatsEventArgs args)
+    {
+        // The first connection is the join loop's own; a reconnect may be to a server whose orchestrator never saw us.
+        if (_handshakeAccepted)
+        {
+            AskToRejoin($"reconnected to NATS ({args.Message})");
+        }
+
+        return ValueTask.CompletedTask;
+    }
+
+    private static TaskCompletionSource<string> NewRejoinSignal() => new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private static string Offer(Contracts.Models.NodeInfo info) => string.Join(';',
         string.Join(',', info.ComputeNodeInfo?.ExecutionEngines ?? []),
@@ -308,6 +402,9 @@ public sealed partial class OrchestratorLink(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Orchestrator asked for a new handshake: {Reason}")]
     private static partial void LogRejoining(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control notice ignored: {Error}")]
+    private static partial void LogBadNotice(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shutdown notice not delivered: {Error}")]
     private static partial void LogShutdownNoticeFailed(ILogger logger, string error);

@@ -66,6 +66,15 @@ public sealed record ShutdownNoticeResponse
 }
 
 /// <summary>
+/// Published by an orchestrator that starts answering the control plane (at start, or on taking the lead) to every
+/// node it knows: handshake now rather than at the next heartbeat, so work resumes without waiting a period.
+/// </summary>
+public sealed record RejoinRequest
+{
+    public string Reason { get; set; } = "";
+}
+
+/// <summary>
 /// Sent by a compute node before its handshake when it was told which orchestrator to expect (<c>--peer</c>): the
 /// orchestrator must sign <see cref="Nonce"/> (base64, random) with its node key.
 /// </summary>

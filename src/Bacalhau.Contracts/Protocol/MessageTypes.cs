@@ -13,6 +13,7 @@ public static class MessageTypes
     public const string ShutdownNoticeResponse = "ShutdownNoticeResponse";
     public const string IdentityChallengeRequest = "IdentityChallengeRequest";
     public const string IdentityChallengeResponse = "IdentityChallengeResponse";
+    public const string RejoinRequest = "RejoinRequest";
     public const string Error = "Error";
 
     public const string AskForBid = "AskForBidRequest";

@@ -10,6 +10,9 @@ public static class Subjects
 
     public const string AllControlOut = ComputePrefix + ".*.out.ctrl";
 
+    /// <summary>Control notices, orchestrator → compute, no reply (an orchestrator that starts leading asks nodes to rejoin).</summary>
+    public static string ControlIn(string nodeId) => $"{ComputePrefix}.{nodeId}.in.ctrl";
+
     /// <summary>Data plane, orchestrator → compute.</summary>
     public static string DataIn(string nodeId) => $"{ComputePrefix}.{nodeId}.in.msgs";
 

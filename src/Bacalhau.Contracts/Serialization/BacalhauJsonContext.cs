@@ -18,6 +18,7 @@ namespace Bacalhau.Contracts.Serialization;
 [JsonSerializable(typeof(UpdateNodeInfoResponse))]
 [JsonSerializable(typeof(ShutdownNoticeRequest))]
 [JsonSerializable(typeof(ShutdownNoticeResponse))]
+[JsonSerializable(typeof(RejoinRequest))]
 [JsonSerializable(typeof(ErrorResponse))]
 [JsonSerializable(typeof(IdentityChallengeRequest))]
 [JsonSerializable(typeof(IdentityChallengeResponse))]

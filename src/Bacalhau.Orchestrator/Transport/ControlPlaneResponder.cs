@@ -20,8 +20,43 @@ public sealed partial class ControlPlaneResponder(
 {
     internal static readonly ActivitySource ActivitySource = new("Bacalhau.Orchestrator.ControlPlane");
 
-    protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
-        nats.SubscribeUntilStoppedAsync(Subjects.AllControlOut, HandleAsync, logger, time, stoppingToken);
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var serving = nats.SubscribeUntilStoppedAsync(Subjects.AllControlOut, HandleAsync, logger, time, stoppingToken);
+        await AskKnownNodesToRejoinAsync(stoppingToken);
+        await serving;
+    }
+
+    /// <summary>
+    /// Every node this orchestrator knows is disconnected until it handshakes again; asking it now spares a node the
+    /// wait for its next heartbeat (15 s by default) after a restart or a change of leader. A node that misses the
+    /// notice still finds out at that heartbeat.
+    /// </summary>
+    private async Task AskKnownNodesToRejoinAsync(CancellationToken cancellationToken)
+    {
+        var nodes = registry.List();
+        if (nodes.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            // The subscription went out before this ping: once it is answered, the server routes handshakes to us.
+            await nats.PingAsync(cancellationToken);
+            var (data, headers) = NclMessage.Create(MessageTypes.RejoinRequest, identity.NodeId, new RejoinRequest { Reason = "an orchestrator took over the control plane" }, BacalhauJsonContext.Default.RejoinRequest);
+            foreach (var node in nodes)
+            {
+                await nats.PublishAsync(Subjects.ControlIn(node.Info.NodeID), data, headers, cancellationToken: cancellationToken);
+            }
+
+            LogAskedToRejoin(logger, nodes.Count);
+        }
+        catch (NatsException ex)
+        {
+            LogRejoinNotSent(logger, ex.Message);
+        }
+    }
 
     private async ValueTask HandleAsync(NatsMsg<byte[]> message, CancellationToken cancellationToken)
     {
@@ -106,6 +141,12 @@ public sealed partial class ControlPlaneResponder(
         var (data, headers) = NclMessage.Create(type, identity.NodeId, payload, typeInfo);
         return request.ReplyAsync(data, headers, cancellationToken: cancellationToken);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Asked {Count} known compute nodes to handshake now")]
+    private static partial void LogAskedToRejoin(ILogger logger, int count);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Could not ask the known compute nodes to handshake now; they rejoin at their next heartbeat: {Error}")]
+    private static partial void LogRejoinNotSent(ILogger logger, string error);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Control message from node {NodeId} rejected: {Error}")]
     private static partial void LogBadMessage(ILogger logger, string nodeId, string error);

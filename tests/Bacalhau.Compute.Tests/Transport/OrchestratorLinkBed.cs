@@ -61,6 +61,18 @@ internal sealed class OrchestratorLinkBed : IAsyncDisposable
     /// <summary>Starts answering the node's control subject; before this, nobody is there.</summary>
     public async Task<ScriptedOrchestrator> OrchestratorAsync() => _orchestrator ??= await ScriptedOrchestrator.StartAsync(OrchestratorConnection, NodeId);
 
+    /// <summary>The orchestrator goes away: the node's requests find nobody until <see cref="OrchestratorAsync"/> again.</summary>
+    public async Task StopOrchestratorAsync()
+    {
+        if (_orchestrator is not null)
+        {
+            await _orchestrator.DisposeAsync();
+            _orchestrator = null;
+        }
+
+        await OrchestratorConnection.PingAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (_orchestrator is not null)

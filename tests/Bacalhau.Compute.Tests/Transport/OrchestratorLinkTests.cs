@@ -1,5 +1,6 @@
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
 
 namespace Bacalhau.Compute.Tests.Transport;
 
@@ -115,13 +116,62 @@ public sealed class OrchestratorLinkTests
 
         // Not answered: the node's request times out (10 s of real time, the NATS client's own timer).
         await orchestrator.NextAsync(MessageTypes.HeartbeatRequest);
-        bed.Time.Advance(OrchestratorLinkBed.Heartbeat);
+        var retry = await bed.Time.NextTimerAsync();
+        bed.Time.Advance(retry);
         var next = await orchestrator.NextAsync(MessageTypes.HeartbeatRequest);
         var (joined, error) = (bed.Link.IsJoined, bed.Link.LastError);
         await next.ReplyAsync(MessageTypes.HeartbeatResponse, new HeartbeatResponse { Accepted = true }, Json.HeartbeatResponse);
 
+        Assert.Equal(TimeSpan.FromMilliseconds(500), retry);
         Assert.False(joined);
         Assert.Equal("heartbeat not answered: the orchestrator did not answer within 10 s", error);
+    }
+
+    [Fact]
+    public async Task An_unanswered_heartbeat_is_tried_again_after_half_a_second_doubling_up_to_the_period()
+    {
+        await using var bed = await OrchestratorLinkBed.StartAsync();
+        var orchestrator = await bed.OrchestratorAsync();
+        await bed.Link.StartAsync(CancellationToken.None);
+        await (await orchestrator.NextAsync(MessageTypes.HandshakeRequest)).ReplyAsync(MessageTypes.HandshakeResponse, new HandshakeResponse { Accepted = true }, Json.HandshakeResponse);
+        var period = await bed.Time.NextTimerAsync();
+        await bed.StopOrchestratorAsync();
+
+        bed.Time.Advance(period);
+        var delays = new List<double>();
+        for (var attempt = 0; attempt < 7; attempt++)
+        {
+            var delay = await bed.Time.NextTimerAsync();
+            delays.Add(delay.TotalSeconds);
+            bed.Time.Advance(delay);
+        }
+
+        Assert.Equal([0.5, 1, 2, 4, 8, 15, 15], delays);
+        Assert.Equal($"heartbeat not answered: {NoOrchestratorYet}", bed.Link.LastError);
+        Assert.False(bed.Link.IsJoined);
+    }
+
+    [Fact]
+    public async Task A_node_asked_to_rejoin_by_an_orchestrator_handshakes_at_once_instead_of_at_its_next_heartbeat()
+    {
+        await using var bed = await OrchestratorLinkBed.StartAsync();
+        var orchestrator = await bed.OrchestratorAsync();
+        await bed.Link.StartAsync(CancellationToken.None);
+        await (await orchestrator.NextAsync(MessageTypes.HandshakeRequest)).ReplyAsync(MessageTypes.HandshakeResponse, new HandshakeResponse { Accepted = true }, Json.HandshakeResponse);
+        Assert.Equal(OrchestratorLinkBed.Heartbeat, await bed.Time.NextTimerAsync());
+
+        // Time stands still: only the notice can bring the handshake. It is sent again until the node's subscription,
+        // made as it connected, is known to the server.
+        var (data, headers) = NclMessage.Create(MessageTypes.RejoinRequest, "new-leader", new RejoinRequest { Reason = "an orchestrator took over the control plane" }, Json.RejoinRequest);
+        ControlRequest? next = null;
+        for (var attempt = 0; attempt < 30 && next is null; attempt++)
+        {
+            await bed.OrchestratorConnection.PublishAsync(Subjects.ControlIn(bed.NodeId), data, headers);
+            next = await orchestrator.NextWithinAsync(TimeSpan.FromSeconds(2));
+        }
+
+        Assert.NotNull(next);
+        Assert.Equal(MessageTypes.HandshakeRequest, next.Envelope.Type);
     }
 
     [Fact]

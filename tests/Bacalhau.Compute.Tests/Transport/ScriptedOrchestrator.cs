@@ -46,6 +46,20 @@ internal sealed class ScriptedOrchestrator : IAsyncDisposable
         return request;
     }
 
+    /// <summary>The next request the node sent within <paramref name="wait"/>, or null when none came.</summary>
+    public async Task<ControlRequest?> NextWithinAsync(TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            return await _requests.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _subscription.UnsubscribeAsync();
