@@ -8,8 +8,8 @@ namespace Bacalhau.Bench.Scenarios;
 
 /// <summary>
 /// Scenario 3: 1,000 then 10,000 simulated compute nodes heartbeating at the default interval to one orchestrator:
-/// its CPU (percent of one core over a window) and RSS, and the latency of the node list API. Baseline: the same
-/// orchestrator idle, with no node.
+/// its CPU (percent of one core over a window) and RSS, the latency of the node list API, and the time the web UI's
+/// node list page takes to show its first page. Baseline: the same orchestrator idle, with no node.
 /// </summary>
 internal sealed class MembershipScenario : IScenario
 {
@@ -31,6 +31,7 @@ internal sealed class MembershipScenario : IScenario
         BenchSettings.Progress("scenario 3: idle orchestrator (baseline)");
         await Task.Delay(settings.Window(5, 2), cancellationToken);
         var idle = await MeasureAsync(cluster.OrchestratorPid, http, settings.Window(10, 5), settings.Count(20, 5), cancellationToken);
+        var idlePage = NodeListPage.Measure(cluster.ApiBase, settings.Count(10, 3));
 
         var figures = new List<Figure>();
         await using var fleet = new SimulatedFleet(nats, heartbeat.Interval, heartbeat.InfoUpdateInterval);
@@ -52,8 +53,26 @@ internal sealed class MembershipScenario : IScenario
             figures.Add(new() { Scenario = Name, Name = $"{label}: node list p50", Value = loaded.NodeList.P50, Unit = "ms", Baseline = idle.NodeList.P50, BaselineName = "idle, 0 nodes", Target = targeted ? Target.AtMost(50) : null, Note = $"the first list after the CPU window (every node changed since the list before): {loaded.FirstList.TotalMilliseconds:F1} ms" });
         }
 
+        BenchSettings.Progress($"scenario 3: the web UI's node list in headless Chromium with {fleet.Count} nodes");
+        figures.Add(NodeListPageFigure($"{fleet.Count:N0} nodes: web UI node list rendered", idlePage, NodeListPage.Measure(cluster.ApiBase, settings.Count(10, 3))));
+
         return figures;
     }
+
+    private static Figure NodeListPageFigure(string name, (Latencies? Times, string? Skipped) idle, (Latencies? Times, string? Skipped) loaded) =>
+        loaded.Times is null
+            ? Figure.Skip(Name, name, loaded.Skipped!)
+            : new()
+            {
+                Scenario = Name,
+                Name = name,
+                Value = loaded.Times.P50,
+                Unit = "ms",
+                Baseline = idle.Times?.P50,
+                BaselineName = "idle, 0 nodes",
+                Target = Target.AtMost(1_000),
+                Note = $"p50 of {loaded.Times.Count} page loads in headless Chromium, navigation start to the first frame with the first page (100 nodes) in it, by the browser's clock; slowest {loaded.Times.Percentile(100):F0} ms",
+            };
 
     /// <summary>CPU over <paramref name="window"/> with no API traffic, then RSS, then the node list's latency (whole body read).</summary>
     private static async Task<Sample> MeasureAsync(int pid, HttpClient http, TimeSpan window, int requests, CancellationToken cancellationToken)
