@@ -12,8 +12,10 @@ namespace Bacalhau.Compute.Transport;
 /// <summary>
 /// This node's NATS credentials: with the cluster token it enters the enrollment account, asks the orchestrator
 /// for a user JWT bound to its key and its user nkey (whose seed stays in the data dir, 0600), and connects with
-/// those. Every (re)connect enrolls again, so a new account key takes effect; while the orchestrator cannot be
-/// reached the last JWT is reused, so the node stays on NATS. A refusal is never papered over.
+/// those. The first connect waits for the enrollment; a reconnect uses the JWT the node has at once and enrolls again
+/// beside it, for the next connect, so a new account key still takes effect: a reconnect after losing a server must
+/// not wait for an orchestrator, which may be the one lost (the server gives a client only seconds to authenticate).
+/// A refusal is never papered over: the next connect enrolls first and fails with it.
 /// </summary>
 internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, NatsTlsOpts tls, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
 {
@@ -21,26 +23,59 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
     private readonly KeyPair _user = NKeySeeds.LoadOrCreate(Path.Combine(identity.DataDir, UserSeedFileName), PrefixByte.User);
-    private string? _jwt;
+    private readonly CancellationTokenSource _stopping = new();
+    private volatile string? _jwt;
+    private int _refreshing;
 
     /// <summary>The enrolled user may subscribe only under its own node's inbox.</summary>
     public string InboxPrefix => Subjects.Inbox(identity.NodeId);
 
     public async ValueTask<NatsAuthCred> GetAsync(Uri server, CancellationToken cancellationToken)
     {
+        var jwt = _jwt;
+        if (jwt is null)
+        {
+            jwt = _jwt = await EnrollAsync(server, cancellationToken);
+        }
+        else if (Interlocked.Exchange(ref _refreshing, 1) == 0)
+        {
+            _ = RefreshAsync(server);
+        }
+
+        return NatsAuthCred.FromJwt(jwt, _user.GetSeed());
+    }
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+        _user.Dispose();
+    }
+
+    private async Task RefreshAsync(Uri server)
+    {
         try
         {
-            _jwt = await EnrollAsync(server, cancellationToken);
+            _jwt = await EnrollAsync(server, _stopping.Token);
         }
-        catch (NatsException ex) when (_jwt is not null && ex is not EnrollmentRefusedException)
+        catch (EnrollmentRefusedException ex)
+        {
+            _jwt = null;
+            LogRefused(logger, identity.NodeId, ex.Message);
+        }
+        catch (NatsException ex)
         {
             LogReusingCredentials(logger, identity.NodeId, ex.Message);
         }
-
-        return NatsAuthCred.FromJwt(_jwt, _user.GetSeed());
+        catch (OperationCanceledException)
+        {
+            // Stopping.
+        }
+        finally
+        {
+            Volatile.Write(ref _refreshing, 0);
+        }
     }
-
-    public void Dispose() => _user.Dispose();
 
     private async Task<string> EnrollAsync(Uri server, CancellationToken cancellationToken)
     {
@@ -82,8 +117,11 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         return response.Jwt;
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute node {NodeId} cannot enroll again ({Error}); reconnecting with the credentials it has")]
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Compute node {NodeId} cannot enroll again ({Error}); it connects with the credentials it has")]
     private static partial void LogReusingCredentials(ILogger logger, string nodeId, string error);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Compute node {NodeId} was refused a new enrollment; its next connect enrolls first: {Error}")]
+    private static partial void LogRefused(ILogger logger, string nodeId, string error);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} enrolled: it connects to NATS with credentials of its own")]
     private static partial void LogEnrolled(ILogger logger, string nodeId);

@@ -21,6 +21,13 @@ internal sealed class StateLog(INatsJSContext jetStream)
 
     private const string ExpectedLastSequenceHeader = "Nats-Expected-Last-Sequence";
 
+    /// <summary>
+    /// Short pulls with a heartbeat every second: when the server serving the consumer dies, the client misses two
+    /// heartbeats and recreates it on a survivor within seconds. The defaults (30 s pulls, 15 s heartbeats) left a
+    /// follower, and a new leader catching up, behind the log for half a minute after a server was lost.
+    /// </summary>
+    private static readonly NatsJSConsumeOpts FollowOpts = new() { MaxMsgs = 1_000, Expires = TimeSpan.FromSeconds(5), IdleHeartbeat = TimeSpan.FromSeconds(1) };
+
     /// <summary>Creates the stream, or checks it exists; <paramref name="orchestrators"/> sets its replicas (at most 3).</summary>
     public async Task EnsureAsync(int orchestrators, CancellationToken cancellationToken)
     {
@@ -108,7 +115,7 @@ internal sealed class StateLog(INatsJSContext jetStream)
             DeliverPolicy = ConsumerConfigDeliverPolicy.ByStartSequence,
             OptStartSeq = Math.Max(1, fromSequence),
         }, cancellationToken);
-        await foreach (var message in consumer.ConsumeAsync<byte[]>(cancellationToken: cancellationToken))
+        await foreach (var message in consumer.ConsumeAsync<byte[]>(opts: FollowOpts, cancellationToken: cancellationToken))
         {
             var sequence = message.Metadata!.Value.Sequence.Stream;
             yield return (sequence, IsChained(sequence, message.Headers) ? Decode(message.Data!) : StateBatch.Unchained);
