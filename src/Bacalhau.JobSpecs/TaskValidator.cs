@@ -9,7 +9,7 @@ internal static class TaskValidator
 {
     // Plug-ins Bacalhau has that this product leaves out; named so the user learns why the spec is refused.
     private static readonly IReadOnlyList<string> UnsupportedPublishers = ["s3"];
-    private static readonly IReadOnlyList<string> UnsupportedSources = ["s3", "ipfs"];
+    private static readonly IReadOnlyList<string> UnsupportedSources = ["s3"];
 
     private const string HttpNetworkRefusal =
         "HTTP networking (HTTP(S) to the listed Domains only) cannot be enforced by Bacalhau.NET and is refused rather than widened to the host's network; "

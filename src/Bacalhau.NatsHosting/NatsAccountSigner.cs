@@ -38,7 +38,8 @@ public sealed class NatsAccountSigner(KeyPair account) : IDisposable
 
     /// <summary>
     /// A node publishes only in its own out space, receives only its in space, its log requests and its own inbox,
-    /// and of JetStream only what putting and finding an object of the content bucket takes.
+    /// and of JetStream only what putting an object in the content bucket and reading one by name takes: message gets
+    /// (its metadata, its chunks one by one: <see cref="ContentStore.ReadAsync"/>), never a consumer or a purge.
     /// </summary>
     internal static NatsPermissions NodePermissions(string nodeId) => new(
         [

@@ -86,7 +86,7 @@ public sealed class ConformanceTests
         var error = Assert.Single(Specs.Errors(Specs.Conformance("docker-s3.yaml")));
 
         Assert.Equal("bacalhau-test-datasets", job.Tasks[0].InputSources[0].Source.Params["Bucket"].GetString());
-        Assert.Equal("Tasks[0].InputSources[0].Source.Type: source 's3' is not supported by Bacalhau.NET; supported sources: inline, local, urlDownload", error);
+        Assert.Equal("Tasks[0].InputSources[0].Source.Type: source 's3' is not supported by Bacalhau.NET; supported sources: inline, ipfs, local, urlDownload", error);
     }
 
     [Fact]

@@ -19,7 +19,7 @@ public sealed class JobValidatorTests
     [InlineData("Constraints: [{Key: k, Operator: GT, Values: [abc]}]", "", Docker, "Constraints[0].Values[0]: 'gt' compares integers, got 'abc'")]
     [InlineData("", "Publisher: {Type: s3}", Docker, "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: ipfs, local, noop")]
     [InlineData("", "Publisher: {Type: ftp}", Docker, "Tasks[0].Publisher.Type: unknown publisher 'ftp'; supported publishers: ipfs, local, noop")]
-    [InlineData("", "InputSources: [{Target: /in, Source: {Type: ipfs}}]", Docker, "Tasks[0].InputSources[0].Source.Type: source 'ipfs' is not supported by Bacalhau.NET; supported sources: inline, local, urlDownload")]
+    [InlineData("", "InputSources: [{Target: /in, Source: {Type: s3}}]", Docker, "Tasks[0].InputSources[0].Source.Type: source 's3' is not supported by Bacalhau.NET; supported sources: inline, ipfs, local, urlDownload")]
     [InlineData("", "InputSources: [{Target: data, Source: {Type: urlDownload}}]", Docker, "Tasks[0].InputSources[0].Target: must be an absolute path, got 'data'")]
     [InlineData("", "InputSources: [{Source: {Type: inline}}]", Docker, "Tasks[0].InputSources[0].Target: required")]
     [InlineData("", "ResultPaths: [{Path: /out}]", Docker, "Tasks[0].ResultPaths[0].Name: required")]

@@ -9,26 +9,31 @@ namespace Bacalhau.Messaging.Tests;
 internal sealed class NatsServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
+    private readonly string? _storeDirectory;
 
-    private NatsServerProcess(Process process, int port)
+    private NatsServerProcess(Process process, int port, string? storeDirectory)
     {
         _process = process;
+        _storeDirectory = storeDirectory;
         Url = $"nats://127.0.0.1:{port}";
     }
 
     public string Url { get; }
 
-    public static async Task<NatsServerProcess> StartAsync()
+    /// <summary>Starts the server; with <paramref name="jetStream"/>, with JetStream on a store of its own, removed when it stops.</summary>
+    public static async Task<NatsServerProcess> StartAsync(bool jetStream = false)
     {
         var port = FreePort();
-        var process = Process.Start(new ProcessStartInfo("nats-server", ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture)])
+        var store = jetStream ? Directory.CreateTempSubdirectory("nats-js-").FullName : null;
+        string[] arguments = ["-a", "127.0.0.1", "-p", port.ToString(System.Globalization.CultureInfo.InvariantCulture), .. store is null ? (string[])[] : ["-js", "-sd", store]];
+        var process = Process.Start(new ProcessStartInfo("nats-server", arguments)
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         }) ?? throw new InvalidOperationException("nats-server did not start");
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
-        var server = new NatsServerProcess(process, port);
+        var server = new NatsServerProcess(process, port, store);
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
@@ -53,6 +58,10 @@ internal sealed class NatsServerProcess : IAsyncDisposable
         _process.Kill();
         await _process.WaitForExitAsync();
         _process.Dispose();
+        if (_storeDirectory is not null)
+        {
+            Directory.Delete(_storeDirectory, recursive: true);
+        }
     }
 
     private static int FreePort()

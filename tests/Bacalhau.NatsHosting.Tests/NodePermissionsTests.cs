@@ -174,6 +174,47 @@ public sealed class NodePermissionsTests : IAsyncLifetime
         Assert.Equal(content, read.ToArray());
     }
 
+    [Fact]
+    public async Task A_node_reads_content_by_its_CID_with_its_own_permissions_and_only_bytes_the_CID_names()
+    {
+        await using var orchestrator = _server.Connect(_signer.ServiceUser("orchestrator"));
+        using var orchestratorStore = new ContentStore(orchestrator);
+        await orchestratorStore.OpenAsync(CancellationToken.None);
+        await using var publisher = NodeConnection("node-a");
+        await using var forger = NodeConnection("node-b");
+        await using var reader = NodeConnection("node-c");
+        using var publisherStore = new ContentStore(publisher);
+        using var forgerStore = new ContentStore(forger);
+        using var readerStore = new ContentStore(reader);
+        // Several chunks of the object store's 128 KiB.
+        var content = System.Security.Cryptography.RandomNumberGenerator.GetBytes(300_000);
+        var cid = Cid.ForRaw(content);
+        await publisherStore.PutAsync(cid, new MemoryStream(content), CancellationToken.None).WaitAsync(Timeout);
+
+        using (var read = new MemoryStream())
+        {
+            Assert.Equal(ContentRead.Found, await readerStore.ReadAsync(cid, read, 1 << 20, CancellationToken.None).WaitAsync(Timeout));
+            Assert.Equal(content, read.ToArray());
+        }
+
+        // A chunk another node appends under the object's ID afterwards is never read.
+        var forgerObjects = await forgerStore.OpenAsync(CancellationToken.None);
+        var nuid = (await forgerObjects.GetInfoAsync(cid.ToString())).Nuid;
+        await forger.PublishAsync($"$O.{ContentStore.Bucket}.C.{nuid}", "appended"u8.ToArray());
+        await forger.PingAsync();
+        using (var read = new MemoryStream())
+        {
+            Assert.Equal(ContentRead.Found, await readerStore.ReadAsync(cid, read, 1 << 20, CancellationToken.None).WaitAsync(Timeout));
+            Assert.Equal(content, read.ToArray());
+        }
+
+        Assert.Equal(ContentRead.TooLarge, await readerStore.ReadAsync(cid, Stream.Null, 1000, CancellationToken.None).WaitAsync(Timeout));
+        var claimed = Cid.ForRaw("the real result"u8.ToArray());
+        await forgerObjects.PutAsync(claimed.ToString(), "a forged result"u8.ToArray()).AsTask().WaitAsync(Timeout);
+        Assert.Equal(ContentRead.NotMatching, await readerStore.ReadAsync(claimed, Stream.Null, 1 << 20, CancellationToken.None).WaitAsync(Timeout));
+        Assert.Equal(ContentRead.Missing, await readerStore.ReadAsync(Cid.ForRaw("never put"u8.ToArray()), Stream.Null, 1 << 20, CancellationToken.None).WaitAsync(Timeout));
+    }
+
     private NatsConnection NodeConnection(string nodeId)
     {
         using var user = KeyPair.CreatePair(PrefixByte.User);

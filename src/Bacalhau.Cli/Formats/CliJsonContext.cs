@@ -8,6 +8,7 @@ namespace Bacalhau.Cli.Formats;
 /// <summary>Source-generated JSON for what only the CLI prints or builds; API types live in BacalhauJsonContext.</summary>
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(string))]
+[JsonSerializable(typeof(bool))]
 [JsonSerializable(typeof(List<string>))]
 [JsonSerializable(typeof(IReadOnlyList<NodeState>))]
 [JsonSerializable(typeof(IReadOnlyList<Job>))]

@@ -13,6 +13,7 @@ internal sealed record JobSettings
     public ResourcesConfig Resources { get; init; } = new();
     public long TimeoutSeconds { get; init; }
     public string? Publisher { get; init; }
+    public List<InputSource> Inputs { get; init; } = [];
     public List<ResultPath> Outputs { get; init; } = [];
     public List<LabelSelectorRequirement> Constraints { get; init; } = [];
     public Dictionary<string, string> Labels { get; init; } = [];
@@ -133,7 +134,7 @@ internal static class JobBuilder
                     Engine = engine,
                     Publisher = settings.Publisher is null ? null : new SpecConfig { Type = settings.Publisher },
                     Env = settings.Env,
-                    InputSources = inputs,
+                    InputSources = [.. inputs, .. settings.Inputs],
                     ResultPaths = settings.Outputs,
                     Resources = settings.Resources,
                     Timeouts = new TimeoutConfig { ExecutionTimeout = settings.TimeoutSeconds },

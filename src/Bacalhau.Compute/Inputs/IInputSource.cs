@@ -2,7 +2,7 @@ using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Compute.Inputs;
 
-/// <summary>One kind of input source (<c>inline</c>, <c>urlDownload</c>, <c>local</c>): brings its data onto this machine.</summary>
+/// <summary>One kind of input source (<c>inline</c>, <c>urlDownload</c>, <c>local</c>, <c>ipfs</c>): brings its data onto this machine.</summary>
 public interface IInputSource
 {
     /// <summary>The <c>Source.Type</c> this handles, as <see cref="SourceTypes"/> spells it.</summary>

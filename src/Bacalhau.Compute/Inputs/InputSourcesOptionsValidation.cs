@@ -7,5 +7,6 @@ internal sealed class InputSourcesOptionsValidation : IValidateOptions<InputSour
 {
     public ValidateOptionsResult Validate(string? name, InputSourcesOptions options) => new OptionsProblems(InputSourcesOptions.SectionName)
         .Duration("ReadTimeout", options.ReadTimeout, TimeSpan.FromDays(1))
+        .Between("MaxIpfsSize", options.MaxIpfsSize, 1, InputSourcesOptions.MostIpfsSize)
         .Result;
 }

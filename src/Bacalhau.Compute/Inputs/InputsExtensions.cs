@@ -12,6 +12,7 @@ public static class InputsExtensions
         builder.Services.AddSingleton<IInputSource, InlineSource>();
         builder.Services.AddSingleton<IInputSource, UrlDownloadSource>();
         builder.Services.AddSingleton<IInputSource, LocalSource>();
+        builder.Services.AddSingleton<IInputSource, IpfsSource>();
         builder.Services.AddSingleton<InputStager>();
         // Downloads are bounded by InputSources.ReadTimeout; retries and per-attempt timeouts would cut large ones short.
 #pragma warning disable EXTEXP0001 // The supported way to opt one client out of the defaults every client gets.

@@ -2,7 +2,9 @@ using System.Security.Cryptography;
 using Bacalhau.Identity.Content;
 using NATS.Client.Core;
 using NATS.Client.JetStream;
+using NATS.Client.JetStream.Models;
 using NATS.Client.ObjectStore;
+using NATS.Client.ObjectStore.Models;
 
 namespace Bacalhau.Messaging.Content;
 
@@ -21,6 +23,7 @@ public sealed class ContentStore(INatsConnection connection, int replicas = 1) :
 
     // JetStream's "stream name already in use with a different configuration".
     private const int StreamConfigDiffers = 10058;
+    private const int NotFound = 404;
     private static readonly TimeSpan ReplicationProbeInterval = TimeSpan.FromMilliseconds(100);
 
     private readonly SemaphoreSlim _opening = new(1, 1);
@@ -54,34 +57,80 @@ public sealed class ContentStore(INatsConnection connection, int replicas = 1) :
     /// <summary>
     /// Copies the content of <paramref name="cid"/> to <paramref name="destination"/>; false when the store has none.
     /// Bytes under that name that are not what the CID names count as none and are removed (the caller discards what
-    /// was copied); only the orchestrator, which may remove, reads the store.
+    /// was copied); only the orchestrator, which may remove, calls this.
     /// </summary>
     public async Task<bool> TryGetAsync(Cid cid, Stream destination, CancellationToken cancellationToken)
     {
+        switch (await ReadAsync(cid, destination, long.MaxValue, cancellationToken))
+        {
+            case ContentRead.Found:
+                return true;
+            case ContentRead.NotMatching:
+                var store = await OpenAsync(cancellationToken);
+                await store.DeleteAsync(cid.ToString(), cancellationToken);
+                return false;
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>
+    /// Copies the content of <paramref name="cid"/> to <paramref name="destination"/>, at most
+    /// <paramref name="maxSize"/> bytes, hashing it on the way; anything but <see cref="ContentRead.Found"/> means the
+    /// caller discards what was copied. Chunks are fetched one by one with the stream's message get, which a compute
+    /// node's credentials allow (no consumer), and only as many as the object's metadata names, so chunks appended
+    /// later under its ID are never read.
+    /// </summary>
+    public async Task<ContentRead> ReadAsync(Cid cid, Stream destination, long maxSize, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(maxSize);
         var store = await OpenAsync(cancellationToken);
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ObjectMetadata info;
         try
         {
-            await store.GetAsync(cid.ToString(), new HashingStream(destination, hash), leaveOpen: true, cancellationToken);
+            info = await store.GetInfoAsync(cid.ToString(), cancellationToken: cancellationToken);
         }
         catch (NatsObjNotFoundException)
         {
-            return false;
-        }
-        catch (NatsObjException)
-        {
-            // The chunks do not match the digest the object was put with.
-            await store.DeleteAsync(cid.ToString(), cancellationToken);
-            return false;
+            return ContentRead.Missing;
         }
 
-        if (cid.Names(hash.GetHashAndReset()))
+        if (info.Size > (ulong)maxSize)
         {
-            return true;
+            return ContentRead.TooLarge;
         }
 
-        await store.DeleteAsync(cid.ToString(), cancellationToken);
-        return false;
+        var stream = await new NatsJSContext(connection).GetStreamAsync(StreamName, cancellationToken: cancellationToken);
+        var chunks = $"$O.{Bucket}.C.{info.Nuid}";
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        ulong copied = 0;
+        ulong next = 1;
+        for (var chunk = 0; chunk < info.Chunks; chunk++)
+        {
+            StreamMsgGetResponse response;
+            try
+            {
+                response = await stream.GetAsync(new StreamMsgGetRequest { Seq = next, NextBySubj = chunks }, cancellationToken);
+            }
+            catch (NatsJSApiException ex) when (ex.Error.Code == NotFound)
+            {
+                return ContentRead.NotMatching;
+            }
+
+            var data = response.Message.Data;
+            // Chunks are never empty, and together never more than the recorded size: anything else is not this object.
+            if (data.Length == 0 || copied + (ulong)data.Length > info.Size)
+            {
+                return ContentRead.NotMatching;
+            }
+
+            hash.AppendData(data.Span);
+            await destination.WriteAsync(data, cancellationToken);
+            copied += (ulong)data.Length;
+            next = response.Message.Seq + 1;
+        }
+
+        return copied == info.Size && cid.Names(hash.GetHashAndReset()) ? ContentRead.Found : ContentRead.NotMatching;
     }
 
     /// <summary>The replicas of the bucket in a cluster of <paramref name="servers"/> NATS servers: each, up to three.</summary>
@@ -148,4 +197,20 @@ public sealed class ContentStore(INatsConnection connection, int replicas = 1) :
     }
 
     public void Dispose() => _opening.Dispose();
+}
+
+/// <summary>What <see cref="ContentStore.ReadAsync"/> found under a CID.</summary>
+public enum ContentRead
+{
+    /// <summary>The content, checked against the CID.</summary>
+    Found,
+
+    /// <summary>Nothing under that CID.</summary>
+    Missing,
+
+    /// <summary>Bytes under that CID that are not what it names (put by a faulty or hostile node).</summary>
+    NotMatching,
+
+    /// <summary>More than the reader takes; nothing was copied.</summary>
+    TooLarge,
 }

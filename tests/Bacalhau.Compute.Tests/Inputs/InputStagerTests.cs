@@ -2,6 +2,7 @@ using System.Text.Json;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Inputs;
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Messaging.Content;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +13,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using NATS.Client.Core;
 
 namespace Bacalhau.Compute.Tests.Inputs;
 
@@ -57,6 +59,9 @@ public sealed class InputStagerTests : IAsyncLifetime
             ["InputSources:ReadTimeout"] = "00:01:00",
         });
         builder.Services.Configure<ComputeOptions>(builder.Configuration.GetSection(ComputeOptions.SectionName));
+        // The ipfs source's store; a connection that is never opened, as no input here reads the content store.
+        builder.Services.AddSingleton<INatsConnection>(_ => new NatsConnection());
+        builder.Services.AddSingleton<ContentStore>();
         builder.AddInputSources();
         _host = builder.Build();
     }
@@ -97,9 +102,9 @@ public sealed class InputStagerTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_source_type_is_refused_by_name()
     {
-        var error = await Assert.ThrowsAsync<InputException>(() => StageAsync(Input("ipfs", "CID", "Qm"), "/data"));
+        var error = await Assert.ThrowsAsync<InputException>(() => StageAsync(Input("s3", "Bucket", "b"), "/data"));
 
-        Assert.Contains("'ipfs'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'s3'", error.Message, StringComparison.Ordinal);
         Assert.Contains("InputSources[0]", error.Message, StringComparison.Ordinal);
     }
 

@@ -1,3 +1,4 @@
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.IntegrationTests.Cli;
@@ -43,6 +44,22 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
 
         Assert.NotEqual(0, result.ExitCode);
         Assert.Contains("no-such-image", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_result_published_to_ipfs_is_the_input_of_the_next_docker_run()
+    {
+        await fixture.WaitForIpfsAsync();
+        var first = await RunCliAsync("docker", "run", "-p", "ipfs", "-o", "out:/out", "busybox:1.37.0", "--", "sh", "-c", "echo written to a result path > /out/note.txt");
+        Assert.True(first.ExitCode == 0, first.Output);
+        var jobId = first.Output.Split("Job ID: ")[1].Split('\n')[0].Trim();
+        var done = await fixture.Cluster.WaitForJobAsync(jobId, JobStateType.Completed, Timeout);
+        var cid = done.Executions!.Items.Single(e => e.ComputeState.StateType == ExecutionStateType.Completed).PublishedResult!.Params["CID"].GetString();
+
+        var second = await RunCliAsync("docker", "run", "-i", $"ipfs://{cid}:/previous", "busybox:1.37.0", "--", "cat", "/previous/out/note.txt", "/previous/exitCode");
+
+        Assert.True(second.ExitCode == 0, second.Output);
+        Assert.Contains("written to a result path\n0", second.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
     }
 
     private async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)

@@ -1,3 +1,5 @@
+using Bacalhau.Contracts.Models.Jobs;
+
 namespace Bacalhau.IntegrationTests.Infrastructure;
 
 /// <summary>
@@ -29,6 +31,15 @@ public sealed class DockerClusterFixture : IAsyncLifetime, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Waits until every compute node offers the ipfs publisher: a node offers it only once it has reached the object
+    /// store bucket, which on a busy machine can be after it joined.
+    /// </summary>
+    public Task WaitForIpfsAsync() => Eventually.WaitAsync(
+        async () => await Cluster.WaitForReplicasAsync() is var nodes && nodes.All(n => n.Info.ComputeNodeInfo!.Publishers.Contains(PublisherTypes.Ipfs)) ? nodes : null,
+        TimeSpan.FromMinutes(3),
+        "every compute node to offer the ipfs publisher");
 
     public void Dispose() => _cluster?.Dispose();
 

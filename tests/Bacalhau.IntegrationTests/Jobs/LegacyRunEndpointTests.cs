@@ -22,11 +22,7 @@ public sealed class LegacyRunEndpointTests(DockerClusterFixture fixture) : IAsyn
 
     private ClusterFixture Cluster => fixture.Cluster;
 
-    // A node offers ipfs only once it has reached the object store bucket; on a busy machine that can be after it joined.
-    public Task InitializeAsync() => Eventually.WaitAsync(
-        async () => await Cluster.WaitForReplicasAsync() is var nodes && nodes.All(n => n.Info.ComputeNodeInfo!.Publishers.Contains(PublisherTypes.Ipfs)) ? nodes : null,
-        TimeSpan.FromMinutes(3),
-        "every compute node to offer the ipfs publisher");
+    public Task InitializeAsync() => fixture.WaitForIpfsAsync();
 
     public async Task DisposeAsync() => Assert.Empty(await fixture.Daemon.ListContainersAsync());
 

@@ -42,8 +42,9 @@ public static class SourceTypes
     public const string Inline = "inline";
     public const string UrlDownload = "urlDownload";
     public const string Local = "local";
+    public const string Ipfs = "ipfs";
 
-    public static IReadOnlyList<string> All { get; } = [Inline, Local, UrlDownload];
+    public static IReadOnlyList<string> All { get; } = [Inline, Ipfs, Local, UrlDownload];
 }
 
 /// <summary>Values of <see cref="NetworkConfig.Type"/>; an empty type means <see cref="None"/>.</summary>

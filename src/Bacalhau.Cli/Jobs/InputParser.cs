@@ -1,0 +1,295 @@
+using System.Text;
+using System.Text.Json;
+using Bacalhau.Cli.Formats;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Identity.Content;
+using Bacalhau.JobSpecs;
+
+namespace Bacalhau.Cli.Jobs;
+
+/// <summary>
+/// Parses <c>-i/--input</c> as Bacalhau does: <c>URI</c>, <c>URI:PATH</c> or comma-separated
+/// <c>src=URI,dst=PATH,opt=key=value</c> (fields quoted as CSV when they hold commas), into the input source Bacalhau
+/// would send: <c>ipfs://CID</c> an <c>ipfs</c> source, <c>http(s)://</c> a <c>urlDownload</c>, <c>file:///path</c> a
+/// <c>local</c> one and a <c>data:</c> URL an <c>inline</c> one. The target defaults to <c>/inputs</c>.
+/// </summary>
+internal static class InputParser
+{
+    public const string DefaultTarget = "/inputs";
+    public const string Usage = "URI, URI:PATH or src=URI,dst=PATH[,opt=key=value] with an ipfs://, http(s)://, file:// or data: URI";
+    private const int QuotedLength = 100;
+    private static readonly string[] Schemes = ["ipfs", "http", "https", "file", "data"];
+
+    public static InputSource Parse(string value)
+    {
+        var (source, target, options) = Fields(value);
+        if (string.IsNullOrWhiteSpace(source))
+        {
+            throw Invalid(value, "no source URI: give one first or as src=URI");
+        }
+
+        source = source.Trim(' ', '\'', '"');
+        target = target.Trim(' ', '\'', '"');
+        if (SandboxPaths.ContainerPathProblem(target) is { } problem)
+        {
+            throw Invalid(value, $"dst {problem}");
+        }
+
+        return new InputSource
+        {
+            Source = Spec(value, source, options),
+            // Bacalhau names an input by its URI; a data: URL is its content, and a long URI would break the alias bound.
+            Alias = source.StartsWith("data:", StringComparison.OrdinalIgnoreCase) || source.Length > SandboxPaths.MaxNameLength ? "" : source,
+            Target = target,
+        };
+    }
+
+    private static (string Source, string Target, Dictionary<string, string> Options) Fields(string value)
+    {
+        var source = "";
+        var target = DefaultTarget;
+        var options = new Dictionary<string, string>(StringComparer.Ordinal);
+        // A data: URL carries its own commas, colons and '=': as the whole value it is the source, and it takes a
+        // target only in the key=value form, quoted (src="data:...",dst=/path).
+        if (value.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
+        {
+            return (value, target, options);
+        }
+
+        var fields = SplitCsv(value);
+        for (var i = 0; i < fields.Count; i++)
+        {
+            var field = fields[i];
+            var equals = field.IndexOf('=', StringComparison.Ordinal);
+            var key = equals < 0 ? "" : field[..equals].ToLowerInvariant();
+            var text = equals < 0 ? "" : field[(equals + 1)..];
+            switch (key)
+            {
+                case "source" or "src":
+                    source = text;
+                    break;
+                case "target" or "dst" or "destination":
+                    target = text;
+                    break;
+                case "opt" or "option":
+                    var split = text.IndexOf('=', StringComparison.Ordinal);
+                    if (split <= 0)
+                    {
+                        throw Invalid(value, $"'{field}' is not opt=key=value");
+                    }
+
+                    options[text[..split]] = text[(split + 1)..];
+                    break;
+                case var _ when i == 0 && (equals < 0 || key.Contains(':', StringComparison.Ordinal)):
+                    // The short form, URI or URI:PATH; a URI may hold '=' in its query.
+                    (source, target) = SplitShortForm(field, target);
+                    break;
+                case "":
+                    throw Invalid(value, $"'{field}' is not a key=value pair");
+                default:
+                    throw Invalid(value, $"unknown key '{field[..equals]}' (expected src, dst or opt)");
+            }
+        }
+
+        return (source, target, options);
+    }
+
+    /// <summary>
+    /// <c>URI:PATH</c> splits at the last ':' after the scheme. An http(s) URL may hold a port, so there only a ':'
+    /// followed by '/' starts the path.
+    /// </summary>
+    private static (string Source, string Target) SplitShortForm(string field, string target)
+    {
+        var separator = field.IndexOf("://", StringComparison.Ordinal);
+        if (separator <= 0)
+        {
+            return (field, target);
+        }
+
+        var scheme = field[..separator];
+        var rest = field[(separator + 3)..];
+        var colon = rest.LastIndexOf(':');
+        var web = scheme.Equals("http", StringComparison.OrdinalIgnoreCase) || scheme.Equals("https", StringComparison.OrdinalIgnoreCase);
+        if (colon < 0 || (web && !rest[(colon + 1)..].StartsWith('/')))
+        {
+            return (field, target);
+        }
+
+        return ($"{scheme}://{rest[..colon]}", rest[(colon + 1)..]);
+    }
+
+    private static SpecConfig Spec(string value, string source, Dictionary<string, string> options)
+    {
+        var colon = source.IndexOf(':', StringComparison.Ordinal);
+        var scheme = colon <= 0 ? "" : source[..colon].ToLowerInvariant();
+        switch (scheme)
+        {
+            case "ipfs":
+                NoOptions(value, scheme, options);
+                var cid = source[(colon + 1)..].TrimStart('/');
+                if (cid.Contains('/', StringComparison.Ordinal))
+                {
+                    throw Invalid(value, "an ipfs input names a whole CID (ipfs://CID), not a path inside it");
+                }
+
+                if (!Cid.TryParse(cid, out var parsed, out var problem))
+                {
+                    throw Invalid(value, $"'{cid}' is not a CID: {problem}");
+                }
+
+                return Config(SourceTypes.Ipfs, ("CID", Json(parsed.ToString())));
+            case "http" or "https":
+                NoOptions(value, scheme, options);
+                if (!Uri.TryCreate(source, UriKind.Absolute, out var url) || url.Host.Length == 0)
+                {
+                    throw Invalid(value, $"'{source}' is not an http(s) URL");
+                }
+
+                return Config(SourceTypes.UrlDownload, ("URL", Json(source)));
+            case "file":
+                return Local(value, source, options);
+            case "data":
+                NoOptions(value, scheme, options);
+                if (!source.Contains(',', StringComparison.Ordinal))
+                {
+                    throw Invalid(value, "a data: URL needs a ',' before its content (data:[<type>][;base64],<content>)");
+                }
+
+                return Config(SourceTypes.Inline, ("URL", Json(source)));
+            case "s3":
+                throw Invalid(value, "s3 inputs are not supported by Bacalhau.NET");
+            case "":
+                throw Invalid(value, $"'{source}' has no scheme (expected {string.Join(", ", Schemes)})");
+            default:
+                throw Invalid(value, $"unknown scheme '{scheme}' (expected {string.Join(", ", Schemes)})");
+        }
+    }
+
+    /// <summary><c>file:///path</c>: Bacalhau joins host and path, so <c>file://host/p</c> would be the relative <c>host/p</c>, which no node takes.</summary>
+    private static SpecConfig Local(string value, string source, Dictionary<string, string> options)
+    {
+        var path = source["file://".Length..];
+        if (!source.StartsWith("file://", StringComparison.OrdinalIgnoreCase) || !path.StartsWith('/'))
+        {
+            throw Invalid(value, $"a file input needs an absolute path, as in file:///data/in, got '{source}'");
+        }
+
+        var readWrite = false;
+        foreach (var (key, text) in options)
+        {
+            if (key is not ("rw" or "read-write" or "read_write" or "readwrite"))
+            {
+                throw Invalid(value, $"unknown option '{key}' for file inputs (expected rw)");
+            }
+
+            if (!bool.TryParse(text, out readWrite) && !TryParseGoBool(text, out readWrite))
+            {
+                throw Invalid(value, $"option {key}: '{text}' is not true or false");
+            }
+        }
+
+        return Config(SourceTypes.Local, ("SourcePath", Json(Uri.UnescapeDataString(path))), ("ReadWrite", JsonSerializer.SerializeToElement(readWrite, CliJsonContext.Default.Boolean)));
+    }
+
+    /// <summary>strconv.ParseBool's other spellings.</summary>
+    private static bool TryParseGoBool(string text, out bool result)
+    {
+        result = text is "1" or "t" or "T" or "TRUE";
+        return result || text is "0" or "f" or "F" or "FALSE";
+    }
+
+    private static void NoOptions(string value, string scheme, Dictionary<string, string> options)
+    {
+        if (options.Count > 0)
+        {
+            throw Invalid(value, $"{scheme} inputs take no options, got '{options.Keys.First()}'");
+        }
+    }
+
+    /// <summary>
+    /// One CSV record as Go's encoding/csv reads it: fields split at ',', a quoted field may hold ',' and "" for '"'.
+    /// A value quoted after its key (<c>src="data:,a,b"</c>) is read the same way, which Go would refuse.
+    /// </summary>
+    private static List<string> SplitCsv(string value)
+    {
+        var fields = new List<string>();
+        var field = new StringBuilder();
+        var i = 0;
+        while (true)
+        {
+            while (i < value.Length && value[i] != ',')
+            {
+                if (value[i] != '"')
+                {
+                    field.Append(value[i++]);
+                }
+                else if (field.Length == 0 || IsKey(field))
+                {
+                    i = ReadQuoted(value, i + 1, field);
+                    if (i < value.Length && value[i] != ',')
+                    {
+                        throw Invalid(value, "text after a closing quote");
+                    }
+                }
+                else
+                {
+                    throw Invalid(value, "a quote inside an unquoted field (quote the whole field or the value after its key)");
+                }
+            }
+
+            fields.Add(field.ToString());
+            field.Clear();
+            if (i >= value.Length)
+            {
+                return fields;
+            }
+
+            i++;
+        }
+    }
+
+    /// <summary>Appends the quoted text that starts at <paramref name="start"/> to <paramref name="field"/>; returns the index after the closing quote.</summary>
+    private static int ReadQuoted(string value, int start, StringBuilder field)
+    {
+        var i = start;
+        while (true)
+        {
+            if (i >= value.Length)
+            {
+                throw Invalid(value, "a quote is never closed");
+            }
+
+            if (value[i] != '"')
+            {
+                field.Append(value[i++]);
+            }
+            else if (i + 1 < value.Length && value[i + 1] == '"')
+            {
+                field.Append('"');
+                i += 2;
+            }
+            else
+            {
+                return i + 1;
+            }
+        }
+    }
+
+    /// <summary>Whether <paramref name="field"/> is so far a key and its '=' (<c>src=</c>), so a quoted value may follow.</summary>
+    private static bool IsKey(StringBuilder field) =>
+        field.Length > 1 && field[^1] == '=' && Enumerable.Range(0, field.Length - 1).All(i => char.IsAsciiLetter(field[i]));
+
+    private static SpecConfig Config(string type, params (string Name, JsonElement Value)[] parameters) => new()
+    {
+        Type = type,
+        Params = parameters.ToDictionary(p => p.Name, p => p.Value),
+    };
+
+    private static JsonElement Json(string value) => JsonSerializer.SerializeToElement(value, CliJsonContext.Default.String);
+
+    private static CliException Invalid(string value, string problem)
+    {
+        var quoted = value.Length > QuotedLength ? value[..QuotedLength] + "..." : value;
+        return new CliException($"invalid input '{quoted}': {problem}; expected {Usage}");
+    }
+}
