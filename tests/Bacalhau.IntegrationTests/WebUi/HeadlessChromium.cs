@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
+using OpenQA.Selenium.Support.UI;
 
 namespace Bacalhau.IntegrationTests.WebUi;
 
@@ -14,6 +15,8 @@ public sealed class HeadlessChromium : IDisposable
 {
     public const string BrowserPath = "/usr/bin/chromium";
     public const string DriverPath = "/usr/bin/chromedriver";
+
+    private static readonly TimeSpan WaitTimeout = TimeSpan.FromSeconds(90);
 
     private readonly ChromeDriverService _service;
     private readonly string _profile;
@@ -68,6 +71,14 @@ public sealed class HeadlessChromium : IDisposable
     /// <summary>Errors the page logged to the console (and failed loads) since the last call.</summary>
     public IReadOnlyList<string> ConsoleErrors() =>
         [.. Driver.Manage().Logs.GetLog(LogType.Browser).Where(e => e.Level >= LogLevel.Severe).Select(e => e.Message)];
+
+    /// <summary>What <paramref name="condition"/> gives once it gives something, waiting generously: a loaded machine is slow.</summary>
+    public static T Wait<T>(IWebDriver driver, Func<IWebDriver, T> condition)
+    {
+        var wait = new WebDriverWait(driver, WaitTimeout);
+        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
+        return wait.Until(condition);
+    }
 
     public void SaveScreenshot(string name)
     {

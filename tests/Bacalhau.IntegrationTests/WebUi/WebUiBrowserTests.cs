@@ -6,7 +6,6 @@ using Bacalhau.Contracts.Serialization;
 using Bacalhau.IntegrationTests.Infrastructure;
 using OpenQA.Selenium;
 using OpenQA.Selenium.Chrome;
-using OpenQA.Selenium.Support.UI;
 
 namespace Bacalhau.IntegrationTests.WebUi;
 
@@ -181,12 +180,7 @@ public sealed class WebUiBrowserTests(DockerClusterFixture fixture)
         input.SendKeys(spec);
     }
 
-    private static T Wait<T>(IWebDriver driver, Func<IWebDriver, T> condition)
-    {
-        var wait = new WebDriverWait(driver, Timeout);
-        wait.IgnoreExceptionTypes(typeof(NoSuchElementException), typeof(StaleElementReferenceException));
-        return wait.Until(condition);
-    }
+    private static T Wait<T>(IWebDriver driver, Func<IWebDriver, T> condition) => HeadlessChromium.Wait(driver, condition);
 
     private static void Screenshot(HeadlessChromium browser, string page) => browser.SaveScreenshot(page);
 }
