@@ -96,7 +96,6 @@ public static class OrchestratorExtensions
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, BacalhauJsonContext.Default);
         });
-        builder.Services.AddProblemDetails();
         builder.Services.AddApiReference();
         return builder;
     }

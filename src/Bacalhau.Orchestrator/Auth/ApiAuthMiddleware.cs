@@ -38,7 +38,7 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             LogThrottled(logger, context.Request.Method, context.Request.Path, address);
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ApiErrors.Error($"too many failed authentication attempts from this address; retry after {seconds} s", StatusCodes.Status429TooManyRequests).ExecuteAsync(context);
+            return ApiErrors.Error($"too many failed authentication attempts from this address; retry after {seconds} s", StatusCodes.Status429TooManyRequests, ApiErrors.Authorizer).ExecuteAsync(context);
         }
 
         var presented = Identify(header.ToString());
@@ -60,7 +60,7 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             context.Response.Headers.WWWAuthenticate = Challenge;
         }
 
-        return ApiErrors.Error(decision.Message!, status).ExecuteAsync(context);
+        return ApiErrors.Error(decision.Message!, status, ApiErrors.Authorizer, Hint(decision.Message)).ExecuteAsync(context);
     }
 
     /// <summary>
@@ -70,6 +70,10 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
     private static ApiPermissions Required(Endpoint? endpoint) =>
         endpoint is not RouteEndpoint || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? ApiPermissions.None
         : endpoint.Metadata.GetMetadata<ApiPermissionRequirement>()?.Permission ?? ApiPermissions.All;
+
+    /// <summary>Credentials that match no user were mistyped or revoked; the other refusals say what is needed already.</summary>
+    private static string? Hint(string? message) =>
+        message == ApiAccessPolicy.InvalidCredentials ? "check the API key (BACALHAU_API_KEY or API.Auth.APIKey), or the username and password" : null;
 
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));
