@@ -113,6 +113,7 @@ public static class OrchestratorExtensions
         api.MapLogEndpoints();
         api.MapAgentEndpoints();
         api.MapOverviewEndpoints();
+        app.MapRemovedEndpoints();
         app.MapWebUi();
         app.MapApiReference();
         return app;

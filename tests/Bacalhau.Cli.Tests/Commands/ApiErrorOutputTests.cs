@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Text.Json;
 using Bacalhau.Cli.Tests.Infrastructure;
 
 namespace Bacalhau.Cli.Tests.Commands;
@@ -23,6 +25,19 @@ public sealed class ApiErrorOutputTests(ServedOrchestrator orchestrator) : IClas
         Assert.True(result.ExitCode != 0, result.ToString());
         var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.Equal("Error: next_token 'bogus' is not a token this server issued", line.Trim());
+    }
+
+    [Fact]
+    public async Task The_served_api_answers_a_removed_requester_route_410_in_bacalhaus_shape()
+    {
+        using var response = await orchestrator.Http.PostAsync("api/v1/requester/submit", new StringContent("{}"));
+
+        Assert.Equal(HttpStatusCode.Gone, response.StatusCode);
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        Assert.Equal(410, error.RootElement.GetProperty("Status").GetInt32());
+        Assert.Equal("NotFound", error.RootElement.GetProperty("Code").GetString());
+        Assert.StartsWith("use PUT /api/v1/orchestrator/jobs", error.RootElement.GetProperty("Hint").GetString(), StringComparison.Ordinal);
+        Assert.Equal(response.Headers.GetValues("X-Request-ID").Single(), error.RootElement.GetProperty("RequestID").GetString());
     }
 
     private string Port => orchestrator.Api.Port.ToString(CultureInfo.InvariantCulture);

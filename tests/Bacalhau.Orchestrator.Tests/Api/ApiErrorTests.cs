@@ -91,6 +91,34 @@ public sealed class ApiErrorTests(ApiErrorTests.Bed bed) : IClassFixture<ApiErro
         Assert.Equal("this route takes GET", error.Body.Hint);
     }
 
+    [Theory]
+    [InlineData("POST", "list", "GET /api/v1/orchestrator/jobs")]
+    [InlineData("GET", "nodes", "GET /api/v1/orchestrator/nodes")]
+    [InlineData("POST", "states", "GET /api/v1/orchestrator/jobs/{id}")]
+    [InlineData("POST", "results", "GET /api/v1/orchestrator/jobs/{id}/results")]
+    [InlineData("POST", "events", "GET /api/v1/orchestrator/jobs/{id}/history")]
+    [InlineData("POST", "submit", "PUT /api/v1/orchestrator/jobs")]
+    [InlineData("POST", "cancel", "DELETE /api/v1/orchestrator/jobs/{id}")]
+    [InlineData("POST", "debug", "GET /api/v1/orchestrator/jobs/{id}/executions")]
+    [InlineData("GET", "websocket/events", "GET /api/v1/orchestrator/jobs/{id}/history")]
+    public async Task A_requester_route_bacalhau_removed_is_410_to_anyone_naming_its_replacement(string method, string path, string instead)
+    {
+        var error = await SendAsync(new HttpMethod(method), $"/api/v1/requester/{path}", key: null, method == "POST" ? "{}" : null);
+
+        AssertError(error, HttpStatusCode.Gone, "NotFound", "APIServer");
+        Assert.Equal($"/api/v1/requester/{path} was removed in Bacalhau v1.5", error.Body.Message);
+        Assert.StartsWith($"use {instead}; see https://docs.bacalhau.org/", error.Body.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_run_route_of_the_seeds_is_not_gone()
+    {
+        var error = await SendAsync(HttpMethod.Post, "/api/v1/run", WriterKey, """{"Engine":"NoSuchEngine","Verifier":"Noop"}""");
+
+        AssertError(error, HttpStatusCode.BadRequest, "BadRequest", "APIServer");
+        Assert.StartsWith("Engine: unknown engine 'NoSuchEngine'", error.Body.Message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_exception_is_500_without_its_details_which_the_log_keeps_under_the_request_id()
     {
