@@ -15,6 +15,7 @@ namespace Bacalhau.Orchestrator.Auth;
 internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredentials credentials, FailedAuthLimiter failures, IOptions<ApiAuthOptions> options, ILogger<ApiAuthMiddleware> logger)
 {
     private const string Challenge = "Bearer, Basic realm=\"bacalhau\"";
+    private const string InvalidCredentialsHint = "check the API key (BACALHAU_API_KEY or API.Auth.APIKey), or the username and password";
 
     private readonly bool _allowAnonymousLoopback = options.Value.AllowAnonymousLoopback;
     private readonly ApiPermissions _anonymous = options.Value.AnonymousActions
@@ -60,7 +61,9 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             context.Response.Headers.WWWAuthenticate = Challenge;
         }
 
-        return ApiErrors.Error(decision.Message!, status, ApiErrors.Authorizer, Hint(decision.Message)).ExecuteAsync(context);
+        // Credentials that match no user were mistyped or revoked; the other refusals say what is needed already.
+        var hint = presented is { Any: true, Caller: null } ? InvalidCredentialsHint : null;
+        return ApiErrors.Error(decision.Message!, status, ApiErrors.Authorizer, hint).ExecuteAsync(context);
     }
 
     /// <summary>
@@ -70,10 +73,6 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
     private static ApiPermissions Required(Endpoint? endpoint) =>
         endpoint is not RouteEndpoint || endpoint.Metadata.GetMetadata<IAllowAnonymous>() is not null ? ApiPermissions.None
         : endpoint.Metadata.GetMetadata<ApiPermissionRequirement>()?.Permission ?? ApiPermissions.All;
-
-    /// <summary>Credentials that match no user were mistyped or revoked; the other refusals say what is needed already.</summary>
-    private static string? Hint(string? message) =>
-        message == ApiAccessPolicy.InvalidCredentials ? "check the API key (BACALHAU_API_KEY or API.Auth.APIKey), or the username and password" : null;
 
     private static bool IsLoopback(IPAddress? address) =>
         address is not null && (IPAddress.IsLoopback(address) || (address.IsIPv4MappedToIPv6 && IPAddress.IsLoopback(address.MapToIPv4())));

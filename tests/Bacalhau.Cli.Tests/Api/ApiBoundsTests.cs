@@ -151,4 +151,11 @@ public sealed class ApiBoundsTests(LargeBodyOrchestrator orchestrator) : IClassF
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return error.RootElement.GetProperty("Message").GetString();
     }
+
+    /// <summary>The error's <c>Code</c> and <c>Component</c>: what kind of error, and which part of the server gave it.</summary>
+    internal static async Task<(string? Code, string? Component)> KindAsync(HttpResponseMessage response)
+    {
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (error.RootElement.GetProperty("Code").GetString(), error.RootElement.GetProperty("Component").GetString());
+    }
 }
