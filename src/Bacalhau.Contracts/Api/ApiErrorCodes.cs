@@ -16,9 +16,9 @@ public static class ApiErrorCodes
     public const string ResourceExhausted = "ResourceExhausted";
 
     /// <summary>
-    /// The code of an answer with HTTP <paramref name="status"/>: Bacalhau's codes are inferred from the status the same
-    /// way the other way round. A request the server cannot take as sent (wrong method, media type, size) is the
-    /// client's to fix, and a route that is gone is not found.
+    /// The code of an answer with HTTP <paramref name="status"/>: the inverse of the status Bacalhau infers from a code.
+    /// A request the server cannot take as sent (wrong method, media type, size) is the client's to fix, and a route
+    /// that is gone is not found.
     /// </summary>
     public static string ForStatus(int status) => status switch
     {

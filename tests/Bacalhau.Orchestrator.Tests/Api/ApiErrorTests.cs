@@ -30,6 +30,16 @@ public sealed class ApiErrorTests(ApiErrorTests.Bed bed) : IClassFixture<ApiErro
     }
 
     [Fact]
+    public async Task A_query_value_not_of_its_type_is_400_pointing_at_the_api_reference()
+    {
+        var error = await SendAsync(HttpMethod.Get, "/api/v1/orchestrator/jobs?limit=many", ReaderKey);
+
+        AssertError(error, HttpStatusCode.BadRequest, "BadRequest", "APIServer");
+        Assert.Equal("GET /api/v1/orchestrator/jobs: a query or route value is not of the type this route takes", error.Body.Message);
+        Assert.Contains("/scalar", error.Body.Hint, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_unknown_job_is_404_from_the_job_store_with_a_hint()
     {
         var error = await SendAsync(HttpMethod.Get, "/api/v1/orchestrator/jobs/no-such-job", ReaderKey);
