@@ -1,11 +1,20 @@
 using System.Net;
+using Bacalhau.Contracts.Api;
 
 namespace Bacalhau.Client;
 
-/// <summary>The orchestrator answered with an error; <see cref="Exception.Message"/> is the server's own message.</summary>
-public sealed class BacalhauApiException(string message, HttpStatusCode statusCode) : Exception(message)
+/// <summary>
+/// The orchestrator answered with an error; <see cref="Exception.Message"/> is the server's own message, and
+/// <see cref="Error"/> its whole body (code, component, hint, request ID) when it sent one.
+/// </summary>
+public sealed class BacalhauApiException(string message, HttpStatusCode statusCode, ApiError? error = null) : Exception(message)
 {
     public HttpStatusCode StatusCode { get; } = statusCode;
+
+    public ApiError? Error { get; } = error;
+
+    /// <summary>What the server suggests doing about it, if anything.</summary>
+    public string? Hint => Error?.Hint is { Length: > 0 } hint ? hint : null;
 }
 
 /// <summary>No orchestrator answered at the configured address.</summary>

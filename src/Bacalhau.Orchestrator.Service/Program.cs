@@ -1,4 +1,5 @@
 using Bacalhau.Orchestrator;
+using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
 
 // An orchestrator that lost the lead of its cluster stops its host, whose memory may hold changes the cluster never
@@ -21,6 +22,7 @@ static async Task RunAsync(string[] args)
 
     await using var app = builder.Build();
 
+    app.UseApiErrors();
     app.UseApiAuth();
     app.MapDefaultEndpoints();
     app.MapOrchestratorApi();

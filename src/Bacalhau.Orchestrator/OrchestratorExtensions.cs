@@ -96,7 +96,6 @@ public static class OrchestratorExtensions
             json.SerializerOptions.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
             json.SerializerOptions.TypeInfoResolverChain.Insert(0, BacalhauJsonContext.Default);
         });
-        builder.Services.AddProblemDetails();
         builder.Services.AddApiReference();
         return builder;
     }
@@ -114,6 +113,7 @@ public static class OrchestratorExtensions
         api.MapLogEndpoints();
         api.MapAgentEndpoints();
         api.MapOverviewEndpoints();
+        app.MapRemovedEndpoints();
         app.MapWebUi();
         app.MapApiReference();
         return app;

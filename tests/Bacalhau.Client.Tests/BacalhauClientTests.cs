@@ -39,19 +39,22 @@ public sealed class BacalhauClientTests
     }
 
     [Theory]
-    [InlineData(HttpStatusCode.NotFound, "job 'x' not found")]
+    [InlineData(HttpStatusCode.NotFound, "job 'x' not found", "`bacalhau job list` lists the jobs")]
     // A follower orchestrator that cannot pass the request on to a leader.
-    [InlineData(HttpStatusCode.ServiceUnavailable, "no leader elected yet: this orchestrator is a follower and cannot take the request; retry shortly")]
-    public async Task An_error_answer_carries_the_servers_message_and_status(HttpStatusCode status, string message)
+    [InlineData(HttpStatusCode.ServiceUnavailable, "no leader elected yet: this orchestrator is a follower and cannot take the request; retry shortly", null)]
+    public async Task An_error_answer_carries_the_servers_message_hint_and_status(HttpStatusCode status, string message, string? hint)
     {
-        var body = JsonSerializer.Serialize(new Contracts.Api.ApiError { Message = message, Code = (int)status }, Contracts.Serialization.BacalhauJsonContext.Default.ApiError);
+        var sent = new Contracts.Api.ApiError { Status = (int)status, Message = message, RequestID = "r-1", Code = Contracts.Api.ApiErrorCodes.ForStatus((int)status), Component = "APIServer", Hint = hint };
+        var body = JsonSerializer.Serialize(sent, Contracts.Serialization.BacalhauJsonContext.Default.ApiError);
         var handler = new RecordingHandler(status, body);
         var client = new BacalhauClient(new HttpClient(handler) { BaseAddress = new Uri("http://127.0.0.1:1234") });
 
         var error = await Assert.ThrowsAsync<BacalhauApiException>(() => client.GetJobAsync("x"));
 
         Assert.Equal(message, error.Message);
+        Assert.Equal(hint, error.Hint);
         Assert.Equal(status, error.StatusCode);
+        Assert.Equal(sent, error.Error);
     }
 
     [Fact]

@@ -49,8 +49,15 @@ internal static class BacalhauCli
         }
         catch (Exception ex)
         {
-            var (message, code) = Describe(Unwrap(ex));
+            var error = Unwrap(ex);
+            var (message, code) = Describe(error);
             await stderr.WriteLineAsync($"Error: {OneLine(message)}");
+            if (error is BacalhauApiException { Hint: { } hint })
+            {
+                // The server's suggestion of what to do, on a line of its own as Bacalhau's CLI shows it.
+                await stderr.WriteLineAsync($"Hint: {OneLine(hint)}");
+            }
+
             return code;
         }
     }

@@ -7,6 +7,7 @@ using Bacalhau.Compute.Nodes;
 using Bacalhau.Identity;
 using Bacalhau.NatsHosting.Server;
 using Bacalhau.Orchestrator;
+using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
 using Microsoft.Extensions.Options;
 
@@ -132,6 +133,7 @@ internal static class ServeHost
         app.MapDefaultEndpoints();
         if (roles.Orchestrator)
         {
+            app.UseApiErrors();
             app.UseApiAuth();
             app.MapOrchestratorApi();
         }

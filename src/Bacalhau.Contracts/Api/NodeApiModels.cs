@@ -31,11 +31,19 @@ public sealed record IsAliveResponse
     public string Status { get; set; } = "OK";
 }
 
-/// <summary>Bacalhau's error body: a message a user can act on, and the HTTP status.</summary>
+/// <summary>
+/// Bacalhau's error body, on every 4xx and 5xx answer: the HTTP status, a message a user can act on, the request's ID
+/// (also in the <c>X-Request-ID</c> header and the server's log), Bacalhau's code name for the kind of error, the part
+/// of the server it came from, and, where there is something to say, a hint of what to do.
+/// </summary>
 public sealed record ApiError
 {
+    public int Status { get; set; }
     public required string Message { get; set; }
-    public int Code { get; set; }
+    public string RequestID { get; set; } = "";
+    public string Code { get; set; } = "";
+    public string Component { get; set; } = "";
+    public string? Hint { get; set; }
 }
 
 /// <summary>

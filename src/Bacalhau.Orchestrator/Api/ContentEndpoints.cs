@@ -1,11 +1,9 @@
 using System.Formats.Tar;
 using System.IO.Compression;
-using Bacalhau.Contracts.Api;
 using Bacalhau.Identity.Content;
 using Bacalhau.JobSpecs;
 using Bacalhau.Messaging.Content;
 using Bacalhau.Orchestrator.Auth;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -118,5 +116,5 @@ internal static class ContentEndpoints
         }
     }
 
-    private static JsonHttpResult<ApiError> NotFound(Cid cid) => ApiErrors.NotFound($"no content with CID {cid}");
+    private static ApiErrorResult NotFound(Cid cid) => ApiErrors.NotFound($"no content with CID {cid}");
 }

@@ -15,6 +15,9 @@ namespace Bacalhau.Orchestrator.Api;
 
 internal static class JobEndpoints
 {
+    /// <summary>What to do about a job ID that names no job.</summary>
+    public const string ListJobsHint = "`bacalhau job list` lists the jobs";
+
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
@@ -49,7 +52,7 @@ internal static class JobEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<PutJobResponse>, JsonHttpResult<ApiError>>> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<PutJobResponse>, ApiErrorResult>> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         Job job;
         try
@@ -93,7 +96,7 @@ internal static class JobEndpoints
     /// A page of jobs; <c>state</c> (a job state), <c>label</c> (<c>key</c> or <c>key=value</c>) and <c>name</c> (part of
     /// the job's name) narrow it, each checked and refused naming it when it is not one.
     /// </summary>
-    private static Results<Ok<ListJobsResponse>, JsonHttpResult<ApiError>> ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse, string? state, string? label, string? name)
+    private static Results<Ok<ListJobsResponse>, ApiErrorResult> ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse, string? state, string? label, string? name)
     {
         var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
         if (!PageTokens.TryRead(next_token, out var offset))
@@ -115,7 +118,7 @@ internal static class JobEndpoints
     /// A job; with <c>index</c> (a revision the caller has seen) and <c>wait</c> a blocking query: the answer comes
     /// when the job's revision passes that index, or when the wait is over.
     /// </summary>
-    private static async Task<Results<Ok<GetJobResponse>, JsonHttpResult<ApiError>>> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<GetJobResponse>, ApiErrorResult>> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
     {
         var timeout = wait is null ? DefaultWait : GoDuration.Parse(wait);
         if (timeout is null || timeout > MaxWait)
@@ -144,7 +147,7 @@ internal static class JobEndpoints
         });
     }
 
-    private static async Task<Results<Ok<StopJobResponse>, JsonHttpResult<ApiError>>> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StopJobResponse>, ApiErrorResult>> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
         if (Find(store, id) is not { } job)
         {
@@ -166,9 +169,9 @@ internal static class JobEndpoints
     /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
     private static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
 
-    private static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found");
+    private static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found", ApiErrors.JobStore, ListJobsHint);
 
-    private static Results<Ok<T>, JsonHttpResult<ApiError>> Ok<T>(T value) => TypedResults.Ok(value);
+    private static Results<Ok<T>, ApiErrorResult> Ok<T>(T value) => TypedResults.Ok(value);
 
     private static JsonNode? FindProperty(JsonObject fields, string name)
     {

@@ -34,7 +34,7 @@ internal static class LogEndpoints
             : executions.Where(e => e.ComputeState.StateType != ExecutionStateType.BidRejected).MaxBy(e => e.CreateTime);
         if (execution is null)
         {
-            await ApiErrors.NotFound(job is null ? $"job '{id}' not found" : $"job '{id}' has no execution{(execution_id is null ? "" : $" '{execution_id}'")} to show logs of").ExecuteAsync(http);
+            await ApiErrors.NotFound(job is null ? $"job '{id}' not found" : $"job '{id}' has no execution{(execution_id is null ? "" : $" '{execution_id}'")} to show logs of", ApiErrors.JobStore, job is null ? JobEndpoints.ListJobsHint : null).ExecuteAsync(http);
             return;
         }
 

@@ -25,7 +25,7 @@ internal static class NodeEndpoints
         // Written by NodeListResult, not the serializer: its model is declared for the API's description.
         nodes.MapGet("/", ListNodes).Produces<ListNodesResponse>().ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadNode);
 
-        nodes.MapGet("/{id}", Results<Ok<GetNodeResponse>, JsonHttpResult<ApiError>> (string id, NodeRegistry registry, OrchestratorNode self) => (registry.Get(id) ?? Self(self, id)) is { } node
+        nodes.MapGet("/{id}", Results<Ok<GetNodeResponse>, ApiErrorResult> (string id, NodeRegistry registry, OrchestratorNode self) => (registry.Get(id) ?? Self(self, id)) is { } node
             ? TypedResults.Ok(new GetNodeResponse { Node = node })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadNode);
 
@@ -36,7 +36,7 @@ internal static class NodeEndpoints
             .RequirePermission(ApiPermissions.WriteNode);
 
         // The executions active on a node, from those the orchestrator holds in memory: as many as the cluster runs.
-        nodes.MapGet("/{id}/executions", Results<Ok<ListJobExecutionsResponse>, JsonHttpResult<ApiError>> (string id, NodeRegistry registry, IJobStore store) => registry.Get(id) is null
+        nodes.MapGet("/{id}/executions", Results<Ok<ListJobExecutionsResponse>, ApiErrorResult> (string id, NodeRegistry registry, IJobStore store) => registry.Get(id) is null
             ? NotFound(id)
             : TypedResults.Ok(new ListJobExecutionsResponse { Items = [.. store.ActiveExecutions().Where(e => e.NodeID == id).OrderBy(e => e.CreateTime)] }))
             .ProducesApiErrors(StatusCodes.Status404NotFound)
@@ -47,7 +47,7 @@ internal static class NodeEndpoints
 
     /// <summary>Approves, rejects or deletes a node: 404 for a node this orchestrator does not know, as Bacalhau answers.</summary>
     /// <remarks>The body is read as JSON whatever its content type, so that a plain <c>curl -d</c> works.</remarks>
-    private static async Task<Results<Ok<UpdateNodeResponse>, JsonHttpResult<ApiError>>> UpdateNodeAsync(
+    private static async Task<Results<Ok<UpdateNodeResponse>, ApiErrorResult>> UpdateNodeAsync(
         string id,
         HttpRequest request,
         RequestBodyReader bodies,
@@ -84,7 +84,7 @@ internal static class NodeEndpoints
         return TypedResults.Ok(await registry.ApplyActionAsync(id, update.Action, update.Message));
     }
 
-    private static JsonHttpResult<ApiError> NotFound(string id) => ApiErrors.NotFound($"node '{Shown(id)}' not found");
+    private static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"node '{Shown(id)}' not found", ApiErrors.NodesManager, "`bacalhau node list` lists the nodes");
 
     // Names from a request are quoted back only in part.
     private static string Shown(string value) => value.Length <= 128 ? value : value[..128] + "...";

@@ -1,6 +1,4 @@
 using System.Globalization;
-using Bacalhau.Contracts.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -16,5 +14,5 @@ internal static class PageTokens
 
     public static string For(int offset) => offset.ToString(CultureInfo.InvariantCulture);
 
-    public static JsonHttpResult<ApiError> Invalid(string? token) => ApiErrors.BadRequest($"next_token '{token}' is not a token this server issued");
+    public static ApiErrorResult Invalid(string? token) => ApiErrors.BadRequest($"next_token '{token}' is not a token this server issued");
 }

@@ -1,7 +1,5 @@
 using System.Text;
 using System.Text.Json;
-using Bacalhau.Contracts.Api;
-using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Bacalhau.Orchestrator.Api;
 
@@ -9,10 +7,10 @@ namespace Bacalhau.Orchestrator.Api;
 internal static class RequestBodyErrors
 {
     /// <summary>The answer for <paramref name="exception"/>, thrown while reading a body; null when it is not the client's fault.</summary>
-    public static JsonHttpResult<ApiError>? Describe(Exception exception) => exception switch
+    public static ApiErrorResult? Describe(Exception exception) => exception switch
     {
         // Kestrel's own refusals, chiefly a body over API:MaxRequestBodySize (413).
-        BadHttpRequestException bad => ApiErrors.Error($"request body: {bad.Message}", bad.StatusCode),
+        BadHttpRequestException bad => ApiErrors.Refused(bad, "request body: "),
         // Found when a string is read, and wrapped by whatever read it (JsonDocument, the serializer, a strict decoder).
         _ when IsInvalidUtf8(exception) => ApiErrors.BadRequest("request body is not valid UTF-8"),
         JsonException json => ApiErrors.BadRequest($"request body is not valid JSON: {json.Message}"),

@@ -38,7 +38,7 @@ internal static partial class RunEndpoints
         return endpoints;
     }
 
-    private static async Task<Results<Ok<RunJobResponse>, JsonHttpResult<ApiError>>> RunAsync(
+    private static async Task<Results<Ok<RunJobResponse>, ApiErrorResult>> RunAsync(
         HttpRequest request,
         RequestBodyReader bodies,
         JobSubmissions submissions,
@@ -113,7 +113,7 @@ internal static partial class RunEndpoints
         return TypedResults.Ok(new RunJobResponse { Cid = cid });
     }
 
-    private static JsonHttpResult<ApiError> Refuse(ILogger logger, Activity? activity, string message)
+    private static ApiErrorResult Refuse(ILogger logger, Activity? activity, string message)
     {
         LogRefused(logger, message);
         activity?.SetStatus(ActivityStatusCode.Error, message);

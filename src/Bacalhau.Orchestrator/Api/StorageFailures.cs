@@ -23,7 +23,7 @@ internal static partial class StorageFailures
             var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(StorageFailures));
             LogNotLeading(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, ex.Message);
             context.HttpContext.Response.Headers.RetryAfter = "2";
-            return ApiErrors.Error("this orchestrator lost the lead of its cluster while recording the change, which was not recorded; retry shortly", StatusCodes.Status503ServiceUnavailable);
+            return ApiErrors.Error("this orchestrator lost the lead of its cluster while recording the change, which was not recorded; retry shortly", StatusCodes.Status503ServiceUnavailable, ApiErrors.JobStore);
         }
         catch (Exception ex) when (ex is SqliteException or IOException && !context.HttpContext.Response.HasStarted)
         {
@@ -31,8 +31,8 @@ internal static partial class StorageFailures
             LogStorageFailed(logger, context.HttpContext.Request.Method, context.HttpContext.Request.Path, ex.Message);
             context.HttpContext.Response.Headers.RetryAfter = "10";
             return ex is SqliteException { SqliteErrorCode: SqliteFull }
-                ? ApiErrors.Error("the orchestrator's disk is full: the change was not recorded; try again once space is freed", StatusCodes.Status507InsufficientStorage)
-                : ApiErrors.Error("the orchestrator could not record the change (storage error); try again later", StatusCodes.Status503ServiceUnavailable);
+                ? ApiErrors.Error("the orchestrator's disk is full: the change was not recorded; try again once space is freed", StatusCodes.Status507InsufficientStorage, ApiErrors.JobStore)
+                : ApiErrors.Error("the orchestrator could not record the change (storage error); try again later", StatusCodes.Status503ServiceUnavailable, ApiErrors.JobStore);
         }
     }
 

@@ -1,8 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Bacalhau.Contracts.Api;
-using Bacalhau.Contracts.Serialization;
 using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -52,14 +50,8 @@ internal static class SubmissionRateLimit
         var response = rejected.HttpContext.Response;
         var retryAfter = rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.FromSeconds(1);
         var seconds = Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds));
-        response.StatusCode = StatusCodes.Status429TooManyRequests;
         response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         var limit = rejected.HttpContext.RequestServices.GetRequiredService<IOptions<ApiLimitsOptions>>().Value.RateLimit.SubmitsPerSecond;
-        var error = new ApiError
-        {
-            Message = $"too many job submissions from this address (at most {limit} per second); retry after {seconds} s",
-            Code = StatusCodes.Status429TooManyRequests,
-        };
-        await response.WriteAsJsonAsync(error, BacalhauJsonContext.Default.ApiError, cancellationToken: cancellationToken);
+        await ApiErrors.Error($"too many job submissions from this address (at most {limit} per second); retry after {seconds} s", StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext);
     }
 }

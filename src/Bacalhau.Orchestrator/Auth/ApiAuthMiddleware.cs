@@ -15,6 +15,7 @@ namespace Bacalhau.Orchestrator.Auth;
 internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredentials credentials, FailedAuthLimiter failures, IOptions<ApiAuthOptions> options, ILogger<ApiAuthMiddleware> logger)
 {
     private const string Challenge = "Bearer, Basic realm=\"bacalhau\"";
+    private const string InvalidCredentialsHint = "check the API key (BACALHAU_API_KEY or API.Auth.APIKey), or the username and password";
 
     private readonly bool _allowAnonymousLoopback = options.Value.AllowAnonymousLoopback;
     private readonly ApiPermissions _anonymous = options.Value.AnonymousActions
@@ -38,7 +39,7 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             var seconds = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
             LogThrottled(logger, context.Request.Method, context.Request.Path, address);
             context.Response.Headers.RetryAfter = seconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            return ApiErrors.Error($"too many failed authentication attempts from this address; retry after {seconds} s", StatusCodes.Status429TooManyRequests).ExecuteAsync(context);
+            return ApiErrors.Error($"too many failed authentication attempts from this address; retry after {seconds} s", StatusCodes.Status429TooManyRequests, ApiErrors.Authorizer).ExecuteAsync(context);
         }
 
         var presented = Identify(header.ToString());
@@ -60,7 +61,9 @@ internal sealed partial class ApiAuthMiddleware(RequestDelegate next, ApiCredent
             context.Response.Headers.WWWAuthenticate = Challenge;
         }
 
-        return ApiErrors.Error(decision.Message!, status).ExecuteAsync(context);
+        // Credentials that match no user were mistyped or revoked; the other refusals say what is needed already.
+        var hint = presented is { Any: true, Caller: null } ? InvalidCredentialsHint : null;
+        return ApiErrors.Error(decision.Message!, status, ApiErrors.Authorizer, hint).ExecuteAsync(context);
     }
 
     /// <summary>

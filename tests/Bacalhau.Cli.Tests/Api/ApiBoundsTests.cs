@@ -111,7 +111,9 @@ public sealed class ApiBoundsTests(LargeBodyOrchestrator orchestrator) : IClassF
         Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal("node 'no-such-node' not found", error.RootElement.GetProperty("Message").GetString());
-        Assert.Equal(404, error.RootElement.GetProperty("Code").GetInt32());
+        Assert.Equal(404, error.RootElement.GetProperty("Status").GetInt32());
+        Assert.Equal("NotFound", error.RootElement.GetProperty("Code").GetString());
+        Assert.Equal("NodesManager", error.RootElement.GetProperty("Component").GetString());
     }
 
     [Fact]
@@ -148,5 +150,12 @@ public sealed class ApiBoundsTests(LargeBodyOrchestrator orchestrator) : IClassF
     {
         using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         return error.RootElement.GetProperty("Message").GetString();
+    }
+
+    /// <summary>The error's <c>Code</c> and <c>Component</c>: what kind of error, and which part of the server gave it.</summary>
+    internal static async Task<(string? Code, string? Component)> KindAsync(HttpResponseMessage response)
+    {
+        using var error = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        return (error.RootElement.GetProperty("Code").GetString(), error.RootElement.GetProperty("Component").GetString());
     }
 }

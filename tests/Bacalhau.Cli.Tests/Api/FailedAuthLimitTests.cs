@@ -36,6 +36,7 @@ public sealed class FailedAuthLimitTests(GuardedOrchestrator orchestrator) : ICl
         Assert.Equal(HttpStatusCode.TooManyRequests, throttled.StatusCode);
         Assert.True(throttled.Headers.RetryAfter?.Delta is { } wait && wait >= TimeSpan.FromSeconds(1) && wait <= TimeSpan.FromMinutes(1), $"Retry-After: {throttled.Headers.RetryAfter}");
         Assert.StartsWith("too many failed authentication attempts from this address; retry after ", await ApiBoundsTests.MessageAsync(throttled), StringComparison.Ordinal);
+        Assert.Equal(("TooManyRequests", "Authorizer"), await ApiBoundsTests.KindAsync(throttled));
         // Over the limit nothing is checked, the right password neither: a guess learns nothing.
         using var right = await ListJobsAsync(guesser, GuardedOrchestrator.Password);
         Assert.Equal(HttpStatusCode.TooManyRequests, right.StatusCode);

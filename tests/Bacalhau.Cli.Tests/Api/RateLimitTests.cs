@@ -27,6 +27,7 @@ public sealed class RateLimitTests(ThrottledOrchestrator orchestrator) : IClassF
             Assert.Equal(
                 "too many job submissions from this address (at most 2 per second); retry after 1 s",
                 await ApiBoundsTests.MessageAsync(refused));
+            Assert.Equal(("TooManyRequests", "APIServer"), await ApiBoundsTests.KindAsync(refused));
             Assert.All(responses, r => Assert.Contains(r.StatusCode, new[] { HttpStatusCode.OK, HttpStatusCode.TooManyRequests }));
 
             var reads = await Task.WhenAll(Enumerable.Range(0, 20).Select(async _ =>

@@ -36,7 +36,8 @@ public sealed class ApiAuthTests
         // Without a key: only health and version answer.
         var anonymous = await curl.SendAsync("GET", $"{api}/api/v1/orchestrator/nodes");
         Assert.Equal((int)HttpStatusCode.Unauthorized, anonymous.Status);
-        Assert.Equal(401, anonymous.Json.GetProperty("Code").GetInt32());
+        Assert.Equal(401, anonymous.Json.GetProperty("Status").GetInt32());
+        Assert.Equal("Unauthorized", anonymous.Json.GetProperty("Code").GetString());
         Assert.Contains("authentication required", anonymous.Json.GetProperty("Message").GetString(), StringComparison.Ordinal);
         Assert.Equal(401, (await curl.SendAsync("GET", $"{api}/api/v1/agent/config")).Status);
         Assert.Equal(401, (await curl.SendAsync("PUT", $"{api}/api/v1/orchestrator/jobs", body: NoopJob)).Status);

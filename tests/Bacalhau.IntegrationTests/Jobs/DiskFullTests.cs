@@ -102,7 +102,7 @@ public sealed class DiskFullTests : IAsyncLifetime
 
         Assert.True(response.StatusCode is HttpStatusCode.InsufficientStorage or HttpStatusCode.ServiceUnavailable, $"{(int)response.StatusCode}: '{body}'");
         var error = JsonSerializer.Deserialize(body, BacalhauJsonContext.Default.ApiError)!;
-        Assert.Equal((int)response.StatusCode, error.Code);
+        Assert.Equal((int)response.StatusCode, error.Status);
         Assert.Contains(response.StatusCode == HttpStatusCode.InsufficientStorage ? "disk is full" : "could not record", error.Message, StringComparison.Ordinal);
         return null;
     }

@@ -199,6 +199,7 @@ public sealed class LeaderForwardingTests(ForwardingBed bed) : IClassFixture<For
         Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
         var error = await response.Content.ReadFromJsonAsync(BacalhauJsonContext.Default.ApiError);
         Assert.Contains(reason, error!.Message, StringComparison.Ordinal);
-        Assert.Equal(503, error.Code);
+        Assert.Equal(503, error.Status);
+        Assert.Equal("ServiceUnavailable", error.Code);
     }
 }

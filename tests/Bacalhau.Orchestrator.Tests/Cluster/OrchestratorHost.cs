@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Bacalhau.Orchestrator.Api;
 using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Tests.Cluster;
@@ -62,6 +63,7 @@ public sealed class OrchestratorHost : IAsyncDisposable
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseApiErrors();
         app.UseApiAuth();
         app.MapDefaultEndpoints();
         app.MapOrchestratorApi();

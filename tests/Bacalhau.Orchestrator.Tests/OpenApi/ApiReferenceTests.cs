@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using System.Text.RegularExpressions;
-using Bacalhau.NatsHosting.Server;
 using Bacalhau.Orchestrator.Tests.Cluster;
 using Microsoft.AspNetCore.Http.Json;
 using Microsoft.AspNetCore.Routing;
@@ -67,7 +66,10 @@ public sealed partial class ApiReferenceTests(ApiReferenceTests.Bed bed) : IClas
         foreach (var code in new[] { "400", "401", "403", "413", "429", "503" })
         {
             var error = Resolve(root, responses.GetProperty(code).GetProperty("content").GetProperty("application/json").GetProperty("schema"));
-            Assert.True(error.GetProperty("properties").TryGetProperty("Message", out _), $"{code} is not an API error");
+            foreach (var field in new[] { "Status", "Message", "RequestID", "Code", "Component", "Hint" })
+            {
+                Assert.True(error.GetProperty("properties").TryGetProperty(field, out _), $"{code} is not an API error: it has no {field}");
+            }
         }
 
         // A call that needs credentials says so; the open ones do not.
@@ -149,30 +151,14 @@ public sealed partial class ApiReferenceTests(ApiReferenceTests.Bed bed) : IClas
     [GeneratedRegex(@"(src|href)=""(https?:)?//")]
     private static partial Regex ExternalUrl();
 
-    /// <summary>A real nats-server and an orchestrator that asks for credentials from this host too.</summary>
-    public sealed class Bed : IAsyncLifetime
+    /// <summary>The orchestrator, its JSON metadata from the generated contexts only.</summary>
+    public sealed class Bed : SecuredOrchestratorBed
     {
-        private readonly string _natsDir = Directory.CreateTempSubdirectory("bacalhau-openapi-nats-").FullName;
-        private NatsServerProcess? _nats;
-
-        public OrchestratorHost Host { get; private set; } = null!;
-
-        public HttpClient Http { get; private set; } = null!;
-
-        public async Task InitializeAsync()
-        {
-            var executable = NatsServerBinary.Find() ?? throw new InvalidOperationException(NatsServerBinary.MissingMessage);
-            var config = NatsServerConfig.Write(Path.Combine(_natsDir, "keys"), OrchestratorHost.Token, "127.0.0.1", ForwardingBed.FreePort(), Path.Combine(_natsDir, "store"));
-            _nats = await NatsServerProcess.StartAsync(executable, config);
-            Host = await OrchestratorHost.StartAsync(config, new Dictionary<string, string?> { ["API:Auth:AllowAnonymousLoopback"] = "false" }, WithoutReflection);
-            Http = new HttpClient { BaseAddress = new Uri(Host.Url), Timeout = TimeSpan.FromMinutes(2) };
-        }
-
         /// <summary>
         /// JSON metadata from the generated contexts only, as in the native CLI, which has no reflection: the document
         /// is generated here as it is there.
         /// </summary>
-        private static void WithoutReflection(IServiceCollection services) =>
+        protected override void Configure(IServiceCollection services) =>
             services.PostConfigure<JsonOptions>(json =>
             {
                 foreach (var reflection in json.SerializerOptions.TypeInfoResolverChain.OfType<DefaultJsonTypeInfoResolver>().ToList())
@@ -186,22 +172,6 @@ public sealed partial class ApiReferenceTests(ApiReferenceTests.Bed bed) : IClas
             using var response = await Http.GetAsync(new Uri("/openapi/v1.json", UriKind.Relative));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
             return JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        }
-
-        public async Task DisposeAsync()
-        {
-            Http?.Dispose();
-            if (Host is not null)
-            {
-                await Host.DisposeAsync();
-            }
-
-            if (_nats is not null)
-            {
-                await _nats.DisposeAsync();
-            }
-
-            Directory.Delete(_natsDir, recursive: true);
         }
     }
 }

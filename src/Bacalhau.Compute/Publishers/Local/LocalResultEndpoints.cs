@@ -12,15 +12,24 @@ internal static class LocalResultEndpoints
     /// </summary>
     public static IEndpointRouteBuilder MapLocalResults(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet(LocalResultUrls.PathPrefix + "{name}", Results<PhysicalFileHttpResult, JsonHttpResult<ApiError>, NotFound> (string name, LocalResultStore store) =>
-            !LocalResultStore.IsArchiveName(name) ? BadRequest($"name: '{Shorten(name)}' is not the name of a result archive (<sha256 in hex>{LocalResultStore.Extension})")
+        endpoints.MapGet(LocalResultUrls.PathPrefix + "{name}", Results<PhysicalFileHttpResult, JsonHttpResult<ApiError>, NotFound> (string name, LocalResultStore store, HttpContext http) =>
+            !LocalResultStore.IsArchiveName(name) ? BadRequest(http, $"name: '{Shorten(name)}' is not the name of a result archive (<sha256 in hex>{LocalResultStore.Extension})")
             : store.Find(name) is { } path ? TypedResults.PhysicalFile(path, "application/gzip", name)
             : TypedResults.NotFound());
         return endpoints;
     }
 
-    private static JsonHttpResult<ApiError> BadRequest(string message) =>
-        TypedResults.Json(new ApiError { Message = message, Code = StatusCodes.Status400BadRequest }, BacalhauJsonContext.Default.ApiError, statusCode: StatusCodes.Status400BadRequest);
+    private static JsonHttpResult<ApiError> BadRequest(HttpContext http, string message) => TypedResults.Json(
+        new ApiError
+        {
+            Status = StatusCodes.Status400BadRequest,
+            Message = message,
+            RequestID = http.TraceIdentifier,
+            Code = ApiErrorCodes.BadRequest,
+            Component = "LocalPublisher",
+        },
+        BacalhauJsonContext.Default.ApiError,
+        statusCode: StatusCodes.Status400BadRequest);
 
     // The name is the requester's; echo only enough of it to recognise.
     private static string Shorten(string name) => name.Length <= 80 ? name : name[..80] + "...";

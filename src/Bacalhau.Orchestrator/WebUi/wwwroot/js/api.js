@@ -6,7 +6,7 @@ export class AuthRequiredError extends Error {
   constructor(message) { super(message); this.name = 'AuthRequiredError'; }
 }
 
-/** An answer other than 2xx, with the API's own message (`{"Message": ..., "Code": ...}`). */
+/** An answer other than 2xx, with the API's own message and hint (`{"Status", "Message", "Code", "Hint", ...}`). */
 export class ApiError extends Error {
   constructor(status, message) { super(message); this.name = 'ApiError'; this.status = status; }
 }
@@ -28,7 +28,7 @@ async function fail(response) {
   let message = `${response.status} ${response.statusText}`;
   try {
     const body = await response.json();
-    if (body && typeof body.Message === 'string') message = body.Message;
+    if (body && typeof body.Message === 'string') message = body.Hint ? `${body.Message} (${body.Hint})` : body.Message;
   } catch { /* not JSON: keep the status line */ }
   if (response.status === 401) throw new AuthRequiredError(message);
   throw new ApiError(response.status, message);
