@@ -28,12 +28,15 @@ internal sealed record LogQuery(string? ExecutionId, bool Follow, int? Tail)
             return false;
         }
 
-        int? lines = TryReadBool(tail) switch
-        {
-            true => 0,
-            false => null,
-            null => int.TryParse(tail, NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count <= MaxTail ? count : -1,
-        };
+        // A number first: "0" and "1" are lines here, not the booleans they would be to follow.
+        int? lines = int.TryParse(tail, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var count)
+            ? count is >= 0 and <= MaxTail ? count : -1
+            : TryReadBool(tail) switch
+            {
+                true => 0,
+                false => null,
+                null => -1,
+            };
         if (lines < 0)
         {
             error = $"tail: '{tail}' is not a number of lines from 0 to {MaxTail} (or true: only the output to come)";
