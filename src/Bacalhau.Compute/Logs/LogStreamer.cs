@@ -115,7 +115,12 @@ public sealed partial class LogStreamer(
         {
             var data = JsonSerializer.SerializeToUtf8Bytes(batch, BacalhauJsonContext.Default.ExecutionLogBatch);
             await nats.RequestAsync<byte[], byte[]>(replyTo, data, replyOpts: new NatsSubOpts { Timeout = AnswerTimeout }, cancellationToken: cancellationToken);
-            metrics.LogsStreamed(data.Length);
+            if (batch.Lines.Count > 0 || batch.End)
+            {
+                // Keep-alives are not output: they would swell the count of batches read.
+                metrics.LogsStreamed(data.Length);
+            }
+
             return true;
         }
         catch (NatsException ex)
