@@ -148,15 +148,20 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
 
     /// <summary>
     /// An execution's output lines (the job's latest execution unless <paramref name="executionId"/> names one), from the
-    /// first line; with <paramref name="follow"/>, live until the execution ends.
+    /// first line, or from <paramref name="tail"/> lines before the end of each of stdout and stderr; with
+    /// <paramref name="follow"/>, live until the execution ends.
     /// </summary>
     public async IAsyncEnumerable<ExecutionLogLine> StreamLogsAsync(
         string jobId,
         string? executionId = null,
         bool follow = false,
+        int? tail = null,
         [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var path = $"{Jobs}/{Escape(jobId)}/logs" + Query(("execution_id", executionId), ("follow", follow ? "true" : null));
+        var path = $"{Jobs}/{Escape(jobId)}/logs" + Query(
+            ("execution_id", executionId),
+            ("follow", follow ? "true" : null),
+            ("tail", tail?.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         HttpResponseMessage response;
         // The timeout bounds the wait for the answer to start, not the stream, which lasts as long as the execution.

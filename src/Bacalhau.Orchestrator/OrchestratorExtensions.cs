@@ -103,6 +103,8 @@ public static class OrchestratorExtensions
     public static WebApplication MapOrchestratorApi(this WebApplication app)
     {
         app.UseLeaderForwarding();
+        // Logs stream over WebSocket as Bacalhau's clients read them; pings find a client that vanished without closing.
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30), KeepAliveTimeout = TimeSpan.FromSeconds(30) });
         // Ahead of the endpoints, whose submission routes name a rate-limit policy.
         app.UseRateLimiter();
         var api = app.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync).ProducesApiErrors(StatusCodes.Status503ServiceUnavailable);

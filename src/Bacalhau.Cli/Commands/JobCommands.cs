@@ -135,15 +135,40 @@ internal sealed class JobCommands : Command
         var id = new Argument<string>("id") { Description = "Job ID" };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the execution ends" };
         var executionId = new Option<string?>("--execution-id", "-e") { Description = "Execution ID" };
+        var tail = new Option<int?>("--tail", "-t")
+        {
+            Description = "Start N lines before the end of stdout and of stderr; without N, print only the output still to come",
+            HelpName = "N",
+            Arity = ArgumentArity.ZeroOrOne,
+            CustomParser = TailLines,
+        };
         command.Add(id);
         command.Add(follow);
         command.Add(executionId);
+        command.Add(tail);
         command.SetAction(globals, (context, cancellationToken) =>
         {
-            var lines = context.CreateClient().StreamLogsAsync(context.Parse.GetRequiredValue(id), context.Parse.GetValue(executionId), context.Parse.GetValue(follow), cancellationToken);
+            var lines = context.CreateClient().StreamLogsAsync(context.Parse.GetRequiredValue(id), context.Parse.GetValue(executionId), context.Parse.GetValue(follow), context.Parse.GetValue(tail), cancellationToken);
             return JobRunner.PrintLogsAsync(lines, context);
         });
         return command;
+    }
+
+    /// <summary><c>--tail N</c>, or a bare <c>--tail</c> as Bacalhau's flag is: 0 lines, only what comes next.</summary>
+    private static int? TailLines(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        if (result.Tokens.Count == 0)
+        {
+            return 0;
+        }
+
+        if (int.TryParse(result.Tokens[0].Value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var lines))
+        {
+            return lines;
+        }
+
+        result.AddError($"--tail takes a number of lines, not '{result.Tokens[0].Value}' (alone, put it after the job ID)");
+        return null;
     }
 
     private static async Task DescribeAsync(GetJobResponse response, TextWriter output)

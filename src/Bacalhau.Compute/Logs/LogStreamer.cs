@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
@@ -13,7 +12,9 @@ namespace Bacalhau.Compute.Logs;
 
 /// <summary>
 /// Answers log requests: sends an execution's output lines, in order and none lost, from its first line (also
-/// when the execution ended before the request), and with Follow keeps tailing until the execution ends.
+/// when the execution ended before the request) or from <see cref="ExecutionLogsRequest.Tail"/> lines before the end,
+/// and with Follow keeps tailing until the execution ends. Each batch waits for the asker's answer before the next is
+/// read, so a slow reader holds no more than a batch here, and a gone one (no answer, no responders) ends the stream.
 /// </summary>
 public sealed partial class LogStreamer(
     INatsConnection nats,
@@ -24,9 +25,15 @@ public sealed partial class LogStreamer(
     TimeProvider time,
     ILogger<LogStreamer> logger) : BackgroundService
 {
-    private const int BatchSize = 512;
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan UnknownExecutionWait = TimeSpan.FromSeconds(30);
+
+    // How long the asker may take to pass a batch on before the stream is given up.
+    private static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(60);
+
+    // A followed execution that prints nothing still sends an empty batch this often: the asker learns the node is
+    // there, and the node learns whether the asker still is.
+    private static readonly TimeSpan KeepAlive = TimeSpan.FromSeconds(10);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) =>
         nats.SubscribeUntilStoppedAsync(Subjects.ExecutionLogs(identity.NodeId), Answer, logger, time, stoppingToken);
@@ -61,25 +68,30 @@ public sealed partial class LogStreamer(
             }
 
             var (stdoutPath, stderrPath) = files.For(request.ExecutionID);
-            using var stdout = new LogTail(stdoutPath, ExecutionLogType.Stdout);
-            using var stderr = new LogTail(stderrPath, ExecutionLogType.Stderr);
-            var batch = new List<ExecutionLogLine>(BatchSize);
+            using var stdout = new LogTail(stdoutPath, ExecutionLogType.Stdout, request.Tail);
+            using var stderr = new LogTail(stderrPath, ExecutionLogType.Stderr, request.Tail);
+            var batch = new LogBatch();
+            var lastSent = time.GetTimestamp();
             while (true)
             {
                 // Read what is there now; the execution's state is checked first, so a line written just before it ended is not missed.
                 var ended = store.Get(request.ExecutionID)?.ComputeState.StateType.IsTerminal() ?? true;
-                var read = stdout.ReadLines(batch, BatchSize) | stderr.ReadLines(batch, BatchSize);
-                if (batch.Count >= BatchSize || (batch.Count > 0 && !read))
+                var read = stdout.ReadLines(batch) | stderr.ReadLines(batch);
+                if (batch.Full || (batch.Lines.Count > 0 && !read) || time.GetElapsedTime(lastSent) >= KeepAlive)
                 {
-                    await SendAsync(replyTo, new ExecutionLogBatch { Lines = [.. batch] }, cancellationToken);
-                    batch.Clear();
+                    if (!await SendAsync(replyTo, batch.Take(), cancellationToken))
+                    {
+                        return;
+                    }
+
+                    lastSent = time.GetTimestamp();
                 }
 
                 if (!read && (ended || !request.Follow))
                 {
                     stdout.Flush(batch);
                     stderr.Flush(batch);
-                    await SendAsync(replyTo, new ExecutionLogBatch { Lines = [.. batch], End = true }, cancellationToken);
+                    await SendAsync(replyTo, batch.Take() with { End = true }, cancellationToken);
                     return;
                 }
 
@@ -89,93 +101,38 @@ public sealed partial class LogStreamer(
                 }
             }
         }
-        catch (Exception ex) when (ex is JsonException or IOException or NatsException)
+        catch (Exception ex) when (ex is JsonException or IOException)
         {
             LogStreamFailed(logger, ex.Message);
             await SendAsync(replyTo, new ExecutionLogBatch { End = true, Error = ex.Message }, CancellationToken.None);
         }
     }
 
-    private async Task SendAsync(string replyTo, ExecutionLogBatch batch, CancellationToken cancellationToken)
+    /// <summary>False when the asker is gone or did not answer in time: the stream ends there.</summary>
+    private async Task<bool> SendAsync(string replyTo, ExecutionLogBatch batch, CancellationToken cancellationToken)
     {
         try
         {
             var data = JsonSerializer.SerializeToUtf8Bytes(batch, BacalhauJsonContext.Default.ExecutionLogBatch);
-            await nats.PublishAsync(replyTo, data, cancellationToken: cancellationToken);
-            metrics.LogsStreamed(data.Length);
+            await nats.RequestAsync<byte[], byte[]>(replyTo, data, replyOpts: new NatsSubOpts { Timeout = AnswerTimeout }, cancellationToken: cancellationToken);
+            if (batch.Lines.Count > 0 || batch.End)
+            {
+                // Keep-alives are not output: they would swell the count of batches read.
+                metrics.LogsStreamed(data.Length);
+            }
+
+            return true;
         }
         catch (NatsException ex)
         {
-            LogStreamFailed(logger, ex.Message);
+            LogStreamStopped(logger, replyTo, ex.Message);
+            return false;
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Log stream failed: {Error}")]
     private static partial void LogStreamFailed(ILogger logger, string error);
 
-    /// <summary>Reads complete lines from a growing file; a trailing partial line waits for its newline (or the end).</summary>
-    private sealed class LogTail(string path, ExecutionLogType type) : IDisposable
-    {
-        private readonly StringBuilder _partial = new();
-        private FileStream? _stream;
-        private StreamReader? _reader;
-
-        public bool ReadLines(List<ExecutionLogLine> into, int limit)
-        {
-            if (_reader is null)
-            {
-                if (!File.Exists(path))
-                {
-                    return false;
-                }
-
-                _stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                _reader = new StreamReader(_stream, Encoding.UTF8);
-            }
-
-            var any = false;
-            var buffer = new char[4096];
-            while (into.Count < limit)
-            {
-                var count = _reader.Read(buffer, 0, buffer.Length);
-                if (count == 0)
-                {
-                    break;
-                }
-
-                any = true;
-                var start = 0;
-                for (var i = 0; i < count; i++)
-                {
-                    if (buffer[i] == '\n')
-                    {
-                        _partial.Append(buffer, start, i - start);
-                        into.Add(new ExecutionLogLine { Type = type, Line = _partial.ToString().TrimEnd('\r') });
-                        _partial.Clear();
-                        start = i + 1;
-                    }
-                }
-
-                _partial.Append(buffer, start, count - start);
-            }
-
-            return any;
-        }
-
-        /// <summary>At the end, a last line without a newline is still a line.</summary>
-        public void Flush(List<ExecutionLogLine> into)
-        {
-            if (_partial.Length > 0)
-            {
-                into.Add(new ExecutionLogLine { Type = type, Line = _partial.ToString() });
-                _partial.Clear();
-            }
-        }
-
-        public void Dispose()
-        {
-            _reader?.Dispose();
-            _stream?.Dispose();
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Log stream to {Subject} stopped: {Reason}")]
+    private static partial void LogStreamStopped(ILogger logger, string subject, string reason);
 }

@@ -58,4 +58,5 @@ namespace Bacalhau.Contracts.Serialization;
 [JsonSerializable(typeof(ExecutionLogsRequest))]
 [JsonSerializable(typeof(ExecutionLogBatch))]
 [JsonSerializable(typeof(ExecutionLogLine))]
+[JsonSerializable(typeof(ExecutionLogFrame))]
 public sealed partial class BacalhauJsonContext : JsonSerializerContext;

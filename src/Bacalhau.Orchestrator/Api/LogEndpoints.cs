@@ -1,98 +1,121 @@
-using System.Text.Json;
+using System.Net.WebSockets;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
-using Bacalhau.Contracts.Serialization;
+using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Storage;
 using NATS.Client.Core;
-using Bacalhau.Orchestrator.Auth;
 
 namespace Bacalhau.Orchestrator.Api;
 
 /// <summary>
-/// <c>GET /api/v1/orchestrator/jobs/{id}/logs</c>: an execution's stdout and stderr streamed from its compute node as
-/// server-sent events (<c>data: {"type":"stdout","line":"..."}</c>), live with <c>follow=true</c>, ending when the
-/// execution does.
+/// <c>GET /api/v1/orchestrator/jobs/{id}/logs</c>: an execution's stdout and stderr streamed from its compute node, as
+/// Bacalhau's WebSocket messages when the request asks for the upgrade, as server-sent events otherwise; from the first
+/// line or <c>tail</c> lines before the end, live with <c>follow=true</c>, ending when the execution does.
 /// </summary>
 internal static class LogEndpoints
 {
-    private static readonly TimeSpan SilenceTimeout = TimeSpan.FromSeconds(30);
+    // The node waits 60 s for a batch to be passed on before it gives up: a client that takes longer is cut off first.
+    private static readonly TimeSpan BatchWriteTimeout = TimeSpan.FromSeconds(45);
 
     public static IEndpointRouteBuilder MapLogEndpoints(this IEndpointRouteBuilder endpoints)
     {
         endpoints.MapGet("/api/v1/orchestrator/jobs/{id}/logs", StreamLogsAsync).WithTags("Jobs")
+            .Produces(StatusCodes.Status101SwitchingProtocols)
             .Produces(StatusCodes.Status200OK, contentType: "text/event-stream")
-            .ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         return endpoints;
     }
 
-    private static async Task StreamLogsAsync(string id, string? execution_id, bool? follow, HttpContext http, IJobStore store, INatsConnection nats, CancellationToken cancellationToken)
+    private static async Task StreamLogsAsync(string id, string? execution_id, string? follow, string? tail, HttpContext http, IJobStore store, INatsConnection nats, CancellationToken cancellationToken)
     {
-        var job = store.GetJob(id) ?? store.FindJobByPrefix(id);
-        var executions = job is null ? [] : store.GetExecutions(job.ID);
-        var execution = execution_id is { Length: > 0 }
-            ? executions.FirstOrDefault(e => e.ID == execution_id || e.ID.StartsWith(execution_id, StringComparison.Ordinal))
-            : executions.Where(e => e.ComputeState.StateType != ExecutionStateType.BidRejected).MaxBy(e => e.CreateTime);
-        if (execution is null)
+        if (!LogQuery.TryRead(execution_id, follow, tail, out var query, out var error))
         {
-            await ApiErrors.NotFound(job is null ? $"job '{id}' not found" : $"job '{id}' has no execution{(execution_id is null ? "" : $" '{execution_id}'")} to show logs of", ApiErrors.JobStore, job is null ? JobEndpoints.ListJobsHint : null).ExecuteAsync(http);
+            await ApiErrors.BadRequest(error).ExecuteAsync(http);
             return;
         }
 
-        http.Response.ContentType = "text/event-stream";
-        http.Response.Headers.CacheControl = "no-cache";
-        await http.Response.Body.FlushAsync(cancellationToken);
-
-        // Inside the node's own out space: the only place its credentials let it answer.
-        var inbox = Subjects.ExecutionLogReplies(execution.NodeID, Guid.NewGuid().ToString("N"));
-        await using var replies = await nats.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
-        var request = JsonSerializer.SerializeToUtf8Bytes(new ExecutionLogsRequest { ExecutionID = execution.ID, Follow = follow ?? false }, BacalhauJsonContext.Default.ExecutionLogsRequest);
-        await nats.PublishAsync(Subjects.ExecutionLogs(execution.NodeID), request, replyTo: inbox, cancellationToken: cancellationToken);
-
-        while (true)
+        var (execution, missing, jobKnown) = FindExecution(store, id, query.ExecutionId);
+        if (http.WebSockets.IsWebSocketRequest)
         {
-            using var silence = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            silence.CancelAfter(follow == true ? Timeout.InfiniteTimeSpan : SilenceTimeout);
-            ExecutionLogBatch batch;
-            try
+            if (!IsSameOrigin(http.Request))
             {
-                if (!await replies.Msgs.WaitToReadAsync(silence.Token) || !replies.Msgs.TryRead(out var message))
-                {
-                    return;
-                }
-
-                batch = JsonSerializer.Deserialize(message.Data ?? [], BacalhauJsonContext.Default.ExecutionLogBatch)!;
-            }
-            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-            {
-                await WriteEventAsync(http, "error", $"node {execution.NodeID} did not answer within {SilenceTimeout.TotalSeconds:F0} s", cancellationToken);
+                // A page of another site must not read logs with the credentials a browser lends it (loopback's, say).
+                await ApiErrors.Error($"a page from {http.Request.Headers.Origin} may not open this WebSocket", StatusCodes.Status403Forbidden).ExecuteAsync(http);
                 return;
             }
 
-            foreach (var line in batch.Lines)
-            {
-                await http.Response.WriteAsync("data: ", cancellationToken);
-                await http.Response.WriteAsync(JsonSerializer.Serialize(line, BacalhauJsonContext.Default.ExecutionLogLine), cancellationToken);
-                await http.Response.WriteAsync("\n\n", cancellationToken);
-            }
+            await using var writer = new WebSocketLogWriter(await http.WebSockets.AcceptWebSocketAsync());
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, writer.ClientGone);
+            // As Bacalhau does, what is missing is said over the upgraded socket, where its clients look for it.
+            await CopyAsync(execution is null ? Missing(missing!) : NodeLogStream.ReadAsync(nats, execution, query, stop.Token), writer, stop.Token);
+            return;
+        }
 
-            if (batch.End)
+        if (execution is null)
+        {
+            await ApiErrors.NotFound(missing!, ApiErrors.JobStore, jobKnown ? null : JobEndpoints.ListJobsHint).ExecuteAsync(http);
+            return;
+        }
+
+        var events = new SseLogWriter(http.Response);
+        await events.StartAsync(cancellationToken);
+        await CopyAsync(NodeLogStream.ReadAsync(nats, execution, query, cancellationToken), events, cancellationToken);
+    }
+
+    private static (Execution? Execution, string? Missing, bool JobKnown) FindExecution(IJobStore store, string id, string? executionId)
+    {
+        var job = store.GetJob(id) ?? store.FindJobByPrefix(id);
+        var executions = job is null ? [] : store.GetExecutions(job.ID);
+        var execution = executionId is not null
+            ? executions.FirstOrDefault(e => e.ID == executionId || e.ID.StartsWith(executionId, StringComparison.Ordinal))
+            : executions.Where(e => e.ComputeState.StateType != ExecutionStateType.BidRejected).MaxBy(e => e.CreateTime);
+        return execution is not null ? (execution, null, true)
+            : (null, job is null ? $"job '{id}' not found" : $"job '{id}' has no execution{(executionId is null ? "" : $" '{executionId}'")} to show logs of", job is not null);
+    }
+
+    private static IAsyncEnumerable<ExecutionLogBatch> Missing(string message) =>
+        new[] { new ExecutionLogBatch { End = true, Error = message } }.ToAsyncEnumerable();
+
+    /// <summary>Passes the batches on, a batch at a time within <see cref="BatchWriteTimeout"/>; a client that left or stalls is dropped.</summary>
+    private static async Task CopyAsync(IAsyncEnumerable<ExecutionLogBatch> batches, ILogWriter writer, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var batch in batches.WithCancellation(cancellationToken))
             {
+                using var stalled = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                stalled.CancelAfter(BatchWriteTimeout);
+                foreach (var line in batch.Lines)
+                {
+                    await writer.WriteLineAsync(line, stalled.Token);
+                }
+
+                await writer.FlushAsync(stalled.Token);
                 if (batch.Error.Length > 0)
                 {
-                    await WriteEventAsync(http, "error", batch.Error, cancellationToken);
+                    await writer.WriteErrorAsync(batch.Error, stalled.Token);
                 }
-
-                await WriteEventAsync(http, "end", "", cancellationToken);
-                return;
             }
 
-            await http.Response.Body.FlushAsync(cancellationToken);
+            await writer.CompleteAsync(cancellationToken);
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or WebSocketException or IOException)
+        {
+            writer.Abort();
         }
     }
 
-    private static async Task WriteEventAsync(HttpContext http, string name, string data, CancellationToken cancellationToken)
+    /// <summary>No Origin (a program, not a browser) or the API's own: browsers send the page's, which no header of ours can vouch for.</summary>
+    private static bool IsSameOrigin(HttpRequest request)
     {
-        await http.Response.WriteAsync($"event: {name}\ndata: {data}\n\n", cancellationToken);
-        await http.Response.Body.FlushAsync(cancellationToken);
+        var origin = request.Headers.Origin.ToString();
+        if (origin.Length == 0)
+        {
+            return true;
+        }
+
+        return Uri.TryCreate(origin, UriKind.Absolute, out var page)
+            && string.Equals(page.Host, request.Host.Host, StringComparison.OrdinalIgnoreCase)
+            && page.Port == (request.Host.Port ?? (request.IsHttps ? 443 : 80));
     }
 }

@@ -24,12 +24,13 @@ internal static class RequestGenerators
     public static Gen<HttpCase> NodeUpdates { get; } =
         Gen.Select(Segment, Body(NodeUpdate), ContentTypes, (id, body, type) => new HttpCase("PUT nodes", HttpMethod.Put, $"{Nodes}/{id}", body, type));
 
-    /// <summary>Reads and stops with generated IDs and query strings (blocking waits stay short: a 404 comes first anyway).</summary>
+    /// <summary>Reads (logs too) and stops with generated IDs and query strings (blocking waits stay short: a 404 comes first anyway).</summary>
     public static Gen<HttpCase> Queries { get; } = Gen.OneOf<HttpCase>(
         Query(Jobs, ("limit", Integer), ("next_token", Word), ("reverse", Word)),
         Query(Nodes, ("limit", Integer), ("next_token", Word)),
         Gen.Select(Segment, Query("", ("include", Word), ("index", Integer), ("wait", Wait)), (id, query) => query with { PathAndQuery = $"{Jobs}/{id}{query.PathAndQuery}" }),
         Gen.Select(Segment, Gen.OneOf("executions", "history", "results"), (id, part) => new HttpCase("GET queries", HttpMethod.Get, $"{Jobs}/{id}/{part}", null, null)),
+        Gen.Select(Segment, Query("", ("execution_id", Word), ("follow", Word), ("tail", Integer)), (id, query) => query with { PathAndQuery = $"{Jobs}/{id}/logs{query.PathAndQuery}" }),
         Gen.Select(Segment, Word, (id, reason) => new HttpCase("GET queries", HttpMethod.Delete, $"{Jobs}/{id}?reason={Uri.EscapeDataString(reason)}", null, null)),
         Segment.Select(id => new HttpCase("GET queries", HttpMethod.Get, $"{Nodes}/{id}", null, null)));
 

@@ -3,7 +3,7 @@ using Bacalhau.IntegrationTests.Infrastructure;
 
 namespace Bacalhau.IntegrationTests.Cli;
 
-/// <summary>`bacalhau docker run` and `bacalhau job run` against a cluster with a real Docker daemon print the job's output.</summary>
+/// <summary>`bacalhau docker run`, `bacalhau job run` and `bacalhau job logs` against a cluster with a real Docker daemon print the job's output.</summary>
 [Collection(DockerCluster.Name)]
 public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
 {
@@ -60,6 +60,19 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
 
         Assert.True(second.ExitCode == 0, second.Output);
         Assert.Contains("written to a result path\n0", second.Output.ReplaceLineEndings("\n"), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Job_logs_with_tail_prints_the_last_lines()
+    {
+        await fixture.Cluster.WaitForReplicasAsync();
+        var submitted = await fixture.Cluster.SubmitAsync(Executors.DockerJobTests.ShellJob("for i in 1 2 3 4 5; do echo line $i; done"));
+        await fixture.Cluster.WaitForJobAsync(submitted.JobID, JobStateType.Completed, Timeout);
+
+        var result = await RunCliAsync("job", "logs", submitted.JobID, "--tail", "2");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Equal("line 4\nline 5\n", result.Output.ReplaceLineEndings("\n"));
     }
 
     private async Task<(int ExitCode, string Output)> RunCliAsync(params string[] arguments)
