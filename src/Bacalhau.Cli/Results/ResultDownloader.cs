@@ -17,14 +17,12 @@ namespace Bacalhau.Cli.Results;
 internal sealed class ResultDownloader(BacalhauClient client, TextWriter output, TextWriter error)
 {
     /// <summary>Far above any result a node keeps; bounds what one download may write to this disk.</summary>
-    public const long MaxArchiveBytes = 8L * 1024 * 1024 * 1024;
+    private const long MaxArchiveBytes = 8L * 1024 * 1024 * 1024;
 
     private const string RawFolder = "raw";
 
     // Characters a flattened URL may not keep, as Bacalhau flattens them.
     private static readonly char[] Unsafe = ['/', '\\', ':', '*', '?', '"', '<', '>', '|'];
-
-    public ExtractLimits Limits { get; init; } = ExtractLimits.Default;
 
     public async Task DownloadAsync(string jobId, DownloadSettings settings, CancellationToken cancellationToken)
     {
@@ -140,7 +138,7 @@ internal sealed class ResultDownloader(BacalhauClient client, TextWriter output,
             {
                 await using (var archive = File.OpenRead(download))
                 {
-                    await ResultArchiveExtractor.ExtractAsync(archive, unpacking, Limits, cancellationToken);
+                    await ResultArchiveExtractor.ExtractAsync(archive, unpacking, ExtractLimits.Default, cancellationToken);
                 }
 
                 Directory.Move(unpacking, unpacked);
