@@ -41,8 +41,12 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     {
         ArgumentNullException.ThrowIfNull(baseAddress);
         options ??= BacalhauClientOptions.Anonymous;
-        var http = new HttpClient(ClientHandler.Create(options)) { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
-        http.DefaultRequestHeaders.Authorization = ClientHandler.Authorization(options);
+        var handler = ClientHandler.Create(options);
+        var http = new HttpClient(ClientHandler.Authorization(options) is { } authorization ? new OriginCredentialsHandler(baseAddress, authorization, handler) : handler)
+        {
+            BaseAddress = baseAddress,
+            Timeout = Timeout.InfiniteTimeSpan,
+        };
         return new(http, timeout ?? DefaultTimeout);
     }
 
@@ -142,6 +146,59 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
 
     public Task<ListJobResultsResponse> ListResultsAsync(string jobId, CancellationToken cancellationToken = default) =>
         GetAsync($"{Jobs}/{Escape(jobId)}/results", Json.ListJobResultsResponse, cancellationToken);
+
+    /// <summary>
+    /// Copies what <paramref name="url"/> serves (absolute, or relative to the API) to <paramref name="destination"/>; an
+    /// answer longer than <paramref name="maxBytes"/> is cut off with an <see cref="InvalidDataException"/>. Only the
+    /// waiting for the answer to start is bounded by the client's timeout; the caller's token bounds the transfer.
+    /// </summary>
+    public async Task DownloadAsync(Uri url, Stream destination, long maxBytes, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        ArgumentNullException.ThrowIfNull(destination);
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        HttpResponseMessage response;
+        using (var headers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        {
+            headers.CancelAfter(timeout ?? Timeout.InfiniteTimeSpan);
+            try
+            {
+                response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, headers.Token);
+            }
+            catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+            {
+                throw new TimeoutException($"{Shown(url)}: no answer within {(timeout ?? http.Timeout).TotalSeconds:F0} s", ex);
+            }
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                throw await ApiErrorReader.ReadAsync(response, cancellationToken);
+            }
+
+            if (response.Content.Headers.ContentLength > maxBytes)
+            {
+                throw new InvalidDataException($"{Shown(url)}: {response.Content.Headers.ContentLength} bytes, more than the {maxBytes} a result may have");
+            }
+
+            await using var body = await response.Content.ReadAsStreamAsync(cancellationToken);
+            var buffer = new byte[81920];
+            long total = 0;
+            int read;
+            while ((read = await body.ReadAsync(buffer, cancellationToken)) > 0)
+            {
+                total += read;
+                if (total > maxBytes)
+                {
+                    throw new InvalidDataException($"{Shown(url)}: more than the {maxBytes} bytes a result may have");
+                }
+
+                await destination.WriteAsync(buffer.AsMemory(0, read), cancellationToken);
+            }
+        }
+    }
 
     public Task<StopJobResponse> StopJobAsync(string jobId, string? reason = null, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, $"{Jobs}/{Escape(jobId)}" + Query(("reason", reason)), content: null, Json.StopJobResponse, cancellationToken);
@@ -266,6 +323,9 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
 
     private OrchestratorUnreachableException Unanswered(TimeSpan limit, Exception cancellation) =>
         new(BaseAddress, new TimeoutException($"no answer within {limit.TotalSeconds:F0} s", cancellation));
+
+    // A URL as messages show it: never with credentials a result's URL might carry.
+    private Uri Shown(Uri url) => new UriBuilder(url.IsAbsoluteUri ? url : new Uri(BaseAddress, url)) { UserName = "", Password = "" }.Uri;
 
     private static string Escape(string segment) => Uri.EscapeDataString(segment);
 

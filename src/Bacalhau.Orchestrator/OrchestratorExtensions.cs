@@ -14,6 +14,7 @@ using Bacalhau.Orchestrator.Cluster.Leadership;
 using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.PublishedResults;
 using Bacalhau.Orchestrator.OpenApi;
 using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
@@ -88,6 +89,7 @@ public static class OrchestratorExtensions
             services.GetRequiredService<INatsConnection>(),
             ContentStore.ReplicasFor(services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()?.Orchestrators ?? 1)));
         builder.Services.AddClusterForwarding();
+        builder.Services.AddLocalResultFetching();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {
@@ -110,6 +112,7 @@ public static class OrchestratorExtensions
         var api = app.MapGroup("").AddEndpointFilter(StorageFailures.FilterAsync).ProducesApiErrors(StatusCodes.Status503ServiceUnavailable);
         api.MapNodeEndpoints();
         api.MapJobEndpoints();
+        api.MapResultEndpoints();
         api.MapRunEndpoints();
         api.MapContentEndpoints();
         api.MapLogEndpoints();

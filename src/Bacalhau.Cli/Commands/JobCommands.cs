@@ -3,13 +3,14 @@ using System.Text.Json;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Jobs;
 using Bacalhau.Cli.Output;
+using Bacalhau.Cli.Results;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
 
 namespace Bacalhau.Cli.Commands;
 
-/// <summary><c>bacalhau job run|list|describe|executions|history|stop|logs</c>.</summary>
+/// <summary><c>bacalhau job run|list|describe|executions|history|stop|logs|get</c>.</summary>
 internal sealed class JobCommands : Command
 {
     public JobCommands(GlobalOptions globals)
@@ -22,6 +23,7 @@ internal sealed class JobCommands : Command
         Add(History(globals));
         Add(Stop(globals));
         Add(Logs(globals));
+        Add(Get(globals));
     }
 
     private static Command Run(GlobalOptions globals)
@@ -169,6 +171,28 @@ internal sealed class JobCommands : Command
 
         result.AddError($"--tail takes a number of lines, not '{result.Tokens[0].Value}' (alone, put it after the job ID)");
         return null;
+    }
+
+    private static Command Get(GlobalOptions globals)
+    {
+        var command = new Command("get", "Download the results of a job: stdout, stderr, exitCode and its result paths");
+        var id = new Argument<string>("id") { Description = "Job ID" };
+        var download = new DownloadOptions(withSwitch: false);
+        command.Add(id);
+        download.AddTo(command);
+        command.SetAction(globals, (context, cancellationToken) =>
+        {
+            var jobId = context.Parse.GetRequiredValue(id);
+            if (jobId.Contains('/', StringComparison.Ordinal))
+            {
+                // Bacalhau's <id>/<path> asks for one file, which only its IPFS downloader knew how to fetch.
+                throw new CliException($"'{jobId}': downloading one file of a result is not supported; download the job's results and take the file from them");
+            }
+
+            var settings = download.Read(context.Parse)!;
+            return new ResultDownloader(context.CreateClient(), context.Out, context.Error).DownloadAsync(jobId, settings, cancellationToken);
+        });
+        return command;
     }
 
     private static async Task DescribeAsync(GetJobResponse response, TextWriter output)

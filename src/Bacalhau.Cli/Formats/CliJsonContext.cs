@@ -14,6 +14,7 @@ namespace Bacalhau.Cli.Formats;
 [JsonSerializable(typeof(IReadOnlyList<Job>))]
 [JsonSerializable(typeof(IReadOnlyList<Execution>))]
 [JsonSerializable(typeof(IReadOnlyList<JobHistory>))]
+[JsonSerializable(typeof(IReadOnlyList<SpecConfig>))]
 [JsonSerializable(typeof(VersionReport))]
 [JsonSerializable(typeof(IReadOnlyList<ConfigEntry>))]
 internal sealed partial class CliJsonContext : JsonSerializerContext;

@@ -1,10 +1,15 @@
 using System.CommandLine;
+using Bacalhau.Cli.Results;
 
 namespace Bacalhau.Cli.Jobs;
 
-internal sealed record RunSettings(bool Wait, bool IdOnly, bool DryRun, TimeSpan WaitTimeout, bool Follow = false);
+/// <summary>What the run flags ask for; <see cref="Download"/>, when set, is where the results go once the job is over.</summary>
+internal sealed record RunSettings(bool Wait, bool IdOnly, bool DryRun, TimeSpan WaitTimeout, bool Follow = false, DownloadSettings? Download = null);
 
-/// <summary>How a submission behaves: <c>--wait</c> (default), <c>--follow</c>, <c>--id-only</c>, <c>--dry-run</c>, <c>--wait-timeout-secs</c>.</summary>
+/// <summary>
+/// How a submission behaves: <c>--wait</c> (default), <c>--follow</c>, <c>--id-only</c>, <c>--dry-run</c>,
+/// <c>--wait-timeout-secs</c>, and <c>--download</c> with its <see cref="DownloadOptions"/>.
+/// </summary>
 internal sealed class JobRunOptions
 {
     private readonly Option<bool> _wait = new("--wait") { Description = "Wait for the job to finish and print its output (--wait=false to return at once)", DefaultValueFactory = _ => true };
@@ -12,6 +17,7 @@ internal sealed class JobRunOptions
     private readonly Option<bool> _idOnly = new("--id-only") { Description = "Print only the job ID" };
     private readonly Option<bool> _dryRun = new("--dry-run") { Description = "Print the job as it would be submitted, and stop" };
     private readonly Option<int> _waitTimeout = new("--wait-timeout-secs") { Description = "Give up waiting after this many seconds", DefaultValueFactory = _ => 600 };
+    private readonly DownloadOptions _download = new(withSwitch: true);
 
     public void AddTo(Command command)
     {
@@ -20,6 +26,7 @@ internal sealed class JobRunOptions
         command.Add(_idOnly);
         command.Add(_dryRun);
         command.Add(_waitTimeout);
+        _download.AddTo(command);
     }
 
     public RunSettings Read(ParseResult parse)
@@ -30,6 +37,12 @@ internal sealed class JobRunOptions
             throw new CliException($"invalid --wait-timeout-secs {timeout}: expected a positive number of seconds");
         }
 
-        return new RunSettings(parse.GetValue(_wait), parse.GetValue(_idOnly), parse.GetValue(_dryRun), TimeSpan.FromSeconds(timeout), parse.GetValue(_follow));
+        var download = _download.Read(parse);
+        if (download is not null && !parse.GetValue(_wait))
+        {
+            throw new CliException("--download waits for the job to finish: it cannot go with --wait=false");
+        }
+
+        return new RunSettings(parse.GetValue(_wait), parse.GetValue(_idOnly), parse.GetValue(_dryRun), TimeSpan.FromSeconds(timeout), parse.GetValue(_follow), download);
     }
 }

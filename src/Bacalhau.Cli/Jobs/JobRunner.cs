@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Bacalhau.Cli.Commands;
 using Bacalhau.Cli.Output;
+using Bacalhau.Cli.Results;
 using Bacalhau.Client;
 using Bacalhau.Contracts.Models.Jobs;
 
@@ -52,6 +53,12 @@ internal static class JobRunner
         if (!run.IdOnly && !run.Follow)
         {
             await PrintOutputAsync(client, jobId, context.Out, cancellationToken);
+        }
+
+        // What the executions published is downloaded whatever the end, as a failed job's output tells why.
+        if (run.Download is { } download)
+        {
+            await new ResultDownloader(client, context.Out, context.Error).DownloadAsync(jobId, download, cancellationToken);
         }
 
         if (final.State.StateType == JobStateType.Failed)

@@ -97,7 +97,7 @@ internal static class ContentEndpoints
     /// <summary>The content in a temporary file that goes away when closed, or null when the store has none.</summary>
     private static async Task<FileStream?> DownloadAsync(Cid cid, ContentStore content, CancellationToken cancellationToken)
     {
-        var file = new FileStream(Path.Combine(Path.GetTempPath(), $"bacalhau-{Guid.NewGuid():N}"), FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 81920, FileOptions.DeleteOnClose | FileOptions.Asynchronous);
+        var file = TemporaryFiles.Create();
         try
         {
             if (!await content.TryGetAsync(cid, file, cancellationToken))

@@ -18,6 +18,7 @@ internal static class JobEndpoints
     /// <summary>What to do about a job ID that names no job.</summary>
     public const string ListJobsHint = "`bacalhau job list` lists the jobs";
 
+    public const string Prefix = "/api/v1/orchestrator/jobs";
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
@@ -25,7 +26,7 @@ internal static class JobEndpoints
 
     public static IEndpointRouteBuilder MapJobEndpoints(this IEndpointRouteBuilder endpoints)
     {
-        var jobs = endpoints.MapGroup("/api/v1/orchestrator/jobs").WithTags("Jobs");
+        var jobs = endpoints.MapGroup(Prefix).WithTags("Jobs");
 
         // The body is read by hand (JSON or a YAML spec file), so its model is declared for the API's description.
         jobs.MapMethods("/", [HttpMethods.Put, HttpMethods.Post], PutJobAsync)
@@ -39,14 +40,6 @@ internal static class JobEndpoints
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}/history", (string id, IJobStore store) => Find(store, id) is { } job
             ? Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) })
-            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/results", (string id, IJobStore store) => Find(store, id) is { } job
-            ? Ok(new ListJobResultsResponse
-            {
-                Items = [.. store.GetExecutions(job.ID)
-                    .Where(e => e.ComputeState.StateType == ExecutionStateType.Completed && e.PublishedResult is not null)
-                    .Select(e => e.PublishedResult!)],
-            })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapDelete("/{id}", StopJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.WriteJob).LeaderOnly();
         return endpoints;
@@ -167,9 +160,9 @@ internal static class JobEndpoints
         && (media.Equals("application/yaml", StringComparison.OrdinalIgnoreCase) || media.Equals("text/yaml", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
-    private static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
+    public static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
 
-    private static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found", ApiErrors.JobStore, ListJobsHint);
+    public static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found", ApiErrors.JobStore, ListJobsHint);
 
     private static Results<Ok<T>, ApiErrorResult> Ok<T>(T value) => TypedResults.Ok(value);
 

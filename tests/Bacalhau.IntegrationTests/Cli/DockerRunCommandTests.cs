@@ -27,6 +27,35 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
         Assert.Contains("Hello Bacalhau!", result.Output, StringComparison.Ordinal);
     }
 
+    // docker-output.json asks for /bin/bash, which the busybox image tests tag as ubuntu does not have.
+    [Fact]
+    public async Task A_conformance_specs_result_comes_back_byte_for_byte_with_download_and_job_get()
+    {
+        var downloaded = Directory.CreateTempSubdirectory("bacalhau-results-").FullName;
+        try
+        {
+            var run = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-output.yaml"), "--download", "--output-dir", downloaded);
+
+            Assert.True(run.ExitCode == 0, run.Output);
+            Assert.Equal("15\n", await File.ReadAllTextAsync(Path.Combine(downloaded, "output_custom", "output.txt")));
+            Assert.Equal("", await File.ReadAllTextAsync(Path.Combine(downloaded, "stdout")));
+            Assert.Equal("", await File.ReadAllTextAsync(Path.Combine(downloaded, "stderr")));
+            Assert.Equal("0", await File.ReadAllTextAsync(Path.Combine(downloaded, "exitCode")));
+
+            var jobId = run.Output.Split("Job ID: ")[1].Split('\n')[0].Trim();
+            var again = Path.Combine(downloaded, "again");
+            Directory.CreateDirectory(again);
+            var get = await RunCliAsync("job", "get", jobId, "--output-dir", again);
+
+            Assert.True(get.ExitCode == 0, get.Output);
+            Assert.Equal("15\n", await File.ReadAllTextAsync(Path.Combine(again, "output_custom", "output.txt")));
+        }
+        finally
+        {
+            Directory.Delete(downloaded, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task Docker_run_with_follow_streams_the_output_live()
     {

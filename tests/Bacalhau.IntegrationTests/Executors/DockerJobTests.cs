@@ -53,13 +53,12 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
         var published = Assert.Single(done.Executions!.Items).PublishedResult!;
         Assert.Equal(PublisherTypes.Local, published.Type);
         var results = await Cluster.Api.GetFromJsonAsync($"/api/v1/orchestrator/jobs/{done.Job.ID}/results", Contracts.Serialization.BacalhauJsonContext.Default.ListJobResultsResponse);
+        // Described to clients as Bacalhau does, a urlDownload, fetched through the API rather than from the node.
         var listed = Assert.Single(results!.Items);
-        Assert.Equal(published.Type, listed.Type);
-        Assert.True(listed.TryGetParam("URL", out var listedUrl));
-        Assert.True(published.TryGetParam("URL", out var url));
-        Assert.Equal(url.GetString(), listedUrl.GetString());
-        using var http = new HttpClient();
-        var files = await ReadArchiveAsync(await http.GetStreamAsync(new Uri(url.GetString()!)));
+        Assert.Equal(SourceTypes.UrlDownload, listed.Type);
+        Assert.True(listed.TryGetParam("URL", out var url));
+        Assert.StartsWith(new Uri(Cluster.Api.BaseAddress!, "/api/v1/orchestrator/jobs/").ToString(), url.GetString(), StringComparison.Ordinal);
+        var files = await ReadArchiveAsync(await Cluster.Api.GetStreamAsync(new Uri(url.GetString()!)));
         Assert.Equal("15\n", files["output_custom/output.txt"]);
         Assert.Equal("0", files["exitCode"]);
         Assert.Equal("", files["stdout"]);

@@ -1,15 +1,15 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Identity.Content;
 
 namespace Bacalhau.Compute.Publishers.Local;
 
 /// <summary>Published results of this node, each a gzipped tar named after the SHA-256 of its content.</summary>
-public sealed partial class LocalResultStore(ComputeIdentity identity)
+public sealed class LocalResultStore(ComputeIdentity identity)
 {
-    public const string Extension = ".tar.gz";
+    public const string Extension = ResultArchiveName.Extension;
 
     public string Directory { get; } = Path.Combine(identity.DataDir, "results");
 
@@ -31,7 +31,7 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
                 hash = await SHA256.HashDataAsync(file, cancellationToken);
             }
 
-            var name = Convert.ToHexStringLower(hash) + Extension;
+            var name = ResultArchiveName.For(hash);
             var path = Path.Combine(Directory, name);
             // Same name, same content: an archive already there is as good as this one.
             File.Move(temporary, path, overwrite: true);
@@ -44,7 +44,7 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
     }
 
     /// <summary>Whether <paramref name="name"/> has the form of the names the store gives out.</summary>
-    public static bool IsArchiveName(string name) => ArchiveName().IsMatch(name);
+    public static bool IsArchiveName(string name) => ResultArchiveName.IsValid(name);
 
     /// <summary>
     /// The file of a stored archive, or null; only names the store gives out are accepted, and only a regular file
@@ -60,9 +60,6 @@ public sealed partial class LocalResultStore(ComputeIdentity identity)
         var path = Path.Combine(Directory, name);
         return File.Exists(path) && new FileInfo(path).LinkTarget is null ? path : null;
     }
-
-    [GeneratedRegex("^[0-9a-f]{64}\\.tar\\.gz$")]
-    private static partial Regex ArchiveName();
 }
 
 /// <summary>An archive in the <see cref="LocalResultStore"/>: its name there, its file and the SHA-256 of its bytes.</summary>
