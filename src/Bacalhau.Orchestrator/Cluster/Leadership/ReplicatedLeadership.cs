@@ -32,6 +32,7 @@ internal sealed partial class ReplicatedLeadership(
 {
     // NATS's default max_payload is 1 MiB; a batch stays well under it, headers included.
     private const int MaxBatchBytes = 768 * 1024;
+    private static readonly TimeSpan JetStreamRequestTimeout = TimeSpan.FromSeconds(2);
 
     private readonly List<IHostedService> _started = [];
     private LeaderLease? _lease;
@@ -54,7 +55,9 @@ internal sealed partial class ReplicatedLeadership(
     {
         var cluster = options.Value;
         var orchestrators = cluster.Orchestrators;
-        var jetStream = new NatsJSContext(nats);
+        // JetStream answers in milliseconds; a call it leaves unanswered is to a stream whose Raft leader was lost,
+        // and asking again soon finds the new one instead of waiting out the client's default of 5 s.
+        var jetStream = new NatsJSContext(nats, new NatsJSOpts(nats.Opts, requestTimeout: JetStreamRequestTimeout));
         var log = new StateLog(jetStream);
         // A cluster that is just starting has no JetStream meta leader to answer yet.
         var retry = cluster.LeaseDuration / 3;
