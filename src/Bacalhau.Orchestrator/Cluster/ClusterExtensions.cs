@@ -16,21 +16,8 @@ internal static class ClusterExtensions
         services.AddSingleton<OrchestratorNode>();
         services.AddSingleton<ForwardedClient>();
         services.AddSingleton<LeaderProxy>();
-        // RemoveAllResilienceHandlers is marked experimental; it is the one way to opt a client out of the defaults.
-#pragma warning disable EXTEXP0001
-        services.AddHttpClient(LeaderProxy.ClientName, client => client.Timeout = Timeout.InfiniteTimeSpan)
-            .ConfigurePrimaryHttpMessageHandler(() => new SocketsHttpHandler
-            {
-                // The leader's answer goes back as it is, redirects included; cookies and proxies have no place between orchestrators.
-                AllowAutoRedirect = false,
-                UseCookies = false,
-                UseProxy = false,
-                ConnectTimeout = LeaderConnectTimeout,
-            })
-            // Retrying would submit a job twice, and the default timeouts would cut off streams and long waits: the
-            // client's own retry and the request's abort govern instead.
-            .RemoveAllResilienceHandlers();
-#pragma warning restore EXTEXP0001
+        // Proxies have no place between orchestrators.
+        services.AddDirectHttpClient(LeaderProxy.ClientName, LeaderConnectTimeout, useProxy: false);
         return services;
     }
 
