@@ -21,7 +21,7 @@ internal sealed class LeaderLease
 {
     public const string Bucket = "bacalhau-leader";
     public const string Key = "leader";
-    private const string StreamName = "KV_" + Bucket;
+    public const string StreamName = "KV_" + Bucket;
     private const string KeySubject = "$KV." + Bucket + "." + Key;
 
     // The leader stops acting this long before its lease could have run out, so that a takeover never overlaps it.

@@ -77,6 +77,8 @@ internal sealed partial class ReplicatedLeadership(
         // The lease is renewed from the moment it is won, before the appender that can be fenced exists.
         var appenderFenced = new TaskCompletionSource<Task>(TaskCreationOptions.RunContinuationsAsynchronously);
         var (term, holding) = await FollowUntilElectedAsync(log, lease, follower, appenderFenced.Task.Unwrap(), stoppingToken);
+        await new StreamLeaderPlacement(jetStream, nats.ServerInfo?.Name, time, logger)
+            .MoveOffOwnServerAsync([StateLog.StreamName, LeaderLease.StreamName], lease.Duration / 3, stoppingToken);
         var appender = new LogAppender(log, store.Writer, follower.Applied, MaxBatchBytes, () => lease.IsHeld, metrics);
         appenderFenced.SetResult(appender.Fenced);
         store.ReplicateThrough(appender);
