@@ -15,16 +15,23 @@ namespace Bacalhau.Compute.Transport;
 /// those. The first connect waits for the enrollment; a reconnect uses the JWT the node has at once and enrolls again
 /// beside it, for the next connect, so a new account key still takes effect: a reconnect after losing a server must
 /// not wait for an orchestrator, which may be the one lost (the server gives a client only seconds to authenticate).
-/// A refusal is never papered over: the next connect enrolls first and fails with it.
+/// A refusal is never papered over: the next connect enrolls first and fails with it. The first enrollment runs beside
+/// the connects: one waits for it only briefly and fails if it is still under way (the orchestrator may be starting),
+/// so that the server never times the connection out, and a later connect picks up the same enrollment.
 /// </summary>
 internal sealed partial class NodeEnrollment(ComputeIdentity identity, string token, NatsTlsOpts tls, ILogger<NodeEnrollment> logger) : INatsCredentials, IDisposable
 {
     public const string UserSeedFileName = "nats-user.nk";
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
 
+    // Well inside nats-server's authentication timeout (2 s by default), which counts from the connection's start.
+    private static readonly TimeSpan FirstEnrollmentWait = TimeSpan.FromSeconds(1);
+
     private readonly KeyPair _user = NKeySeeds.LoadOrCreate(Path.Combine(identity.DataDir, UserSeedFileName), PrefixByte.User);
     private readonly CancellationTokenSource _stopping = new();
+    private readonly Lock _enrollmentLock = new();
     private volatile string? _jwt;
+    private Task<string>? _enrolling;
     private int _refreshing;
 
     /// <summary>The enrolled user may subscribe only under its own node's inbox.</summary>
@@ -35,7 +42,7 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         var jwt = _jwt;
         if (jwt is null)
         {
-            jwt = _jwt = await EnrollAsync(server, cancellationToken);
+            jwt = await FirstEnrollmentAsync(server, cancellationToken);
         }
         else if (Interlocked.Exchange(ref _refreshing, 1) == 0)
         {
@@ -52,6 +59,38 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         _user.Dispose();
     }
 
+    /// <summary>The JWT of the enrollment under way (started now if none is), if it comes within <see cref="FirstEnrollmentWait"/>.</summary>
+    private async Task<string> FirstEnrollmentAsync(Uri server, CancellationToken cancellationToken)
+    {
+        Task<string> enrolling;
+        lock (_enrollmentLock)
+        {
+            enrolling = _enrolling ??= EnrollAsync(server, _stopping.Token);
+        }
+
+        try
+        {
+            return _jwt = await enrolling.WaitAsync(FirstEnrollmentWait, cancellationToken);
+        }
+        catch (TimeoutException)
+        {
+            throw new EnrollmentPendingException();
+        }
+        catch (Exception) when (enrolling.IsCompleted)
+        {
+            // Failed or refused: the next connect asks again.
+            lock (_enrollmentLock)
+            {
+                if (_enrolling == enrolling)
+                {
+                    _enrolling = null;
+                }
+            }
+
+            throw;
+        }
+    }
+
     private async Task RefreshAsync(Uri server)
     {
         try
@@ -60,7 +99,12 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         }
         catch (EnrollmentRefusedException ex)
         {
-            _jwt = null;
+            lock (_enrollmentLock)
+            {
+                _jwt = null;
+                _enrolling = null;
+            }
+
             LogRefused(logger, identity.NodeId, ex.Message);
         }
         catch (NatsException ex)
@@ -125,6 +169,12 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Compute node {NodeId} enrolled: it connects to NATS with credentials of its own")]
     private static partial void LogEnrolled(ILogger logger, string nodeId);
+
+    /// <summary>The first enrollment has not been answered yet: this connect gives up, a later one picks it up.</summary>
+    internal sealed class EnrollmentPendingException() : NatsException(Reason)
+    {
+        public const string Reason = "the orchestrator has not answered this node's enrollment yet";
+    }
 
     /// <summary>The orchestrator answered, and the answer is no: not a reason to fall back on older credentials.</summary>
     private sealed class EnrollmentRefusedException(string message) : NatsException(message);

@@ -34,6 +34,7 @@ public sealed partial class OrchestratorLink(
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
     private const string NoOrchestratorYet = "no orchestrator is listening on this NATS server yet";
+    private const string EnrollmentPending = NodeEnrollment.EnrollmentPendingException.Reason;
 
     private static readonly TimeSpan FirstUnansweredRetry = TimeSpan.FromMilliseconds(500);
     private const int MaxReasonLength = 200;
@@ -353,7 +354,7 @@ public sealed partial class OrchestratorLink(
         if (error != LastError)
         {
             // While the cluster starts, nobody answering yet is expected; a refusal never fixes itself.
-            var level = error == NoOrchestratorYet ? LogLevel.Warning : LogLevel.Error;
+            var level = error is NoOrchestratorYet or EnrollmentPending ? LogLevel.Warning : LogLevel.Error;
             LogCannotJoin(logger, level, identity.NodeId, natsSettings.Url ?? nats.Opts.Url, error);
         }
 
@@ -374,6 +375,11 @@ public sealed partial class OrchestratorLink(
             if (inner is NatsNoRespondersException)
             {
                 return NoOrchestratorYet;
+            }
+
+            if (inner is NodeEnrollment.EnrollmentPendingException)
+            {
+                return EnrollmentPending;
             }
 
             // The TLS handshake's own reason (a certificate pinned to another peer), not the client's "TLS authentication failed".
