@@ -18,6 +18,9 @@ internal sealed partial class LeaderProxy(IHttpClientFactory clients, IClusterLe
     private const string RetryAfterSeconds = "2";
     private const int ChunkSize = 16 * 1024;
 
+    // While the leader is down every request a follower takes fails alike: one line per period says so, with a count.
+    private const long UnreachableReportPeriodMs = 5_000;
+
     private static readonly string[] PassedHeaders = [HeaderNames.Authorization, HeaderNames.Accept];
 
     // Meaningful for one connection only; the server sets its own.
@@ -26,6 +29,9 @@ internal sealed partial class LeaderProxy(IHttpClientFactory clients, IClusterLe
         HeaderNames.Connection, HeaderNames.KeepAlive, HeaderNames.TransferEncoding, HeaderNames.Upgrade,
         HeaderNames.ProxyAuthenticate, HeaderNames.ProxyAuthorization, HeaderNames.TE, HeaderNames.Trailer,
     };
+
+    private long _nextUnreachableReport;
+    private int _unreachableUnreported;
 
     public async Task ForwardAsync(HttpContext context)
     {
@@ -91,7 +97,7 @@ internal sealed partial class LeaderProxy(IHttpClientFactory clients, IClusterLe
         catch (Exception ex) when (ex is HttpRequestException || (ex is OperationCanceledException && !context.RequestAborted.IsCancellationRequested))
         {
             var reason = ex is HttpRequestException ? ex.Message : $"no connection within {ClusterExtensions.LeaderConnectTimeout.TotalSeconds:F0} s";
-            LogUnreachable(logger, leader.NodeId, api, reason);
+            ReportUnreachable(leader.NodeId, api, reason);
             await UnavailableAsync(context, $"the leader {leader.NodeId} cannot be reached ({reason}); retry shortly");
             return;
         }
@@ -154,8 +160,21 @@ internal sealed partial class LeaderProxy(IHttpClientFactory clients, IClusterLe
     [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot pass a request on to the leader {LeaderId}: its API address is not usable")]
     private static partial void LogNoAddress(ILogger logger, string leaderId);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the leader {LeaderId} at {Address}: {Error}")]
-    private static partial void LogUnreachable(ILogger logger, string leaderId, Uri address, string error);
+    private void ReportUnreachable(string leaderId, Uri api, string reason)
+    {
+        var now = Environment.TickCount64;
+        var next = Interlocked.Read(ref _nextUnreachableReport);
+        if (now < next || Interlocked.CompareExchange(ref _nextUnreachableReport, now + UnreachableReportPeriodMs, next) != next)
+        {
+            Interlocked.Increment(ref _unreachableUnreported);
+            return;
+        }
+
+        LogUnreachable(logger, leaderId, api, reason, Interlocked.Exchange(ref _unreachableUnreported, 0));
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Cannot reach the leader {LeaderId} at {Address}: {Error} ({Unreported} more requests failed so since the last report)")]
+    private static partial void LogUnreachable(ILogger logger, string leaderId, Uri address, string error, int unreported);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The leader's answer to {Method} {Path} broke off: {Error}")]
     private static partial void LogBrokenOff(ILogger logger, string method, PathString path, string error);
