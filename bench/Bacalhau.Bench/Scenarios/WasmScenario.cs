@@ -52,6 +52,11 @@ internal sealed class WasmScenario : IScenario
 
             BenchSettings.Progress($"scenario 7: bacalhau wasm run, {runs} times");
             var cached = (await CommandTimer.TimeAsync(RepositoryPaths.PublishedCli, command, environment, runs, cancellationToken))!;
+            // The same way through the system without the module: what is left of the difference is the module's.
+            var noopJob = Path.Combine(directory, "noop.json");
+            await File.WriteAllTextAsync(noopJob, Jobs.JobLoad.NoopJob.GetRawText(), cancellationToken);
+            BenchSettings.Progress($"scenario 7: bacalhau job run of a noop job, {runs} times");
+            var noop = (await CommandTimer.TimeAsync(RepositoryPaths.PublishedCli, [.. command[..4], "job", "run", noopJob], environment, runs, cancellationToken))!;
             return
             [
                 new() { Scenario = Name, Name = Figure, Value = cached.P50, Unit = "ms", Baseline = fresh.P50, BaselineName = $"{BaselineName}, median", Target = Target.RatioAtMost(1.3) },
@@ -60,6 +65,7 @@ internal sealed class WasmScenario : IScenario
                     Scenario = Name, Name = "bacalhau wasm run, first (the node compiles)", Value = first.TotalMilliseconds, Unit = "ms", Baseline = fresh.P50, BaselineName = $"{BaselineName}, median",
                     Note = "one run, the CLI's first start included",
                 },
+                new() { Scenario = Name, Name = "bacalhau job run of a noop job, median", Value = noop.P50, Unit = "ms", Baseline = fresh.P50, BaselineName = $"{BaselineName}, median" },
                 new() { Scenario = Name, Name = "Wasmtime in-process: run of the compiled module, median", Value = compiled.P50, Unit = "ms", Baseline = fresh.P50, BaselineName = $"{BaselineName}, median" },
             ];
         }
