@@ -3,8 +3,9 @@ using System.Globalization;
 namespace Bacalhau.Bench.ColdStart;
 
 /// <summary>
-/// A process's descendants, read from <c>/proc</c>: what a launcher (<c>dotnet run</c>, the AppHost, DCP) started,
-/// so that each one can be stopped by its PID even if it outlives its parent.
+/// A process's descendants, read from <c>/proc</c>: what a launcher (the AppHost, DCP) started, so that each one can
+/// be stopped by its PID even if it outlives its parent. DCP detaches from the AppHost and watches it instead
+/// (<c>--monitor &lt;pid&gt;</c>): a process that monitors one of them counts as its child.
 /// </summary>
 internal static class ProcessTree
 {
@@ -13,24 +14,31 @@ internal static class ProcessTree
         var children = new Dictionary<int, List<int>>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
         {
-            if (int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && ParentOf(pid) is { } parent)
+            if (!int.TryParse(Path.GetFileName(directory), NumberStyles.None, CultureInfo.InvariantCulture, out var pid))
+            {
+                continue;
+            }
+
+            foreach (var parent in new[] { ParentOf(pid), MonitoredBy(pid) }.OfType<int>())
             {
                 (children.TryGetValue(parent, out var list) ? list : children[parent] = []).Add(pid);
             }
         }
 
-        var found = new List<int>();
+        var found = new HashSet<int>();
         var next = new Queue<int>([root]);
         while (next.TryDequeue(out var pid))
         {
             foreach (var child in children.GetValueOrDefault(pid) ?? [])
             {
-                found.Add(child);
-                next.Enqueue(child);
+                if (child != root && found.Add(child))
+                {
+                    next.Enqueue(child);
+                }
             }
         }
 
-        return found;
+        return [.. found];
     }
 
     /// <summary>Kills those of <paramref name="pids"/> still running (a PID reused since is not told apart: they are checked right after their parent stopped).</summary>
@@ -47,6 +55,20 @@ internal static class ProcessTree
             {
                 // Already gone.
             }
+        }
+    }
+
+    private static int? MonitoredBy(int pid)
+    {
+        try
+        {
+            var arguments = File.ReadAllText($"/proc/{pid}/cmdline").Split('\0');
+            var at = Array.IndexOf(arguments, "--monitor");
+            return at >= 0 && at + 1 < arguments.Length && int.TryParse(arguments[at + 1], NumberStyles.None, CultureInfo.InvariantCulture, out var monitored) ? monitored : null;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            return null;
         }
     }
 
