@@ -3,7 +3,8 @@ using Bacalhau.Bench;
 using Bacalhau.Bench.Measurement;
 using Bacalhau.Bench.Scenarios;
 
-IScenario[] all = [new NatsScenario(), new NoopJobsScenario(), new MembershipScenario(), new DockerScenario(), new JobStoreScenario(), new ReplicatedOrchestratorsScenario()];
+IScenario[] all = [new NatsScenario(), new NoopJobsScenario(), new MembershipScenario(), new DockerScenario(), new JobStoreScenario(), new ReplicatedOrchestratorsScenario(),
+    new WasmScenario(), new SlurmScenario(), new ColdStartScenario()];
 
 if (BenchOptions.Parse(args, all.Select(s => s.Number)) is not { } options)
 {

@@ -95,6 +95,7 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();
         builder.Services.AddSingleton<WasmRuntime>();
+        builder.Services.AddSingleton<WasmModuleCache>();
         builder.Services.AddSingleton<WasmModuleResolver>();
         builder.Services.AddSingleton<IExecutor, WasmExecutor>();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using Bacalhau.Bench.Infrastructure;
 using Bacalhau.Bench.Measurement;
@@ -17,7 +16,6 @@ internal sealed class DockerScenario : IScenario
     private const string Name = "4 docker job";
     private const string Figure = "bacalhau docker run true, median";
     private static readonly string Image = DockerDaemon.ImageNames[0];
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
 
     public int Number => 4;
 
@@ -40,7 +38,7 @@ internal sealed class DockerScenario : IScenario
             var runs = settings.Count(20, 5);
             BenchSettings.Progress($"scenario 4: docker run --rm --network none {Image} true, {runs} times");
             var dockerEnvironment = new Dictionary<string, string> { ["DOCKER_HOST"] = daemon.Host };
-            var plain = await TimeAsync("docker", ["run", "--rm", "--network", "none", Image, "true"], dockerEnvironment, runs, cancellationToken);
+            var plain = await CommandTimer.TimeAsync("docker", ["run", "--rm", "--network", "none", Image, "true"], dockerEnvironment, runs, cancellationToken);
             if (plain is null)
             {
                 return [Measurement.Figure.Skip(Name, Figure, "the docker CLI is not installed")];
@@ -54,8 +52,8 @@ internal sealed class DockerScenario : IScenario
                 var cliEnvironment = new Dictionary<string, string> { ["BACALHAU_DIR"] = cliDir };
                 string[] api = ["--api-host", cluster.ApiBase.Host, "--api-port", cluster.ApiBase.Port.ToString(CultureInfo.InvariantCulture)];
                 BenchSettings.Progress($"scenario 4: bacalhau docker run {Image} -- true, {runs} times");
-                var bacalhau = await TimeAsync(RepositoryPaths.PublishedCli, [.. api, "docker", "run", Image, "--", "true"], cliEnvironment, runs, cancellationToken);
-                var cliStart = await TimeAsync(RepositoryPaths.PublishedCli, [.. api, "version"], cliEnvironment, runs / 2, cancellationToken);
+                var bacalhau = await CommandTimer.TimeAsync(RepositoryPaths.PublishedCli, [.. api, "docker", "run", Image, "--", "true"], cliEnvironment, runs, cancellationToken);
+                var cliStart = await CommandTimer.TimeAsync(RepositoryPaths.PublishedCli, [.. api, "version"], cliEnvironment, runs / 2, cancellationToken);
                 if (bacalhau is null || cliStart is null)
                 {
                     return [Measurement.Figure.Skip(Name, Figure, "no published CLI: dotnet publish src/Bacalhau.Cli -c Release (scripts/bench.sh does)")];
@@ -72,41 +70,5 @@ internal sealed class DockerScenario : IScenario
                 Directory.Delete(cliDir, recursive: true);
             }
         }
-    }
-
-    /// <summary>Wall times of <paramref name="runs"/> runs after one unmeasured warm-up, or null when the program does not exist.</summary>
-    private static async Task<Latencies?> TimeAsync(string program, string[] arguments, Dictionary<string, string> environment, int runs, CancellationToken cancellationToken)
-    {
-        var times = new Latencies();
-        for (var i = -1; i < runs; i++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            var started = Stopwatch.GetTimestamp();
-            ChildProcess process;
-            try
-            {
-                process = ChildProcess.Start(program, arguments, environment);
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                return null;
-            }
-
-            await using (process)
-            {
-                var exitCode = await process.WaitForExitAsync(CommandTimeout);
-                if (exitCode != 0)
-                {
-                    throw new InvalidOperationException($"{program} {string.Join(' ', arguments)} exited with {exitCode}:\n{process.Output}");
-                }
-            }
-
-            if (i >= 0)
-            {
-                times.Add(Stopwatch.GetElapsedTime(started));
-            }
-        }
-
-        return times;
     }
 }

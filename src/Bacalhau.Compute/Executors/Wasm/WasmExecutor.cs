@@ -9,7 +9,7 @@ namespace Bacalhau.Compute.Executors.Wasm;
 /// to <see cref="CapturedOutput.MaxBytes"/> each. Cancellation and the execution timeout stop the module within
 /// about one <see cref="WasmRuntime.Tick"/>.
 /// </summary>
-internal sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolver modules, ILogger<WasmExecutor> logger) : IExecutor
+internal sealed partial class WasmExecutor(WasmModuleCache compiled, WasmModuleResolver modules, ILogger<WasmExecutor> logger) : IExecutor
 {
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Wasm");
 
@@ -19,7 +19,7 @@ internal sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolv
     {
         try
         {
-            _ = runtime.Engine;
+            _ = compiled.Engine;
             return Task.FromResult(true);
         }
         catch (Exception ex) when (ex is DllNotFoundException or TypeInitializationException or BadImageFormatException or EntryPointNotFoundException or Wasmtime.WasmtimeException)
@@ -48,9 +48,8 @@ internal sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolv
         activity?.SetTag("bacalhau.wasm.module", entry.Name);
 
         // Wasmtime blocks its thread for the whole run; keep it off the thread pool.
-        var engine = runtime.Engine;
         var outcome = await Task.Factory.StartNew(
-            () => WasmProgram.Run(engine, plan, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            () => WasmProgram.Run(compiled, plan, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         activity?.SetTag("bacalhau.wasm.compile_ms", outcome.CompileTime.TotalMilliseconds);
         activity?.SetTag("bacalhau.wasm.exit_code", outcome.ExitCode);
         LogRan(logger, entry.Name, outcome.ExitCode, outcome.CompileTime.TotalMilliseconds, outcome.RunTime.TotalMilliseconds);
@@ -71,6 +70,6 @@ internal sealed partial class WasmExecutor(WasmRuntime runtime, WasmModuleResolv
     [LoggerMessage(Level = LogLevel.Warning, Message = "Wasmtime cannot be loaded: {Error}")]
     private static partial void LogUnavailable(ILogger logger, string error);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Module {Module} exited with {ExitCode} (compiled in {CompileMs:F0} ms, ran {RunMs:F0} ms)")]
+    [LoggerMessage(Level = LogLevel.Information, Message = "Module {Module} exited with {ExitCode} (compiled or found compiled in {CompileMs:F0} ms, ran {RunMs:F0} ms)")]
     private static partial void LogRan(ILogger logger, string module, int exitCode, double compileMs, double runMs);
 }

@@ -17,20 +17,21 @@ internal sealed record WasmRunPlan(
 /// <summary>How a run ended: the WASI exit code, and why when it did not end by itself (a trap).</summary>
 internal sealed record WasmOutcome(int ExitCode, string ErrorMsg, TimeSpan CompileTime, TimeSpan RunTime);
 
-/// <summary>Compiles, links and runs a module under WASI preview 1. Blocks the calling thread until the module ends.</summary>
+/// <summary>Compiles (or finds compiled), links and runs a module under WASI preview 1. Blocks the calling thread until the module ends.</summary>
 internal static class WasmProgram
 {
     /// <summary>What a trap exits with, as the wasmtime command does on Unix (128 + SIGABRT).</summary>
     public const int TrapExitCode = 134;
 
-    public static WasmOutcome Run(Engine engine, WasmRunPlan plan, CancellationToken cancellationToken)
+    public static WasmOutcome Run(WasmModuleCache modules, WasmRunPlan plan, CancellationToken cancellationToken)
     {
         var started = System.Diagnostics.Stopwatch.StartNew();
-        using var entry = Compile(engine, plan.EntryModule);
-        var imports = new List<Module>();
+        var engine = modules.Engine;
+        using var entry = modules.Lease(plan.EntryModule);
+        var imports = new List<WasmModuleLease>();
         try
         {
-            imports.AddRange(plan.ImportModules.Select(m => Compile(engine, m)));
+            imports.AddRange(plan.ImportModules.Select(modules.Lease));
             var compileTime = started.Elapsed;
             using var store = new Store(engine);
             store.SetWasiConfiguration(WasiConfigurationFor(plan));
@@ -55,10 +56,10 @@ internal static class WasmProgram
             {
                 foreach (var import in imports)
                 {
-                    linker.DefineModule(store, import);
+                    linker.DefineModule(store, import.Module);
                 }
 
-                var instance = linker.Instantiate(store, entry);
+                var instance = linker.Instantiate(store, entry.Module);
                 var start = instance.GetAction(plan.Entrypoint) ?? throw MissingEntrypoint(instance, plan.Entrypoint);
                 start();
             }
@@ -88,18 +89,6 @@ internal static class WasmProgram
         }
     }
 
-    private static Module Compile(Engine engine, WasmModuleFile file)
-    {
-        try
-        {
-            return Module.FromBytes(engine, Path.GetFileNameWithoutExtension(file.Name), File.ReadAllBytes(file.HostPath));
-        }
-        catch (WasmtimeException ex)
-        {
-            throw new WasmException($"wasm: '{file.Name}' is not a valid WebAssembly module: {FirstLine(ex.Message)}", ex);
-        }
-    }
-
     private static WasiConfiguration WasiConfigurationFor(WasmRunPlan plan)
     {
         var wasi = new WasiConfiguration()
@@ -119,5 +108,5 @@ internal static class WasmProgram
         ? new WasmException($"wasm: the module exports no function '{name}' (exports: {string.Join(", ", instance.GetFunctions().Select(f => f.Name))})")
         : new WasmException($"wasm: the entrypoint '{name}' must take no parameters and return nothing");
 
-    private static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
+    internal static string FirstLine(string message) => message.Split('\n', 2)[0].Trim();
 }

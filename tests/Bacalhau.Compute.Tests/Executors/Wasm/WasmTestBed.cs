@@ -3,7 +3,9 @@ using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Executors;
 using Bacalhau.Compute.Executors.Wasm;
 using Bacalhau.Compute.Inputs;
+using Bacalhau.Compute.Metrics;
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Tests.Metrics;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Bacalhau.Compute.Tests.Executors.Wasm;
@@ -13,16 +15,21 @@ internal sealed class WasmTestBed : IDisposable
 {
     private readonly string _root = Directory.CreateTempSubdirectory("bacalhau-wasm-").FullName;
     private readonly WasmRuntime _runtime = new();
+    private readonly WasmModuleCache _modules;
     private int _runs;
 
     public WasmTestBed()
     {
-        Executor = new WasmExecutor(_runtime, new WasmModuleResolver(Stager), NullLogger<WasmExecutor>.Instance);
+        _modules = new WasmModuleCache(_runtime, new ComputeMetrics(Metrics.Factory));
+        Executor = new WasmExecutor(_modules, new WasmModuleResolver(Stager), NullLogger<WasmExecutor>.Instance);
     }
 
     public InputStager Stager { get; } = new([new InlineSource()]);
 
     public WasmExecutor Executor { get; }
+
+    /// <summary>The compute meter's measurements, Wasm module cache lookups among them.</summary>
+    public MetricRecorder Metrics { get; } = new();
 
     /// <summary>The request of the last run, to look at its result directories.</summary>
     public ExecutionRequest? LastRequest { get; private set; }
@@ -44,7 +51,9 @@ internal sealed class WasmTestBed : IDisposable
 
     public void Dispose()
     {
+        _modules.Dispose();
         _runtime.Dispose();
+        Metrics.Dispose();
         Directory.Delete(_root, recursive: true);
     }
 
