@@ -69,7 +69,7 @@ internal static class JobEndpoints
 
         var result = await coordinator.SubmitAsync(job!, forced || force == true, cancellationToken);
         return result.Error is { } error
-            ? ApiErrors.BadRequest(error, "submit with Force: true (`bacalhau job run --force`) to run it again unchanged")
+            ? ApiErrors.BadRequest(error, "use the --force flag (Force: true) to submit it again unchanged")
             : TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
     }
 

@@ -62,7 +62,7 @@ public sealed partial class JobCoordinator(
                 if (!force && JobDiff.Between(existing, job).Length == 0)
                 {
                     return new PutJobResult(existing.ID, "", existing.Version,
-                        $"no changes detected for new job spec. Job Name: '{existing.Name}', Job Id: '{existing.ID}'; use the --force flag (Force: true) to submit it again");
+                        $"no changes detected for new job spec. Job Name: '{existing.Name}', Job Id: '{existing.ID}'");
                 }
 
                 var update = decision.NewVersion(existing, job, "Job update requested by user", EvaluationTriggers.JobUpdate);
