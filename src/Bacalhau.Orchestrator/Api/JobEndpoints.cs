@@ -48,11 +48,11 @@ internal static class JobEndpoints
         jobs.MapGet("/{id}/versions", ListVersions).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/", ListJobs).ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}", GetJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/executions", (string id, string? @namespace, IJobStore store) => Find(store, id, @namespace) is { } job
-            ? Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) })
+        jobs.MapGet("/{id}/executions", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
+            ? Ok(new ListJobExecutionsResponse { Items = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, job_version, all_job_versions) })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/history", (string id, string? @namespace, IJobStore store) => Find(store, id, @namespace) is { } job
-            ? Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) })
+        jobs.MapGet("/{id}/history", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
+            ? Ok(new ListJobHistoryResponse { Items = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, job_version, all_job_versions) })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapDelete("/{id}", StopJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.WriteJob).LeaderOnly();
         return endpoints;
@@ -224,28 +224,28 @@ internal static class JobEndpoints
 
         if (job_version is { } version and > 0 && version != job.Version)
         {
-            // An earlier version as it was when the next replaced it.
+            // An earlier version as it was when the next replaced it; nothing to wait for.
             if (store.GetJobVersions(job.ID).FirstOrDefault(v => v.Version == version) is not { } earlier)
             {
-                return ApiErrors.NotFound($"job_version: job '{id}' has no version {version} (its latest is {job.Version})", ApiErrors.JobStore, "`bacalhau job versions` lists a job's versions");
+                return ApiErrors.NotFound($"job_version: job '{id}' has no version {version}", ApiErrors.JobStore, "`bacalhau job versions` lists a job's versions");
             }
 
-            return TypedResults.Ok(new GetJobResponse { Job = earlier });
+            job = earlier;
         }
-
-        if (index is { } seen && job.Revision <= seen)
+        else if (index is { } seen && job.Revision <= seen)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout.Value);
             job = await store.WaitForJobAsync(job.ID, seen, deadline.Token) ?? job;
         }
 
+        // As Bacalhau: the executions and history of the version shown.
         var parts = (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return TypedResults.Ok(new GetJobResponse
         {
             Job = job,
-            Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) } : null,
-            History = parts.Contains("history", StringComparer.OrdinalIgnoreCase) ? new ListJobHistoryResponse { Items = store.GetHistory(job.ID) } : null,
+            Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, null, false) } : null,
+            History = parts.Contains("history", StringComparer.OrdinalIgnoreCase) ? new ListJobHistoryResponse { Items = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, null, false) } : null,
         });
     }
 
@@ -260,6 +260,16 @@ internal static class JobEndpoints
         return result.EvaluationId is { } evaluationId
             ? TypedResults.Ok(new StopJobResponse { EvaluationID = evaluationId })
             : ApiErrors.BadRequest(result.Error!);
+    }
+
+    /// <summary>
+    /// As Bacalhau: what belongs to <paramref name="job"/>'s version (or to <paramref name="jobVersion"/>), or to every
+    /// version with <paramref name="all"/>.
+    /// </summary>
+    public static IReadOnlyList<T> OfVersion<T>(IReadOnlyList<T> items, Func<T, ulong> versionOf, Job job, ulong? jobVersion, bool? all)
+    {
+        var version = jobVersion is > 0 ? jobVersion.Value : job.Version;
+        return all == true ? items : [.. items.Where(i => versionOf(i) == version)];
     }
 
     /// <summary>A body of type <c>application/yaml</c> (or <c>text/yaml</c>) is the job spec itself, in YAML or JSON, unwrapped.</summary>

@@ -72,9 +72,9 @@ public sealed class JobVersionsTests
         {
             var job = described.RootElement.GetProperty("Job");
             Assert.Equal((jobId, 3UL, 1), (job.GetProperty("ID").GetString(), job.GetProperty("Version").GetUInt64(), job.GetProperty("Count").GetInt32()));
-            var executions = described.RootElement.GetProperty("Executions").GetProperty("Items").EnumerateArray().ToList();
-            Assert.Equal(1 + 2 + 1, executions.Count);
-            Assert.Single(executions, e => e.GetProperty("JobVersion").GetUInt64() == 3 && e.GetProperty("ComputeState").GetProperty("StateType").GetString() == "Completed");
+            // As Bacalhau: the executions of the version shown; all of them on request.
+            var execution = Assert.Single(described.RootElement.GetProperty("Executions").GetProperty("Items").EnumerateArray());
+            Assert.Equal((3UL, "Completed"), (execution.GetProperty("JobVersion").GetUInt64(), execution.GetProperty("ComputeState").GetProperty("StateType").GetString()));
         }
 
         var unknown = await CliProcess.RunAsync(dataDir, ["job", "versions", "no-such-job", .. api]);
@@ -93,6 +93,16 @@ public sealed class JobVersionsTests
         {
             var job = first.RootElement.GetProperty("Job");
             Assert.Equal((jobId, 1UL, 1), (job.GetProperty("ID").GetString(), job.GetProperty("Version").GetUInt64(), job.GetProperty("Count").GetInt32()));
+        }
+
+        using (var all = JsonDocument.Parse(await http.GetStringAsync($"{jobId}/executions?all_job_versions=true")))
+        {
+            Assert.Equal([1UL, 2UL, 2UL, 3UL], all.RootElement.GetProperty("Items").EnumerateArray().Select(e => e.GetProperty("JobVersion").GetUInt64()).Order());
+        }
+
+        using (var second = JsonDocument.Parse(await http.GetStringAsync($"{Name}/history?job_version=2")))
+        {
+            Assert.All(second.RootElement.GetProperty("Items").EnumerateArray(), h => Assert.Equal(2UL, h.GetProperty("JobVersion").GetUInt64()));
         }
 
         using var missingVersion = await http.GetAsync($"{jobId}?job_version=7");
