@@ -90,7 +90,27 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     /// Submits a job spec as JSON, unchanged: the orchestrator validates and normalises it, so clients need not
     /// know every field of every version of the spec.
     /// </summary>
-    public Task<PutJobResponse> PutJobAsync(JsonElement job, bool force = false, CancellationToken cancellationToken = default)
+    public Task<PutJobResponse> PutJobAsync(JsonElement job, bool force = false, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, Jobs, JobBody(job, force), Json.PutJobResponse, cancellationToken);
+
+    /// <summary>What submitting <paramref name="job"/> would change in the job of its name; nothing is submitted.</summary>
+    public Task<DiffJobResponse> DiffJobAsync(JsonElement job, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Put, $"{Jobs}/diff", JobBody(job, force: null), Json.DiffJobResponse, cancellationToken);
+
+    /// <summary>Runs a job (by ID or name) again as its next version, with the spec of <paramref name="version"/> (0: the latest).</summary>
+    public Task<RerunJobResponse> RerunJobAsync(string jobId, ulong version = 0, string? reason = null, CancellationToken cancellationToken = default)
+    {
+        var content = new ByteArrayContent(JsonSerializer.SerializeToUtf8Bytes(new RerunJobRequest { JobVersion = version, Reason = reason ?? "" }, Json.RerunJobRequest));
+        content.Headers.ContentType = new("application/json") { CharSet = Encoding.UTF8.WebName };
+        return SendAsync(HttpMethod.Put, $"{Jobs}/{Escape(jobId)}/rerun", content, Json.RerunJobResponse, cancellationToken);
+    }
+
+    /// <summary>The versions of a job (by ID or name), oldest first.</summary>
+    public Task<ListJobVersionsResponse> ListJobVersionsAsync(string jobId, CancellationToken cancellationToken = default) =>
+        GetAsync($"{Jobs}/{Escape(jobId)}/versions?limit=1000", Json.ListJobVersionsResponse, cancellationToken);
+
+    /// <summary><c>{"Job": job, "Force": force}</c>, the job as it is, so that clients need not know every field of it.</summary>
+    private static ByteArrayContent JobBody(JsonElement job, bool? force)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer))
@@ -98,13 +118,17 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
             writer.WriteStartObject();
             writer.WritePropertyName(nameof(PutJobRequest.Job));
             job.WriteTo(writer);
-            writer.WriteBoolean(nameof(PutJobRequest.Force), force);
+            if (force is { } forced)
+            {
+                writer.WriteBoolean(nameof(PutJobRequest.Force), forced);
+            }
+
             writer.WriteEndObject();
         }
 
         var content = new ByteArrayContent(buffer.ToArray());
         content.Headers.ContentType = new("application/json") { CharSet = Encoding.UTF8.WebName };
-        return SendAsync(HttpMethod.Put, Jobs, content, Json.PutJobResponse, cancellationToken);
+        return content;
     }
 
     public Task<ListJobsResponse> ListJobsAsync(int? limit = null, string? nextToken = null, CancellationToken cancellationToken = default) =>

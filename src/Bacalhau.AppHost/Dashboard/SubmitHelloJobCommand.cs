@@ -8,10 +8,10 @@ internal static class SubmitHelloJobCommand
 {
     public const string Name = "submit-hello-job";
 
-    // The noop engine runs on every compute node, Docker or not.
+    // The noop engine runs on every compute node, Docker or not. Forced: each press runs the job again as its next version.
     private const string HelloJob = """
         {"Job": {"Name": "hello", "Type": "batch", "Count": 1, "Labels": {"submitted-by": "dashboard"},
-                 "Tasks": [{"Name": "main", "Engine": {"Type": "noop"}}]}}
+                 "Tasks": [{"Name": "main", "Engine": {"Type": "noop"}}]}, "Force": true}
         """;
 
     public static async Task<ExecuteCommandResult> ExecuteAsync(HttpClient api, CancellationToken cancellationToken)

@@ -7,10 +7,11 @@ using Bacalhau.Cli.Results;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Cli.Commands;
 
-/// <summary><c>bacalhau job run|list|describe|executions|history|stop|logs|get</c>.</summary>
+/// <summary><c>bacalhau job run|list|describe|executions|history|versions|rerun|validate|stop|logs|get</c>; a job is named by ID, ID prefix or name.</summary>
 internal sealed class JobCommands : Command
 {
     public JobCommands(GlobalOptions globals)
@@ -21,10 +22,15 @@ internal sealed class JobCommands : Command
         Add(Describe(globals));
         Add(Executions(globals));
         Add(History(globals));
+        Add(Versions(globals));
+        Add(Rerun(globals));
+        Add(Validate(globals));
         Add(Stop(globals));
         Add(Logs(globals));
         Add(Get(globals));
     }
+
+    private const string IdDescription = "Job ID, ID prefix or name";
 
     private static Command Run(GlobalOptions globals)
     {
@@ -66,7 +72,7 @@ internal sealed class JobCommands : Command
     private static Command Describe(GlobalOptions globals)
     {
         var command = new Command("describe", "Show a job, its executions and their output");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var output = OutputOptions.Create();
         command.Add(id);
         command.Add(output);
@@ -88,7 +94,7 @@ internal sealed class JobCommands : Command
     private static Command Executions(GlobalOptions globals)
     {
         var command = new Command("executions", "List the executions of a job");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var output = OutputOptions.Create();
         command.Add(id);
         command.Add(output);
@@ -103,7 +109,7 @@ internal sealed class JobCommands : Command
     private static Command History(GlobalOptions globals)
     {
         var command = new Command("history", "List the events of a job and its executions");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var output = OutputOptions.Create();
         command.Add(id);
         command.Add(output);
@@ -115,10 +121,64 @@ internal sealed class JobCommands : Command
         return command;
     }
 
+    private static Command Versions(GlobalOptions globals)
+    {
+        var command = new Command("versions", "List the versions of a job: each submission of its name, and each rerun, is one");
+        var id = new Argument<string>("id") { Description = IdDescription };
+        var output = OutputOptions.Create();
+        command.Add(id);
+        command.Add(output);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var response = await context.CreateClient().ListJobVersionsAsync(context.Parse.GetRequiredValue(id), cancellationToken);
+            context.Output(output).Write(response.Items, CliJsonContext.Default.IReadOnlyListJob, VersionsTable);
+        });
+        return command;
+    }
+
+    private static Command Rerun(GlobalOptions globals)
+    {
+        var command = new Command("rerun", "Run a job again as its next version, with the spec of its latest version or of --version");
+        var id = new Argument<string>("id") { Description = IdDescription };
+        var version = new Option<ulong>("--version") { Description = "Rerun the spec of this version (default: the latest)" };
+        var run = new JobRunOptions(submitsSpec: false);
+        command.Add(id);
+        command.Add(version);
+        run.AddTo(command);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var settings = run.Read(context.Parse);
+            var client = context.CreateClient();
+            var rerun = await client.RerunJobAsync(context.Parse.GetRequiredValue(id), context.Parse.GetValue(version), cancellationToken: cancellationToken);
+            return await JobRunner.FollowAsync(context, client, rerun.JobID, $"Job successfully rerun. Job ID: {rerun.JobID}, version {rerun.JobVersion}", settings, cancellationToken);
+        });
+        return command;
+    }
+
+    private static Command Validate(GlobalOptions globals)
+    {
+        var command = new Command("validate", "Check a job spec offline with the orchestrator's own rules, and print OK");
+        var file = new Argument<string>("file") { Description = "Job spec file (YAML or JSON), or - for standard input" };
+        command.Add(file);
+        command.SetAction(globals, async (context, cancellationToken) =>
+        {
+            var spec = JobSpecFile.ReadJob(context.Parse.GetRequiredValue(file), Console.In, out var name);
+            // The server's own limit may differ from the default; it alone knows its message size, too.
+            JobSubmission.Prepare(spec, JobSubmission.NewJobId(), JobSubmission.DefaultMaxCount, out var errors);
+            if (errors.Count > 0)
+            {
+                throw new CliException($"{name}: {string.Join("; ", errors)}");
+            }
+
+            await context.Out.WriteLineAsync("OK");
+        });
+        return command;
+    }
+
     private static Command Stop(GlobalOptions globals)
     {
         var command = new Command("stop", "Stop a job");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var reason = new Option<string?>("--reason") { Description = "Why; recorded in the job's history" };
         command.Add(id);
         command.Add(reason);
@@ -134,7 +194,7 @@ internal sealed class JobCommands : Command
     private static Command Logs(GlobalOptions globals)
     {
         var command = new Command("logs", "Print the output of a job's execution (the latest unless --execution-id names one)");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var follow = new Option<bool>("--follow", "-f") { Description = "Keep printing new output until the execution ends" };
         var executionId = new Option<string?>("--execution-id", "-e") { Description = "Execution ID" };
         var tail = new Option<int?>("--tail", "-t")
@@ -176,7 +236,7 @@ internal sealed class JobCommands : Command
     private static Command Get(GlobalOptions globals)
     {
         var command = new Command("get", "Download the results of a job: stdout, stderr, exitCode and its result paths");
-        var id = new Argument<string>("id") { Description = "Job ID" };
+        var id = new Argument<string>("id") { Description = IdDescription };
         var download = new DownloadOptions(withSwitch: false);
         command.Add(id);
         download.AddTo(command);
@@ -230,6 +290,17 @@ internal sealed class JobCommands : Command
         foreach (var job in jobs)
         {
             table.Add(Formatting.UnixNanos(job.CreateTime), job.ID, job.Name, job.Type, job.State.StateType.ToString());
+        }
+
+        return table;
+    }
+
+    private static Table VersionsTable(IReadOnlyList<Job> versions)
+    {
+        var table = new Table("VERSION", "MODIFIED", "STATE", "MESSAGE");
+        foreach (var job in versions)
+        {
+            table.Add(job.Version.ToString(System.Globalization.CultureInfo.InvariantCulture), Formatting.UnixNanos(job.ModifyTime), job.State.StateType.ToString(), job.State.Message);
         }
 
         return table;

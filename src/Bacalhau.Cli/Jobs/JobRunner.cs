@@ -13,21 +13,30 @@ internal static class JobRunner
     /// <returns>The exit code: non-zero when the job failed.</returns>
     public static async Task<int> RunAsync(CommandContext context, JsonElement job, RunSettings run, CancellationToken cancellationToken)
     {
+        var client = context.CreateClient();
         if (run.DryRun)
         {
-            await context.Out.WriteLineAsync(OutputWriter.ToIndentedJson(job));
+            await DryRunAsync(context, client, job, cancellationToken);
             return 0;
         }
 
-        var client = context.CreateClient();
-        var submitted = await client.PutJobAsync(job, cancellationToken: cancellationToken);
+        var submitted = await client.PutJobAsync(job, run.Force, cancellationToken);
         foreach (var warning in submitted.Warnings)
         {
             await context.Error.WriteLineAsync($"Warning: {warning}");
         }
 
-        var jobId = submitted.JobID;
-        await context.Out.WriteLineAsync(run.IdOnly ? jobId : $"Job successfully submitted. Job ID: {jobId}");
+        return await FollowAsync(context, client, submitted.JobID, $"Job successfully submitted. Job ID: {submitted.JobID}", run, cancellationToken);
+    }
+
+    /// <summary>
+    /// Follows a job just submitted or rerun as <paramref name="run"/> asks, after printing <paramref name="headline"/>
+    /// (the ID alone with <c>--id-only</c>).
+    /// </summary>
+    /// <returns>The exit code: non-zero when the job failed.</returns>
+    public static async Task<int> FollowAsync(CommandContext context, BacalhauClient client, string jobId, string headline, RunSettings run, CancellationToken cancellationToken)
+    {
+        await context.Out.WriteLineAsync(run.IdOnly ? jobId : headline);
         if (!run.Wait)
         {
             if (!run.IdOnly)
@@ -67,6 +76,34 @@ internal static class JobRunner
         }
 
         return 0;
+    }
+
+    /// <summary>
+    /// What submitting <paramref name="job"/> would change in the job of its name, as the orchestrator compares them;
+    /// the job as it would be submitted when it has no name, no job has it, or the orchestrator cannot be reached.
+    /// </summary>
+    private static async Task DryRunAsync(CommandContext context, BacalhauClient client, JsonElement job, CancellationToken cancellationToken)
+    {
+        var name = job.TryGetProperty(nameof(Job.Name), out var named) && named.ValueKind == JsonValueKind.String ? named.GetString() : null;
+        if (!string.IsNullOrEmpty(name))
+        {
+            try
+            {
+                var diff = await client.DiffJobAsync(job, cancellationToken);
+                await context.Out.WriteAsync(diff.Diff.Length == 0 ? $"No diff detected: the spec is that of job '{name}'.\n" : diff.Diff);
+                return;
+            }
+            catch (BacalhauApiException ex) when (ex.StatusCode == System.Net.HttpStatusCode.NotFound)
+            {
+                await context.Error.WriteLineAsync($"No job is named '{name}': submitting would create it.");
+            }
+            catch (OrchestratorUnreachableException ex)
+            {
+                await context.Error.WriteLineAsync($"Warning: {ex.Message}; showing the spec as it would be submitted");
+            }
+        }
+
+        await context.Out.WriteLineAsync(OutputWriter.ToIndentedJson(job));
     }
 
     /// <summary>Follows the job until it reaches Completed, Failed or Stopped, reporting each new revision to <paramref name="progress"/>.</summary>

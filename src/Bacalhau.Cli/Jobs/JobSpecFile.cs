@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.JobSpecs;
 
@@ -10,10 +11,13 @@ namespace Bacalhau.Cli.Jobs;
 /// </summary>
 internal static class JobSpecFile
 {
-    public static JsonElement Read(string path, TextReader stdin)
+    public static JsonElement Read(string path, TextReader stdin) =>
+        JsonSerializer.SerializeToElement(ReadJob(path, stdin, out _), BacalhauJsonContext.Default.Job);
+
+    /// <summary>The spec as a job; <paramref name="name"/> is how messages name where it came from.</summary>
+    public static Job ReadJob(string path, TextReader stdin, out string name)
     {
         string text;
-        string name;
         if (path == "-")
         {
             text = stdin.ReadToEnd();
@@ -32,7 +36,7 @@ internal static class JobSpecFile
 
         try
         {
-            return JsonSerializer.SerializeToElement(JobSpecReader.Read(text), BacalhauJsonContext.Default.Job);
+            return JobSpecReader.Read(text);
         }
         catch (JobSpecException ex)
         {

@@ -58,3 +58,38 @@ public sealed record StopJobResponse
 {
     public required string EvaluationID { get; set; }
 }
+
+/// <summary>Body of <c>PUT /api/v1/orchestrator/jobs/diff</c>: the spec to compare with the job of the same name.</summary>
+public sealed record DiffJobRequest
+{
+    public Job? Job { get; set; }
+}
+
+/// <summary>What submitting the spec would change in the job of its name; empty when nothing.</summary>
+public sealed record DiffJobResponse
+{
+    public required string Diff { get; set; }
+    public IReadOnlyList<string> Warnings { get; set; } = [];
+}
+
+/// <summary>The versions of a job, oldest first: each as it was when the next replaced it, the last as it is now.</summary>
+public sealed record ListJobVersionsResponse
+{
+    public IReadOnlyList<Job> Items { get; set; } = [];
+    public string? NextToken { get; set; }
+}
+
+/// <summary>Body of <c>PUT /api/v1/orchestrator/jobs/{id}/rerun</c>; <see cref="JobVersion"/> 0 reruns the latest.</summary>
+public sealed record RerunJobRequest
+{
+    public ulong JobVersion { get; set; }
+    public string Reason { get; set; } = "";
+}
+
+public sealed record RerunJobResponse
+{
+    public required string JobID { get; set; }
+    public required ulong JobVersion { get; set; }
+    public required string EvaluationID { get; set; }
+    public IReadOnlyList<string> Warnings { get; set; } = [];
+}

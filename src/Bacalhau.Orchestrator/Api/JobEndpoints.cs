@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using System.Text.Json.Nodes;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
@@ -21,6 +22,9 @@ internal static class JobEndpoints
     public const string Prefix = "/api/v1/orchestrator/jobs";
     private const int DefaultPageSize = 100;
     private const int MaxPageSize = 1000;
+
+    /// <summary>The longest reason a rerun keeps in the job's history.</summary>
+    private const int MaxReasonLength = 1024;
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
@@ -33,21 +37,118 @@ internal static class JobEndpoints
             .DescribesBody<PutJobRequest>("application/json")
             .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests)
             .RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName).LeaderOnly();
+        jobs.MapPut("/diff", DiffJobAsync)
+            .DescribesBody<DiffJobRequest>("application/json")
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status413PayloadTooLarge, StatusCodes.Status429TooManyRequests)
+            .RequirePermission(ApiPermissions.ReadJob).RequireRateLimiting(SubmissionRateLimit.PolicyName).LeaderOnly();
+        jobs.MapPut("/{id}/rerun", RerunJobAsync)
+            .DescribesBody<RerunJobRequest>("application/json")
+            .ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound, StatusCodes.Status429TooManyRequests)
+            .RequirePermission(ApiPermissions.WriteJob).RequireRateLimiting(SubmissionRateLimit.PolicyName).LeaderOnly();
+        jobs.MapGet("/{id}/versions", ListVersions).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/", ListJobs).ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}", GetJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/executions", (string id, IJobStore store) => Find(store, id) is { } job
-            ? Ok(new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) })
+        jobs.MapGet("/{id}/executions", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
+            ? Ok(new ListJobExecutionsResponse { Items = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, job_version, all_job_versions) })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/history", (string id, IJobStore store) => Find(store, id) is { } job
-            ? Ok(new ListJobHistoryResponse { Items = store.GetHistory(job.ID) })
+        jobs.MapGet("/{id}/history", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
+            ? Ok(new ListJobHistoryResponse { Items = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, job_version, all_job_versions) })
             : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapDelete("/{id}", StopJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.WriteJob).LeaderOnly();
         return endpoints;
     }
 
-    private static async Task<Results<Ok<PutJobResponse>, ApiErrorResult>> PutJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
+    /// <summary>Creates a job, or updates the one of the same name in its namespace (<c>Force</c>, or <c>?force=true</c>, even when the spec is unchanged).</summary>
+    private static async Task<Results<Ok<PutJobResponse>, ApiErrorResult>> PutJobAsync(HttpRequest request, bool? force, RequestBodyReader bodies, JobSubmissions submissions, JobCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        var (job, forced, refusal) = await ReadSubmissionAsync(request, bodies, submissions, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        var result = await coordinator.SubmitAsync(job!, forced || force == true, cancellationToken);
+        return result.Error is { } error
+            ? ApiErrors.BadRequest(error, "use the --force flag (Force: true) to submit it again unchanged")
+            : TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
+    }
+
+    /// <summary>What submitting the spec would change in the job of its name, as <c>bacalhau job run --dry-run</c> shows it; changes nothing.</summary>
+    private static async Task<Results<Ok<DiffJobResponse>, ApiErrorResult>> DiffJobAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, IJobStore store, CancellationToken cancellationToken)
+    {
+        var (job, _, refusal) = await ReadSubmissionAsync(request, bodies, submissions, cancellationToken);
+        if (refusal is not null)
+        {
+            return refusal;
+        }
+
+        if (job!.Name == job.ID)
+        {
+            return ApiErrors.BadRequest("Job.Name: required for a diff, which compares the spec with the job of that name");
+        }
+
+        return store.FindJobByName(job.Namespace, job.Name) is { } existing
+            ? TypedResults.Ok(new DiffJobResponse { Diff = JobDiff.Between(existing, job) })
+            : NotFound(job.Name);
+    }
+
+    /// <summary>Runs a job again as its next version, with the spec of its latest version or of <c>JobVersion</c>; the body may be left out.</summary>
+    private static async Task<Results<Ok<RerunJobResponse>, ApiErrorResult>> RerunJobAsync(string id, string? @namespace, HttpRequest request, RequestBodyReader bodies, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    {
+        RerunJobRequest rerun;
+        try
+        {
+            var body = await bodies.ReadUtf8Async(request, cancellationToken);
+            rerun = body.IsEmpty ? new RerunJobRequest() : JsonSerializer.Deserialize(body.Span, BacalhauJsonContext.Default.RerunJobRequest) ?? new RerunJobRequest();
+        }
+        catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
+        {
+            return refusal;
+        }
+
+        if (rerun.Reason.Length > MaxReasonLength)
+        {
+            return ApiErrors.BadRequest($"Reason: at most {MaxReasonLength} characters");
+        }
+
+        if (Find(store, id, @namespace) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var result = await coordinator.RerunAsync(job.ID, rerun.JobVersion, rerun.Reason, cancellationToken);
+        return result.Error is not { } error
+            ? TypedResults.Ok(new RerunJobResponse { JobID = result.JobId, JobVersion = result.Version, EvaluationID = result.EvaluationId })
+            : result.NotFound ? ApiErrors.NotFound(error, ApiErrors.JobStore, "`bacalhau job versions` lists a job's versions") : ApiErrors.BadRequest(error);
+    }
+
+    /// <summary>The versions of a job, oldest first, a page at a time.</summary>
+    private static Results<Ok<ListJobVersionsResponse>, ApiErrorResult> ListVersions(string id, string? @namespace, int? limit, string? next_token, IJobStore store)
+    {
+        if (!PageTokens.TryRead(next_token, out var offset))
+        {
+            return PageTokens.Invalid(next_token);
+        }
+
+        if (Find(store, id, @namespace) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
+        var versions = store.GetJobVersions(job.ID);
+        var more = offset + size < versions.Count;
+        return TypedResults.Ok(new ListJobVersionsResponse { Items = [.. versions.Skip(offset).Take(size)], NextToken = more ? PageTokens.For(offset + size) : null });
+    }
+
+    /// <summary>
+    /// Reads a submitted spec (JSON <c>{"Job": ..., "Force": ...}</c>, or a spec file as <c>application/yaml</c>) and
+    /// prepares it as every submission is; the refusal, naming the field, when it cannot be.
+    /// </summary>
+    private static async Task<(Job? Job, bool Force, ApiErrorResult? Refusal)> ReadSubmissionAsync(HttpRequest request, RequestBodyReader bodies, JobSubmissions submissions, CancellationToken cancellationToken)
     {
         Job job;
+        var force = false;
         try
         {
             var body = await bodies.ReadUtf8Async(request, cancellationToken);
@@ -61,28 +162,25 @@ internal static class JobEndpoints
                 // Parsed once, from the body's bytes, with the spec reader's rules; the spec is read from that tree.
                 if (SpecJson.Parse(body.Span) is not JsonObject fields || FindProperty(fields, "Job") is not JsonObject spec)
                 {
-                    return ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}");
+                    return (null, false, ApiErrors.BadRequest("Job is required: send {\"Job\": {...}}"));
                 }
 
                 job = JobSpecReader.Read(spec, body.Length);
+                force = FindProperty(fields, "Force") is JsonValue value && value.GetValueKind() == JsonValueKind.True;
             }
         }
         catch (JobSpecException ex)
         {
-            return ApiErrors.BadRequest(ex.Message);
+            return (null, false, ApiErrors.BadRequest(ex.Message));
         }
         catch (Exception ex) when (RequestBodyErrors.Describe(ex) is { } refusal)
         {
-            return refusal;
+            return (null, false, refusal);
         }
 
-        if (!submissions.TryPrepare(job, request.ContentLength, out job, out var error))
-        {
-            return ApiErrors.BadRequest(error);
-        }
-
-        var result = await coordinator.SubmitAsync(job, cancellationToken);
-        return TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
+        return submissions.TryPrepare(job, request.ContentLength, out job, out var error)
+            ? (job, force, null)
+            : (null, false, ApiErrors.BadRequest(error));
     }
 
     /// <summary>
@@ -111,7 +209,7 @@ internal static class JobEndpoints
     /// A job; with <c>index</c> (a revision the caller has seen) and <c>wait</c> a blocking query: the answer comes
     /// when the job's revision passes that index, or when the wait is over.
     /// </summary>
-    private static async Task<Results<Ok<GetJobResponse>, ApiErrorResult>> GetJobAsync(string id, string? include, ulong? index, string? wait, IJobStore store, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<GetJobResponse>, ApiErrorResult>> GetJobAsync(string id, string? @namespace, string? include, ulong? index, string? wait, ulong? job_version, IJobStore store, CancellationToken cancellationToken)
     {
         var timeout = wait is null ? DefaultWait : GoDuration.Parse(wait);
         if (timeout is null || timeout > MaxWait)
@@ -119,30 +217,41 @@ internal static class JobEndpoints
             return ApiErrors.BadRequest($"wait: '{wait}' is not a duration of at most {MaxWait.TotalMinutes} minutes (e.g. 30s, 1m)");
         }
 
-        if (Find(store, id) is not { } job)
+        if (Find(store, id, @namespace) is not { } job)
         {
             return NotFound(id);
         }
 
-        if (index is { } seen && job.Revision <= seen)
+        if (job_version is { } version and > 0 && version != job.Version)
+        {
+            // An earlier version as it was when the next replaced it; nothing to wait for.
+            if (store.GetJobVersions(job.ID).FirstOrDefault(v => v.Version == version) is not { } earlier)
+            {
+                return ApiErrors.NotFound($"job_version: job '{id}' has no version {version}", ApiErrors.JobStore, "`bacalhau job versions` lists a job's versions");
+            }
+
+            job = earlier;
+        }
+        else if (index is { } seen && job.Revision <= seen)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             deadline.CancelAfter(timeout.Value);
             job = await store.WaitForJobAsync(job.ID, seen, deadline.Token) ?? job;
         }
 
+        // As Bacalhau: the executions and history of the version shown.
         var parts = (include ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         return TypedResults.Ok(new GetJobResponse
         {
             Job = job,
-            Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = store.GetExecutions(job.ID) } : null,
-            History = parts.Contains("history", StringComparer.OrdinalIgnoreCase) ? new ListJobHistoryResponse { Items = store.GetHistory(job.ID) } : null,
+            Executions = parts.Contains("executions", StringComparer.OrdinalIgnoreCase) ? new ListJobExecutionsResponse { Items = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, null, false) } : null,
+            History = parts.Contains("history", StringComparer.OrdinalIgnoreCase) ? new ListJobHistoryResponse { Items = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, null, false) } : null,
         });
     }
 
-    private static async Task<Results<Ok<StopJobResponse>, ApiErrorResult>> StopJobAsync(string id, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
+    private static async Task<Results<Ok<StopJobResponse>, ApiErrorResult>> StopJobAsync(string id, string? @namespace, string? reason, IJobStore store, JobCoordinator coordinator, CancellationToken cancellationToken)
     {
-        if (Find(store, id) is not { } job)
+        if (Find(store, id, @namespace) is not { } job)
         {
             return NotFound(id);
         }
@@ -153,14 +262,28 @@ internal static class JobEndpoints
             : ApiErrors.BadRequest(result.Error!);
     }
 
+    /// <summary>
+    /// As Bacalhau: what belongs to <paramref name="job"/>'s version (or to <paramref name="jobVersion"/>), or to every
+    /// version with <paramref name="all"/>.
+    /// </summary>
+    public static IReadOnlyList<T> OfVersion<T>(IReadOnlyList<T> items, Func<T, ulong> versionOf, Job job, ulong? jobVersion, bool? all)
+    {
+        var version = jobVersion is > 0 ? jobVersion.Value : job.Version;
+        return all == true ? items : [.. items.Where(i => versionOf(i) == version)];
+    }
+
     /// <summary>A body of type <c>application/yaml</c> (or <c>text/yaml</c>) is the job spec itself, in YAML or JSON, unwrapped.</summary>
     private static bool IsSpecFile(HttpRequest request) =>
         MediaTypeHeaderValue.TryParse(request.ContentType, out var type)
         && type.MediaType.Value is { } media
         && (media.Equals("application/yaml", StringComparison.OrdinalIgnoreCase) || media.Equals("text/yaml", StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>A job by full ID or, as Bacalhau's CLI prints them, by a unique prefix.</summary>
-    public static Job? Find(IJobStore store, string id) => store.GetJob(id) ?? store.FindJobByPrefix(id);
+    /// <summary>
+    /// A job by full ID, by name in <paramref name="ns"/> (the default namespace unless given), or, as Bacalhau's
+    /// CLI prints IDs, by a unique ID prefix.
+    /// </summary>
+    public static Job? Find(IJobStore store, string id, string? ns = null) =>
+        store.GetJob(id) ?? store.FindJobByName(string.IsNullOrEmpty(ns) ? JobDefaults.Namespace : ns, id) ?? store.FindJobByPrefix(id);
 
     public static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found", ApiErrors.JobStore, ListJobsHint);
 

@@ -31,8 +31,7 @@ internal sealed class JobSubmissions(IOptions<SchedulerOptions> scheduler, INats
     /// </summary>
     public bool TryPrepare(Job spec, long? bodyLength, out Job job, out string error)
     {
-        job = JobDefaults.Apply(spec with { ID = $"j-{Guid.NewGuid():D}" });
-        var errors = JobValidator.Validate(job, scheduler.Value.MaxCount);
+        job = JobSubmission.Prepare(spec, JobSubmission.NewJobId(), scheduler.Value.MaxCount, out var errors);
         if (errors.Count > 0)
         {
             error = string.Join("; ", errors);

@@ -64,7 +64,7 @@ internal static class LogEndpoints
 
     private static (Execution? Execution, string? Missing, bool JobKnown) FindExecution(IJobStore store, string id, string? executionId)
     {
-        var job = store.GetJob(id) ?? store.FindJobByPrefix(id);
+        var job = JobEndpoints.Find(store, id);
         var executions = job is null ? [] : store.GetExecutions(job.ID);
         var execution = executionId is not null
             ? executions.FirstOrDefault(e => e.ID == executionId || e.ID.StartsWith(executionId, StringComparison.Ordinal))

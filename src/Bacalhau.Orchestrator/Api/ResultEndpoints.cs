@@ -37,7 +37,8 @@ internal static class ResultEndpoints
 
         return TypedResults.Ok(new ListJobResultsResponse
         {
-            Items = [.. store.GetExecutions(job.ID).Where(e => Published(e) is not null).Select(e => Describe(e, request))],
+            // Those of the latest version, as Bacalhau lists them; an archive of an earlier one is still served below.
+            Items = [.. JobEndpoints.OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, null, false).Where(e => Published(e) is not null).Select(e => Describe(e, request))],
         });
     }
 

@@ -70,7 +70,8 @@ internal static partial class RunEndpoints
         }
 
         activity?.SetTag("bacalhau.job.id", job.ID);
-        await coordinator.SubmitAsync(job, cancellationToken);
+        // A legacy spec named like a job of ours updates it, as a submission by name does; it is always run again.
+        job = job with { ID = (await coordinator.SubmitAsync(job, force: true, cancellationToken)).JobId };
         LogSubmitted(logger, job.ID, job.Tasks[0].Engine.Type);
 
         var task = job.Tasks[0];

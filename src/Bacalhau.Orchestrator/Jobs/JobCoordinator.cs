@@ -3,6 +3,7 @@ using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Protocol;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 using Bacalhau.Messaging;
 using Bacalhau.Orchestrator.Metrics;
 using Bacalhau.Orchestrator.Nodes;
@@ -40,7 +41,13 @@ public sealed partial class JobCoordinator(
     private readonly DateTimeOffset _startedAt = time.GetUtcNow();
     private long _clusterVersionSeen = -1;
 
-    public async Task<PutJobResult> SubmitAsync(Job job, CancellationToken cancellationToken)
+    public Task<PutJobResult> SubmitAsync(Job job, CancellationToken cancellationToken) => SubmitAsync(job, force: false, cancellationToken);
+
+    /// <summary>
+    /// Creates the job, or, as Bacalhau does, updates the job of the same name in its namespace: same ID, the next
+    /// version, executions of the old one replaced. An update that changes nothing is refused unless <paramref name="force"/>.
+    /// </summary>
+    public async Task<PutJobResult> SubmitAsync(Job job, bool force, CancellationToken cancellationToken)
     {
         // Each span lasts until the decision is durable, and is current while it is made, so its messages continue it.
         using var activity = ActivitySource.StartActivity("job submit");
@@ -48,8 +55,21 @@ public sealed partial class JobCoordinator(
         activity?.SetTag("bacalhau.job.type", job.Type);
         return await RunAsync(decision =>
         {
-            var now = time.GetUtcNow();
-            var nanos = UnixNanos.From(now);
+            // A job given no name is named after its new ID, which no other job has: no need to look.
+            if (job.Name != job.ID && _store.FindJobByName(job.Namespace, job.Name) is { } named && decision.Job(named.ID) is { } existing)
+            {
+                activity?.SetTag(JobTrace.JobIdTag, existing.ID);
+                if (!force && JobDiff.Between(existing, job).Length == 0)
+                {
+                    return new PutJobResult(existing.ID, "", existing.Version,
+                        $"no changes detected for new job spec. Job Name: '{existing.Name}', Job Id: '{existing.ID}'");
+                }
+
+                var update = decision.NewVersion(existing, job, "Job update requested by user", EvaluationTriggers.JobUpdate);
+                return new PutJobResult(existing.ID, update.ID, existing.Version + 1);
+            }
+
+            var nanos = UnixNanos.From(time.GetUtcNow());
             var created = job with
             {
                 State = new State<JobStateType>(JobStateType.Pending),
@@ -62,7 +82,39 @@ public sealed partial class JobCoordinator(
             decision.SaveJob(created);
             decision.JobHistory(created, JobStateType.Undefined, JobStateType.Pending, "Job submitted");
             var evaluation = decision.Reconcile(created, EvaluationTriggers.JobRegister);
-            return new PutJobResult(created.ID, evaluation.ID);
+            return new PutJobResult(created.ID, evaluation.ID, created.Version);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Runs the job again as its next version, with the spec of its latest version or of <paramref name="version"/>
+    /// (0 for the latest); as Bacalhau, not while it is still waiting to start (Pending or Queued).
+    /// </summary>
+    public async Task<PutJobResult> RerunAsync(string jobId, ulong version, string? reason, CancellationToken cancellationToken)
+    {
+        using var activity = ActivitySource.StartActivity("job rerun");
+        activity?.SetTag(JobTrace.JobIdTag, jobId);
+        return await RunAsync(decision =>
+        {
+            if (decision.Job(jobId) is not { } job)
+            {
+                return new PutJobResult(jobId, "", 0, $"job '{jobId}' not found", NotFound: true);
+            }
+
+            if (job.State.StateType is JobStateType.Pending or JobStateType.Queued or JobStateType.Undefined)
+            {
+                return new PutJobResult(jobId, "", job.Version, $"cannot rerun job in state {job.State.StateType}; it has not started yet");
+            }
+
+            var spec = version is 0 ? job : _store.GetJobVersions(jobId).FirstOrDefault(v => v.Version == version);
+            if (spec is null)
+            {
+                return new PutJobResult(jobId, "", job.Version, $"JobVersion: job '{jobId}' has no version {version} (its latest is {job.Version})", NotFound: true);
+            }
+
+            var message = string.IsNullOrWhiteSpace(reason) ? "job rerun" : $"job rerun: {reason}";
+            var rerun = decision.NewVersion(job, spec, message, EvaluationTriggers.JobRerun);
+            return new PutJobResult(jobId, rerun.ID, job.Version + 1);
         }, cancellationToken);
     }
 
@@ -285,6 +337,28 @@ public sealed partial class JobCoordinator(
             return updated;
         }
 
+        /// <summary>
+        /// Makes <paramref name="spec"/> the next version of <paramref name="current"/>, which is kept as it was, and
+        /// plans it: the scheduler replaces executions of earlier versions.
+        /// </summary>
+        public Evaluation NewVersion(Job current, Job spec, string message, string trigger)
+        {
+            var updated = spec with
+            {
+                ID = current.ID,
+                State = new State<JobStateType>(JobStateType.Pending, message),
+                Version = current.Version + 1,
+                Revision = current.Revision + 1,
+                CreateTime = current.CreateTime,
+                ModifyTime = Nanos,
+            };
+            Changes.SupersededVersions.Add(current);
+            SaveJob(updated);
+            JobHistory(updated, current.State.StateType, JobStateType.Pending, $"{message} (version {updated.Version})");
+            LogJobState(owner._logger, updated.ID, JobStateType.Pending, message);
+            return Reconcile(updated, trigger);
+        }
+
         public void JobHistory(Job job, JobStateType previous, JobStateType next, string message) => AddHistory(new JobHistory
         {
             Type = JobHistoryType.JobLevel,
@@ -402,7 +476,7 @@ public sealed partial class JobCoordinator(
             }
 
             activity?.SetTag("bacalhau.executions.new", plan.NewExecutions.Count);
-            if (trigger is EvaluationTriggers.JobRegister or EvaluationTriggers.JobStop or EvaluationTriggers.NodeLeave)
+            if (trigger is EvaluationTriggers.JobRegister or EvaluationTriggers.JobUpdate or EvaluationTriggers.JobRerun or EvaluationTriggers.JobStop or EvaluationTriggers.NodeLeave)
             {
                 Changes.Evaluations.Add(evaluation);
             }
@@ -430,6 +504,7 @@ public sealed partial class JobCoordinator(
     }
 }
 
-public sealed record PutJobResult(string JobId, string EvaluationId);
+/// <summary>A submission or rerun: the job, its evaluation and version, or why it was refused (<paramref name="NotFound"/>: nothing by that name).</summary>
+public sealed record PutJobResult(string JobId, string EvaluationId, ulong Version, string? Error = null, bool NotFound = false);
 
 public sealed record StopJobResult(string? EvaluationId, string? Error);

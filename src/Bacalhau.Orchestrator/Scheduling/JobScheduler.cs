@@ -8,6 +8,7 @@ namespace Bacalhau.Orchestrator.Scheduling;
 /// Reconciles one job with the cluster. batch: Count partitions, each run to completion once, retried on failure;
 /// service: Count partitions kept running; ops: once on every matching node; daemon: on every matching node,
 /// including nodes that join later. A job no node can take waits up to its queue timeout, then fails with the reason.
+/// Only executions of the job's current version count; an update or rerun stops those of earlier ones.
 /// </summary>
 public sealed class JobScheduler(IOptions<SchedulerOptions> options)
 {
@@ -20,6 +21,13 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
             return plan;
         }
 
+        // As Bacalhau: executions of an earlier version are stopped, and only those of this version count.
+        foreach (var outdated in executions.Where(e => e.JobVersion != job.Version && e.IsActive))
+        {
+            plan.StoppedExecutions.Add((outdated, $"job updated to version {job.Version}"));
+        }
+
+        executions = [.. executions.Where(e => e.JobVersion == job.Version)];
         var requested = RequestedResources.Of(job.Tasks[0]);
         var candidates = NodeSelector.Matching(job, requested, cluster, out var noNodeReason);
         string? unplaced = null;

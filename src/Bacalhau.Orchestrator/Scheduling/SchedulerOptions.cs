@@ -12,5 +12,5 @@ public sealed class SchedulerOptions
     public TimeSpan QueueTimeout { get; set; } = TimeSpan.FromMinutes(5);
 
     /// <summary>The most executions one job may ask for (its Count); every one is a row, a message and a slot on a node.</summary>
-    public int MaxCount { get; set; } = 1000;
+    public int MaxCount { get; set; } = JobSpecs.JobSubmission.DefaultMaxCount;
 }

@@ -10,6 +10,9 @@ public sealed class ChangeSet
 
     /// <summary>IDs of the jobs this change set creates (the others in <see cref="Jobs"/> exist already).</summary>
     public HashSet<string> CreatedJobs { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>Jobs as they were before this change set gave them a new version; kept as that version.</summary>
+    public List<Job> SupersededVersions { get; } = [];
     public List<Execution> Executions { get; } = [];
     public List<Evaluation> Evaluations { get; } = [];
     public List<JobHistory> History { get; } = [];
@@ -24,5 +27,5 @@ public sealed class ChangeSet
     /// <summary>The inbound message this change set processes, recorded so that it is never applied twice.</summary>
     public (string Peer, ulong Seq)? Received { get; set; }
 
-    public bool IsEmpty => Jobs.Count == 0 && Executions.Count == 0 && Evaluations.Count == 0 && History.Count == 0 && Messages.Count == 0 && Received is null && DeadLetters.Count == 0;
+    public bool IsEmpty => Jobs.Count == 0 && SupersededVersions.Count == 0 && Executions.Count == 0 && Evaluations.Count == 0 && History.Count == 0 && Messages.Count == 0 && Received is null && DeadLetters.Count == 0;
 }

@@ -27,6 +27,12 @@ public interface IJobStore : IOutboxStore, IAsyncDisposable
     /// <summary>The job whose ID starts with <paramref name="prefix"/>, if exactly one does.</summary>
     Job? FindJobByPrefix(string prefix);
 
+    /// <summary>The job named <paramref name="name"/> in namespace <paramref name="ns"/> (the newest, should older ones share it).</summary>
+    Job? FindJobByName(string ns, string name);
+
+    /// <summary>Every version of the job, oldest first: each as it was when the next replaced it, the last as it is now.</summary>
+    IReadOnlyList<Job> GetJobVersions(string jobId);
+
     /// <summary>
     /// Jobs that pass <paramref name="filter"/> in creation order from <paramref name="offset"/> (counted among those
     /// that pass), newest first when <paramref name="reverse"/>.

@@ -22,6 +22,7 @@ internal sealed class JobTables(string path)
         CREATE TABLE IF NOT EXISTS evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
         CREATE TABLE IF NOT EXISTS nodes(id TEXT PRIMARY KEY, body TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS job_versions(job_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, version));
         """;
 
     // Columns added after the first schema; filled from the stored bodies when an older database is opened.
@@ -36,6 +37,7 @@ internal sealed class JobTables(string path)
         CREATE INDEX IF NOT EXISTS jobs_by_create_time ON jobs(create_time, id);
         CREATE INDEX IF NOT EXISTS open_jobs ON jobs(id) WHERE open = 1;
         CREATE INDEX IF NOT EXISTS executions_by_job ON executions(job_id);
+        CREATE INDEX IF NOT EXISTS jobs_by_name ON jobs(json_extract(body, '$.Namespace'), json_extract(body, '$.Name'), create_time);
         """;
 
     // Updates in place rather than INSERT OR REPLACE, which deletes and re-inserts the row under a new rowid and so
@@ -73,6 +75,15 @@ internal sealed class JobTables(string path)
                 p.AddWithValue("$id", job.ID);
                 p.AddWithValue("$time", job.CreateTime);
                 p.AddWithValue("$open", !job.State.StateType.IsTerminal());
+            });
+        }
+
+        foreach (var version in changes.SupersededVersions)
+        {
+            Write(connection, transaction, "INSERT OR REPLACE INTO job_versions(job_id, version, body) VALUES ($job, $version, $body)", version, Context.Job, p =>
+            {
+                p.AddWithValue("$job", version.ID);
+                p.AddWithValue("$version", (long)version.Version);
             });
         }
 
@@ -172,6 +183,20 @@ internal sealed class JobTables(string path)
             }
         });
     }
+
+    /// <summary>The newest job named <paramref name="name"/> in <paramref name="ns"/>; by the name index, no scan.</summary>
+    public Job? ReadJobByName(string ns, string name) => Read("""
+        SELECT body FROM jobs WHERE json_extract(body, '$.Namespace') = $ns AND json_extract(body, '$.Name') = $name
+        ORDER BY create_time DESC LIMIT 1
+        """, Context.Job, p =>
+        {
+            p.AddWithValue("$ns", ns);
+            p.AddWithValue("$name", name);
+        }).FirstOrDefault();
+
+    /// <summary>The versions of a job that later ones replaced, oldest first.</summary>
+    public List<Job> ReadVersions(string jobId) =>
+        Read("SELECT body FROM job_versions WHERE job_id = $job ORDER BY version", Context.Job, p => p.AddWithValue("$job", jobId));
 
     /// <summary>Up to <paramref name="limit"/> IDs of jobs whose ID starts with <paramref name="prefix"/>.</summary>
     public List<string> FindJobIds(string prefix, int limit)

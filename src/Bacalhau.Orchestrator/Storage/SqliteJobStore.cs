@@ -18,6 +18,7 @@ public sealed class SqliteJobStore : IJobStore
     private readonly JobTables _tables;
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Namespace, string Name), string> _jobsByName = [];
     private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<string>> _executionsByJob = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JobHistory>> _history = new(StringComparer.Ordinal);
@@ -95,6 +96,23 @@ public sealed class SqliteJobStore : IJobStore
         var all = matches.Union(_tables.FindJobIds(prefix, 2), StringComparer.Ordinal).Take(2).ToList();
         return all.Count == 1 ? GetJob(all[0]) : null;
     }
+
+    public Job? FindJobByName(string ns, string name)
+    {
+        lock (_lock)
+        {
+            // An unfinished job, or one whose changes are not all written yet, is newest in memory.
+            if (_jobsByName.TryGetValue((ns, name), out var id))
+            {
+                return _jobs[id];
+            }
+        }
+
+        return _tables.ReadJobByName(ns, name) is { } stored ? GetJob(stored.ID) : null;
+    }
+
+    public IReadOnlyList<Job> GetJobVersions(string jobId) =>
+        GetJob(jobId) is { } job ? [.. _tables.ReadVersions(jobId).Where(v => v.Version < job.Version), job] : [];
 
     public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter)
     {
@@ -317,7 +335,7 @@ public sealed class SqliteJobStore : IJobStore
                     Admit(job);
                 }
 
-                _jobs[job.ID] = job;
+                Hold(job);
             }
 
             // Only a late change to a finished job gets here: bring it back so that its view is whole.
@@ -326,7 +344,7 @@ public sealed class SqliteJobStore : IJobStore
                 if (_tables.ReadJob(jobId) is { } stored)
                 {
                     Admit(stored);
-                    _jobs[jobId] = stored;
+                    Hold(stored);
                 }
             }
 
@@ -420,7 +438,7 @@ public sealed class SqliteJobStore : IJobStore
         if (_tables.ReadJob(jobId) is { } stored)
         {
             Admit(stored);
-            _jobs[jobId] = stored;
+            Hold(stored);
         }
         else
         {
@@ -428,9 +446,26 @@ public sealed class SqliteJobStore : IJobStore
         }
     }
 
+    /// <summary>Holds <paramref name="job"/> in memory, findable by its name.</summary>
+    private void Hold(Job job)
+    {
+        if (_jobs.TryGetValue(job.ID, out var held) && _jobsByName.GetValueOrDefault((held.Namespace, held.Name)) == job.ID)
+        {
+            _jobsByName.Remove((held.Namespace, held.Name));
+        }
+
+        _jobs[job.ID] = job;
+        _jobsByName[(job.Namespace, job.Name)] = job.ID;
+    }
+
     private void Forget(string jobId)
     {
         var executionIds = _executionsByJob.GetValueOrDefault(jobId) ?? [];
+        if (_jobs.TryGetValue(jobId, out var job) && _jobsByName.GetValueOrDefault((job.Namespace, job.Name)) == jobId)
+        {
+            _jobsByName.Remove((job.Namespace, job.Name));
+        }
+
         _jobs.Remove(jobId);
         _history.Remove(jobId);
         _executionsByJob.Remove(jobId);
@@ -473,7 +508,7 @@ public sealed class SqliteJobStore : IJobStore
         _jobCount = count;
         foreach (var job in jobs)
         {
-            _jobs[job.ID] = job;
+            Hold(job);
             _history[job.ID] = [];
         }
 

@@ -59,7 +59,8 @@ public sealed class CompletionScriptTests : IDisposable
 
     [Theory]
     [InlineData("bacalhau jo", "job")]
-    [InlineData("bacalhau job r", "run")]
+    [InlineData("bacalhau job r", "run rerun")]
+    [InlineData("bacalhau job v", "versions validate")]
     [InlineData("bacalhau job l", "list logs")]
     [InlineData("bacalhau --api-port 1 job lo", "logs")]
     [InlineData("bacalhau docker run --wai", "--wait --wait-timeout-secs")]

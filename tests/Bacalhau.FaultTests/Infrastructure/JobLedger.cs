@@ -31,7 +31,8 @@ internal sealed class JobLedger(FaultCluster cluster)
     public static JsonElement NoopJob(string name, double durationSeconds = 0.5, int count = 1) =>
         JsonSerializer.SerializeToElement(new Dictionary<string, object>
         {
-            ["Name"] = name,
+            // The name says what the job is for; made unique, as a spec named like an earlier job would update that job.
+            ["Name"] = $"{name}-{Guid.NewGuid():N}",
             ["Type"] = JobTypes.Batch,
             ["Count"] = count,
             ["Tasks"] = new[]

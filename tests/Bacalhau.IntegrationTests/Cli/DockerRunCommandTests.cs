@@ -21,7 +21,7 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
     [Fact]
     public async Task Job_run_of_a_conformance_spec_prints_its_output()
     {
-        var result = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-hello.yaml"));
+        var result = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-hello.yaml"), "--force");
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains("Hello Bacalhau!", result.Output, StringComparison.Ordinal);
@@ -34,7 +34,7 @@ public sealed class DockerRunCommandTests(DockerClusterFixture fixture)
         var downloaded = Directory.CreateTempSubdirectory("bacalhau-results-").FullName;
         try
         {
-            var run = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-output.yaml"), "--download", "--output-dir", downloaded);
+            var run = await RunCliAsync("job", "run", RepositoryPaths.ConformanceJob("docker-output.yaml"), "--force", "--download", "--output-dir", downloaded);
 
             Assert.True(run.ExitCode == 0, run.Output);
             Assert.Equal("15\n", await File.ReadAllTextAsync(Path.Combine(downloaded, "output_custom", "output.txt")));

@@ -145,7 +145,8 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
 
     internal static Job ShellJob(string script) => new()
     {
-        Name = "docker-test",
+        // A name of its own: a spec named like an earlier job would update that job rather than run beside it.
+        Name = $"docker-test-{Guid.NewGuid():N}",
         Type = JobTypes.Batch,
         Tasks =
         [

@@ -223,9 +223,10 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
             timeout,
             $"node {nodeId} to be {status}");
 
+    /// <summary>Submits <paramref name="job"/> forced: a spec another test ran already runs again, as that job's next version.</summary>
     public async Task<PutJobResponse> SubmitAsync(Job job)
     {
-        using var response = await Api.PutAsJsonAsync("/api/v1/orchestrator/jobs", new PutJobRequest { Job = job }, BacalhauJsonContext.Default.PutJobRequest);
+        using var response = await Api.PutAsJsonAsync("/api/v1/orchestrator/jobs", new PutJobRequest { Job = job, Force = true }, BacalhauJsonContext.Default.PutJobRequest);
         Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
         return (await response.Content.ReadFromJsonAsync(BacalhauJsonContext.Default.PutJobResponse))!;
     }

@@ -220,7 +220,8 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
 
     internal static Job NoopJob(string type, int count = 0, double durationSeconds = 0) => new()
     {
-        Name = $"test-{type}",
+        // A name of its own: a spec named like an earlier job would update that job rather than run beside it.
+        Name = $"test-{type}-{Guid.NewGuid():N}",
         Type = type,
         Count = count,
         Tasks =

@@ -28,6 +28,8 @@ public static class EvaluationTriggers
 {
     public const string JobRegister = "job-register";
     public const string JobStop = "job-stop";
+    public const string JobUpdate = "job-update";
+    public const string JobRerun = "job-rerun";
     public const string ExecutionUpdate = "exec-update";
     public const string NodeJoin = "node-join";
     public const string NodeLeave = "node-leave";

@@ -19,7 +19,10 @@ namespace Bacalhau.Orchestrator.Cluster.Log;
 [JsonDerivedType(typeof(TermStartedOperation), "TermStarted")]
 internal abstract record StateOperation;
 
-/// <summary>One decision, as <see cref="IJobStore.CommitAsync"/> received it; executions without their job, which is stored once.</summary>
+/// <summary>
+/// One decision, as <see cref="IJobStore.CommitAsync"/> received it; executions without their job, which is stored
+/// once. <paramref name="SupersededVersions"/> came later: an entry written before it has none.
+/// </summary>
 internal sealed record CommitOperation(
     List<Job> Jobs,
     List<string> CreatedJobs,
@@ -29,7 +32,8 @@ internal sealed record CommitOperation(
     [property: JsonConverter(typeof(OutboundMessageConverter))] List<OutboundMessage> Messages,
     List<DeadLetter> DeadLetters,
     string? ReceivedPeer,
-    ulong ReceivedSeq) : StateOperation
+    ulong ReceivedSeq,
+    List<Job>? SupersededVersions = null) : StateOperation
 {
     public static CommitOperation From(ChangeSet changes) => new(
         changes.Jobs,
@@ -40,7 +44,8 @@ internal sealed record CommitOperation(
         changes.Messages,
         changes.DeadLetters,
         changes.Received?.Peer,
-        changes.Received?.Seq ?? 0);
+        changes.Received?.Seq ?? 0,
+        changes.SupersededVersions);
 
     /// <summary>The change set again; executions get their job from <paramref name="jobOf"/> (the state as applied so far).</summary>
     public ChangeSet ToChangeSet(Func<string, Job?> jobOf)
@@ -48,6 +53,7 @@ internal sealed record CommitOperation(
         var changes = new ChangeSet();
         changes.Jobs.AddRange(Jobs);
         changes.CreatedJobs.UnionWith(CreatedJobs);
+        changes.SupersededVersions.AddRange(SupersededVersions ?? []);
         var jobs = Jobs.ToDictionary(j => j.ID, StringComparer.Ordinal);
         changes.Executions.AddRange(Executions.Select(e => e with { Job = jobs.GetValueOrDefault(e.JobID) ?? jobOf(e.JobID) }));
         changes.Evaluations.AddRange(Evaluations);

@@ -62,6 +62,7 @@ public sealed class StateLogTests : IAsyncLifetime
         // Concurrent commits: several share an append, and the outbox numbers them in log order.
         await Task.WhenAll(Enumerable.Range(0, 20).Select(i => leader.Store.CommitAsync(Submission($"j-{i:D2}", withMessage: i % 4 != 0))));
         await leader.Store.CommitAsync(Completion("j-03"));
+        await leader.Store.CommitAsync(NewVersion(leader.Store.GetJob("j-05")!));
         await leader.Store.SaveNodeAsync(Node("n-1"));
         await leader.Store.ForgetAcknowledgedAsync("n-1", 5);
 
@@ -75,7 +76,10 @@ public sealed class StateLogTests : IAsyncLifetime
         {
             Assert.Equal(Ids(leader.Store.GetExecutions(job.ID)), Ids(follower.Store.GetExecutions(job.ID)));
             Assert.Equal(leader.Store.GetHistory(job.ID).Select(h => h.Event.Message), follower.Store.GetHistory(job.ID).Select(h => h.Event.Message));
+            Assert.Equal(leader.Store.GetJobVersions(job.ID).Select(v => (v.Version, v.Count)), follower.Store.GetJobVersions(job.ID).Select(v => (v.Version, v.Count)));
         }
+
+        Assert.Equal([(1UL, 1), (2UL, 2)], follower.Store.GetJobVersions("j-05").Select(v => (v.Version, v.Count)));
 
         // 15 messages, the first 5 acknowledged.
         var outbox = Outbox(leader.Path);
@@ -171,6 +175,15 @@ public sealed class StateLogTests : IAsyncLifetime
             changes.Messages.Add(MessageOutbox.Create("n-1", MessageTypes.HeartbeatRequest, new HeartbeatRequest { NodeID = id }, BacalhauJsonContext.Default.HeartbeatRequest));
         }
 
+        return changes;
+    }
+
+    /// <summary>An update of <paramref name="job"/> by name: its next version, the current one kept.</summary>
+    private static ChangeSet NewVersion(Job job)
+    {
+        var changes = new ChangeSet();
+        changes.SupersededVersions.Add(job);
+        changes.Jobs.Add(job with { Version = job.Version + 1, Revision = job.Revision + 1, Count = job.Count + 1 });
         return changes;
     }
 
