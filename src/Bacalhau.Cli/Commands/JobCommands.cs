@@ -35,11 +35,14 @@ internal sealed class JobCommands : Command
         var command = new Command("run", "Submit a job spec (YAML or JSON; - reads standard input)");
         var file = new Argument<string>("file") { Description = "Job spec file, or - for standard input" };
         var run = new JobRunOptions();
+        var template = new JobTemplateOptions();
         command.Add(file);
         run.AddTo(command);
+        template.AddTo(command);
         command.SetAction(globals, (context, cancellationToken) =>
         {
-            var spec = JobSpecFile.Read(context.Parse.GetRequiredValue(file), Console.In);
+            var variables = template.Read(context.Parse, Environment.GetEnvironmentVariables());
+            var spec = JobSpecFile.Read(context.Parse.GetRequiredValue(file), Console.In, variables);
             return JobRunner.RunAsync(context, spec, run.Read(context.Parse), cancellationToken);
         });
         return command;

@@ -6,11 +6,12 @@ namespace Bacalhau.Cli.Jobs;
 
 /// <summary>
 /// Reads a job spec file (YAML or JSON; <c>-</c> is standard input) with the same reader the orchestrator uses, so
-/// a spec that cannot be read is reported here, naming the field, before anything is sent.
+/// a spec that cannot be read is reported here, naming the field, before anything is sent. Its placeholders are
+/// filled first (<see cref="JobTemplate"/>) unless no variables are given, as with <c>--no-template</c>.
 /// </summary>
 internal static class JobSpecFile
 {
-    public static JsonElement Read(string path, TextReader stdin)
+    public static JsonElement Read(string path, TextReader stdin, IReadOnlyDictionary<string, string>? templateVariables = null)
     {
         string text;
         string name;
@@ -32,9 +33,10 @@ internal static class JobSpecFile
 
         try
         {
-            return JsonSerializer.SerializeToElement(JobSpecReader.Read(text), BacalhauJsonContext.Default.Job);
+            var spec = templateVariables is null ? text : JobTemplate.Render(text, templateVariables);
+            return JsonSerializer.SerializeToElement(JobSpecReader.Read(spec), BacalhauJsonContext.Default.Job);
         }
-        catch (JobSpecException ex)
+        catch (Exception ex) when (ex is JobSpecException or FormatException)
         {
             throw new CliException($"{name}: {ex.Message}");
         }

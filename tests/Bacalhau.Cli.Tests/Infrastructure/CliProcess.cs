@@ -47,6 +47,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // A wide terminal unless the test asks for another width.
+        startInfo.Environment["COLUMNS"] = "300";
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;
@@ -54,7 +56,6 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
         startInfo.Environment["BACALHAU_DIR"] = dataDir;
         startInfo.Environment.Remove("BACALHAU_PATH");
-        startInfo.Environment["COLUMNS"] = "300";
 
         var process = new Process { StartInfo = startInfo };
         var cli = new CliProcess(process);
