@@ -122,7 +122,7 @@ internal static class JobEndpoints
         };
         var items = store.ListJobs(page.Offset, size, page.Reverse, filter, order);
         var more = items.Count == size && (!filter.IsAll || page.Offset + items.Count < store.JobCount);
-        return TypedResults.Ok(new ListJobsResponse { Items = items, NextToken = more ? PageTokens.For(page.Offset + items.Count) : null });
+        return TypedResults.Ok(new ListJobsResponse { Items = items, NextToken = more ? PageTokens.For(page.Offset + items.Count, page) : null });
     }
 
     /// <summary>A job's executions in <c>order_by</c> order (<c>created_at</c>, <c>modified_at</c>, <c>id</c>), all unless <c>limit</c> asks for a page.</summary>

@@ -14,16 +14,24 @@ internal sealed record ListPage(int Offset, int? Limit, string OrderBy, bool Rev
     /// <summary>
     /// Reads the parameters: no <c>limit</c> (or 0) means <paramref name="defaultLimit"/>, null for all; more than
     /// <see cref="MaxLimit"/> means that many. <c>order_by</c> takes one of <paramref name="orderFields"/>, the first by
-    /// default. A bad value is an error naming its parameter.
+    /// default. A bad value is an error naming its parameter. A token carries the page size and order its listing
+    /// began with, and they are kept.
     /// </summary>
     public static bool TryRead(int? limit, string? nextToken, string? orderBy, bool? reverse, int? defaultLimit, string[] orderFields, [NotNullWhen(true)] out ListPage? page, [NotNullWhen(false)] out ApiErrorResult? error)
     {
         page = null;
         error = null;
-        if (!PageTokens.TryRead(nextToken, out var offset))
+        if (!PageTokens.TryRead(nextToken, out var offset, out var listing) || (listing is { } l && !orderFields.Contains(l.OrderBy, StringComparer.Ordinal)))
         {
             error = PageTokens.Invalid(nextToken);
             return false;
+        }
+
+        // A listing goes on as it began: its token's page size and order win over the request's.
+        if (listing is { } continued)
+        {
+            page = new ListPage(offset, continued.Limit is { } kept ? Math.Min(kept, MaxLimit) : defaultLimit, continued.OrderBy, continued.Reverse);
+            return true;
         }
 
         if (limit < 0)
@@ -50,6 +58,6 @@ internal sealed record ListPage(int Offset, int? Limit, string OrderBy, bool Rev
         var start = Math.Min(Offset, all.Count);
         var count = Math.Min(Limit ?? int.MaxValue, all.Count - start);
         var end = start + count;
-        return ([.. all.Skip(start).Take(count)], end < all.Count ? PageTokens.For(end) : null);
+        return ([.. all.Skip(start).Take(count)], end < all.Count ? PageTokens.For(end, this) : null);
     }
 }

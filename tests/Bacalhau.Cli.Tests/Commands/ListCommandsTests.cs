@@ -78,13 +78,15 @@ public sealed partial class ListCommandsTests
         Assert.Equal(all, Ids(await JobsAsync(dataDir, run)));
         Assert.Equal(all.Reverse(), Ids(await JobsAsync(dataDir, run, "--order-reversed")));
 
-        // Paging: the table says how to go on; following it reads every job once, in order.
+        // Paging: the table says how to go on; following it reads every job once, in the order and page size the
+        // listing began with (the token carries them, as Bacalhau's does).
         var paged = new List<string>();
         var pages = 0;
         string? token = null;
         do
         {
-            var page = await CliProcess.RunAsync(dataDir, ["job", "list", "--order-by", "id", "--limit", "4", "--wide", .. token is null ? Array.Empty<string>() : ["--next-token", token], .. run]);
+            string[] flags = token is null ? ["--order-by", "id", "--limit", "4"] : ["--next-token", token];
+            var page = await CliProcess.RunAsync(dataDir, ["job", "list", "--wide", .. flags, .. run]);
             Assert.True(page.ExitCode == 0, page.ToString());
             paged.AddRange(JobId().Matches(page.Stdout).Select(m => m.Value));
             token = NextToken().Match(page.Stdout) is { Success: true } next ? next.Groups[1].Value : null;
@@ -120,6 +122,7 @@ public sealed partial class ListCommandsTests
         await AssertRefusedAsync(dataDir, ["job", "list", "--order-by", "nope", .. run], "Error: order_by: 'nope' is not one of created_at, modified_at, id");
         await AssertRefusedAsync(dataDir, ["job", "list", "--labels", "=x", .. run], "Error: labels: '=x': expected key=value");
         await AssertRefusedAsync(dataDir, ["job", "list", "--state", "Sleeping", .. run], "Error: state: 'Sleeping' is not one of");
+        await AssertRefusedAsync(dataDir, ["job", "list", "--next-token", "0-0-colour-a", .. run], "Error: next_token '0-0-colour-a' is not a token this server issued");
     }
 
     [Fact]
