@@ -11,8 +11,9 @@ internal static class JobFilters
     private const int MaxLength = 256;
 
     /// <summary>
-    /// <c>state</c>, <c>label</c> (<c>key</c> or <c>key=value</c>), <c>name</c> (a part of it), <c>namespace</c> (<c>*</c> or none: every namespace) and <c>labels</c>, Bacalhau's label selectors (repeatable,
-    /// each comma-separated; every requirement must hold).
+    /// <c>state</c>, <c>label</c> (<c>key</c> or <c>key=value</c>), <c>name</c> (a part of it), <c>namespace</c>
+    /// (<c>*</c> or none: every namespace) and <c>labels</c>, Bacalhau's label selectors (repeatable, each
+    /// comma-separated; every requirement must hold).
     /// </summary>
     public static bool TryRead(string? state, string? label, string? name, string? @namespace, string[]? labels, out JobFilter filter, [NotNullWhen(false)] out string? error)
     {

@@ -8,14 +8,10 @@ namespace Bacalhau.Orchestrator.Storage;
 /// gives nodes (Kubernetes'): <c>!=</c> and <c>notin</c> also match a job without the key. Values are bound, never
 /// spliced into the text.
 /// </summary>
-internal sealed class LabelSelectorSql
+internal sealed class LabelSelectorSql(string condition, IReadOnlyList<(string Name, string Value)> parameters)
 {
-    private readonly List<(string Name, string Value)> _parameters = [];
-
-    private LabelSelectorSql(string condition) => Condition = condition;
-
     /// <summary>True when every requirement holds; "1" for none.</summary>
-    public string Condition { get; }
+    public string Condition => condition;
 
     public static LabelSelectorSql For(IReadOnlyList<LabelSelectorRequirement>? selector)
     {
@@ -30,29 +26,31 @@ internal sealed class LabelSelectorSql
             parameters.AddRange(values);
             var label = $"SELECT 1 FROM json_each(body, '$.Labels') WHERE key = {key}";
             var within = $"{label} AND value IN ({string.Join(", ", values.Select(v => v.Name))})";
-            var compared = values.Count == 1 ? $"{label} AND CAST(CAST(value AS INTEGER) AS TEXT) = value AND CAST(value AS INTEGER) {{0}} CAST({values[0].Name} AS INTEGER)" : null;
+
+            // Integers compared as numbers, as the constraint matcher compares them; the parser allows one value.
+            string Compared(string op) =>
+                $"EXISTS ({label} AND CAST(CAST(value AS INTEGER) AS TEXT) = value AND CAST(value AS INTEGER) {op} CAST({values[0].Name} AS INTEGER))";
+
             clauses.Add(requirement.Operator.ToLowerInvariant() switch
             {
                 "=" or "==" or "in" => $"EXISTS ({within})",
                 "!=" or "notin" => $"NOT EXISTS ({within})",
                 "exists" => $"EXISTS ({label})",
                 "!" => $"NOT EXISTS ({label})",
-                "gt" when compared is not null => $"EXISTS ({string.Format(System.Globalization.CultureInfo.InvariantCulture, compared, ">")})",
-                "lt" when compared is not null => $"EXISTS ({string.Format(System.Globalization.CultureInfo.InvariantCulture, compared, "<")})",
+                "gt" when values.Count == 1 => Compared(">"),
+                "lt" when values.Count == 1 => Compared("<"),
                 _ => "0",
             });
         }
 
-        var sql = new LabelSelectorSql(clauses.Count == 0 ? "1" : string.Join(" AND ", clauses));
-        sql._parameters.AddRange(parameters);
-        return sql;
+        return new LabelSelectorSql(clauses.Count == 0 ? "1" : string.Join(" AND ", clauses), parameters);
     }
 
-    public void Bind(SqliteParameterCollection parameters)
+    public void Bind(SqliteParameterCollection bound)
     {
-        foreach (var (name, value) in _parameters)
+        foreach (var (name, value) in parameters)
         {
-            parameters.AddWithValue(name, value);
+            bound.AddWithValue(name, value);
         }
     }
 }
