@@ -70,7 +70,10 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     // Nodes
 
     public Task<ListNodesResponse> ListNodesAsync(CancellationToken cancellationToken = default) =>
-        GetAsync(Nodes, Json.ListNodesResponse, cancellationToken);
+        ListNodesAsync(new NodeListQuery(), cancellationToken);
+
+    public Task<ListNodesResponse> ListNodesAsync(NodeListQuery query, CancellationToken cancellationToken = default) =>
+        GetAsync(Nodes + Query([.. query.Parameters()]), Json.ListNodesResponse, cancellationToken);
 
     public Task<GetNodeResponse> GetNodeAsync(string nodeId, CancellationToken cancellationToken = default) =>
         GetAsync($"{Nodes}/{Escape(nodeId)}", Json.GetNodeResponse, cancellationToken);
@@ -132,7 +135,10 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     }
 
     public Task<ListJobsResponse> ListJobsAsync(int? limit = null, string? nextToken = null, CancellationToken cancellationToken = default) =>
-        GetAsync(Jobs + Query(("limit", limit?.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("next_token", nextToken)), Json.ListJobsResponse, cancellationToken);
+        ListJobsAsync(new JobListQuery { Limit = limit, NextToken = nextToken }, cancellationToken);
+
+    public Task<ListJobsResponse> ListJobsAsync(JobListQuery query, CancellationToken cancellationToken = default) =>
+        GetAsync(Jobs + Query([.. query.Parameters()]), Json.ListJobsResponse, cancellationToken);
 
     /// <summary>A job, with <paramref name="include"/> naming extra parts to embed: <c>executions</c>, <c>history</c>.</summary>
     public Task<GetJobResponse> GetJobAsync(string jobId, IEnumerable<string>? include = null, CancellationToken cancellationToken = default)
@@ -163,10 +169,16 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     }
 
     public Task<ListJobExecutionsResponse> ListExecutionsAsync(string jobId, CancellationToken cancellationToken = default) =>
-        GetAsync($"{Jobs}/{Escape(jobId)}/executions", Json.ListJobExecutionsResponse, cancellationToken);
+        ListExecutionsAsync(jobId, new ListQuery(), cancellationToken);
+
+    public Task<ListJobExecutionsResponse> ListExecutionsAsync(string jobId, ListQuery query, CancellationToken cancellationToken = default) =>
+        GetAsync($"{Jobs}/{Escape(jobId)}/executions" + Query([.. query.Parameters()]), Json.ListJobExecutionsResponse, cancellationToken);
 
     public Task<ListJobHistoryResponse> ListHistoryAsync(string jobId, CancellationToken cancellationToken = default) =>
-        GetAsync($"{Jobs}/{Escape(jobId)}/history", Json.ListJobHistoryResponse, cancellationToken);
+        ListHistoryAsync(jobId, new HistoryQuery(), cancellationToken);
+
+    public Task<ListJobHistoryResponse> ListHistoryAsync(string jobId, HistoryQuery query, CancellationToken cancellationToken = default) =>
+        GetAsync($"{Jobs}/{Escape(jobId)}/history" + Query([.. query.Parameters()]), Json.ListJobHistoryResponse, cancellationToken);
 
     public Task<ListJobResultsResponse> ListResultsAsync(string jobId, CancellationToken cancellationToken = default) =>
         GetAsync($"{Jobs}/{Escape(jobId)}/results", Json.ListJobResultsResponse, cancellationToken);

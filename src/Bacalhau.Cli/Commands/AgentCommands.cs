@@ -21,7 +21,7 @@ internal sealed class AgentCommands : Command
     {
         var command = new Command("alive", "Check that the orchestrator is alive");
         var output = OutputOptions.Create();
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var alive = await context.CreateClient().AliveAsync(cancellationToken);
@@ -34,7 +34,7 @@ internal sealed class AgentCommands : Command
     {
         var command = new Command("version", "The orchestrator's version");
         var output = OutputOptions.Create();
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var version = await context.CreateClient().VersionAsync(cancellationToken);
@@ -47,7 +47,7 @@ internal sealed class AgentCommands : Command
     {
         var command = new Command("config", "The orchestrator's effective configuration (secrets redacted)");
         var output = OutputOptions.Create(OutputFormat.Yaml);
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var config = await context.CreateClient().AgentConfigAsync(cancellationToken);
@@ -60,7 +60,7 @@ internal sealed class AgentCommands : Command
     {
         var command = new Command("node", "The orchestrator's own node info");
         var output = OutputOptions.Create(OutputFormat.Yaml);
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var node = await context.CreateClient().AgentNodeAsync(cancellationToken);

@@ -23,7 +23,7 @@ internal sealed class CommandContext(ParseResult parse, GlobalOptions globals)
 
     public BacalhauClient CreateClient(TimeSpan? timeout = null) => BacalhauClient.Create(Settings.ApiAddress, timeout, Settings.ClientOptions);
 
-    public OutputWriter Output(Option<OutputFormat> option) => new(Out, parse.GetValue(option));
+    public OutputWriter Output(OutputOptions options) => new(Out, options.Read(parse), Style);
 }
 
 internal static class CommandExtensions

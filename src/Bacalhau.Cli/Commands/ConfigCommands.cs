@@ -68,7 +68,7 @@ internal sealed class ConfigCommands : Command
     {
         var command = new Command("list", "List every known key with its effective value and where it comes from");
         var output = OutputOptions.Create();
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, (context, _) =>
         {
             IReadOnlyList<ConfigEntry> entries = [.. ConfigKeys.All.Select(k =>

@@ -18,7 +18,7 @@ internal sealed class IdCommand : Command
         var port = new Option<string?>("--port") { Description = "The node's NATS port (as given to serve); names its key file private_key.<port>, default 1235" };
         var output = OutputOptions.Create();
         Add(port);
-        Add(output);
+        output.AddTo(this);
         TreatUnmatchedTokensAsErrors = false;
         this.SetAction(globals, (context, _) =>
         {

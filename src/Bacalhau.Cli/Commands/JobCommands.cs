@@ -4,6 +4,7 @@ using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Jobs;
 using Bacalhau.Cli.Output;
 using Bacalhau.Cli.Results;
+using Bacalhau.Client;
 using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
@@ -14,6 +15,9 @@ namespace Bacalhau.Cli.Commands;
 /// <summary><c>bacalhau job run|list|describe|executions|history|versions|rerun|validate|stop|logs|get</c>; a job is named by ID, ID prefix or name.</summary>
 internal sealed class JobCommands : Command
 {
+    /// <summary>Bacalhau's job list hides its canary jobs unless <c>--labels</c> says otherwise.</summary>
+    private const string DefaultLabelFilter = "bacalhau_canary != true";
+
     public JobCommands(GlobalOptions globals)
         : base("job", "Submit jobs and follow them")
     {
@@ -37,11 +41,14 @@ internal sealed class JobCommands : Command
         var command = new Command("run", "Submit a job spec (YAML or JSON; - reads standard input)");
         var file = new Argument<string>("file") { Description = "Job spec file, or - for standard input" };
         var run = new JobRunOptions();
+        var template = new JobTemplateOptions();
         command.Add(file);
         run.AddTo(command);
+        template.AddTo(command);
         command.SetAction(globals, (context, cancellationToken) =>
         {
-            var spec = JobSpecFile.Read(context.Parse.GetRequiredValue(file), Console.In);
+            var variables = template.Read(context.Parse, Environment.GetEnvironmentVariables());
+            var spec = JobSpecFile.Read(context.Parse.GetRequiredValue(file), Console.In, variables);
             return JobRunner.RunAsync(context, spec, run.Read(context.Parse), cancellationToken);
         });
         return command;
@@ -50,20 +57,34 @@ internal sealed class JobCommands : Command
     private static Command List(GlobalOptions globals)
     {
         var command = new Command("list", "List jobs");
-        var limit = new Option<int>("--limit") { Description = "At most this many jobs", DefaultValueFactory = _ => 10 };
-        var nextToken = new Option<string?>("--next-token") { Description = "Continue a previous listing" };
+        var labels = new Option<string?>("--labels")
+        {
+            Description = "Filter jobs by labels, a Kubernetes-style selector (a=b, a!=b, a in (x,y), !a, a)",
+            DefaultValueFactory = _ => DefaultLabelFilter,
+        };
+        var ns = new Option<string?>("--namespace") { Description = "Only jobs in this namespace (* or none: all)" };
+        var state = new Option<string?>("--state") { Description = "Only jobs in this state (Pending, Queued, Running, Completed, Failed, Stopped)" };
+        var paging = new ListOptions(["created_at", "modified_at", "id"], defaultLimit: 10);
         var output = OutputOptions.Create();
-        command.Add(limit);
-        command.Add(nextToken);
-        command.Add(output);
+        command.Add(labels);
+        command.Add(ns);
+        command.Add(state);
+        paging.AddTo(command);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
-            var response = await context.CreateClient().ListJobsAsync(context.Parse.GetValue(limit), context.Parse.GetValue(nextToken), cancellationToken);
+            var query = paging.Read(context.Parse, new JobListQuery
+            {
+                Labels = context.Parse.GetValue(labels),
+                Namespace = context.Parse.GetValue(ns),
+                State = context.Parse.GetValue(state),
+            });
+            var response = await context.CreateClient().ListJobsAsync(query, cancellationToken);
             var writer = context.Output(output);
             writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListJob, JobsTable);
-            if (writer.Format == OutputFormat.Table && !string.IsNullOrEmpty(response.NextToken))
+            if (writer.Format == OutputFormat.Table)
             {
-                await context.Out.WriteLineAsync($"\nMore jobs: bacalhau job list --next-token {response.NextToken}");
+                await ListOptions.PrintMoreAsync(context, response.NextToken);
             }
         });
         return command;
@@ -75,18 +96,18 @@ internal sealed class JobCommands : Command
         var id = new Argument<string>("id") { Description = IdDescription };
         var output = OutputOptions.Create();
         command.Add(id);
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var response = await context.CreateClient().GetJobAsync(context.Parse.GetRequiredValue(id), ["executions", "history"], cancellationToken);
             var writer = context.Output(output);
-            if (writer.Format != OutputFormat.Table)
+            if (!writer.Tabular)
             {
                 writer.WriteDocument(JsonSerializer.SerializeToElement(response, BacalhauJsonContext.Default.GetJobResponse));
                 return;
             }
 
-            await DescribeAsync(response, context.Out);
+            await DescribeAsync(response, writer);
         });
         return command;
     }
@@ -95,13 +116,20 @@ internal sealed class JobCommands : Command
     {
         var command = new Command("executions", "List the executions of a job");
         var id = new Argument<string>("id") { Description = IdDescription };
+        var paging = new ListOptions(["created_at", "modified_at", "id"]);
         var output = OutputOptions.Create();
         command.Add(id);
-        command.Add(output);
+        paging.AddTo(command);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
-            var response = await context.CreateClient().ListExecutionsAsync(context.Parse.GetRequiredValue(id), cancellationToken);
-            context.Output(output).Write(response.Items, CliJsonContext.Default.IReadOnlyListExecution, ExecutionsTable);
+            var response = await context.CreateClient().ListExecutionsAsync(context.Parse.GetRequiredValue(id), paging.Read(context.Parse, new ListQuery()), cancellationToken);
+            var writer = context.Output(output);
+            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListExecution, ExecutionsTable);
+            if (writer.Format == OutputFormat.Table)
+            {
+                await ListOptions.PrintMoreAsync(context, response.NextToken);
+            }
         });
         return command;
     }
@@ -110,13 +138,25 @@ internal sealed class JobCommands : Command
     {
         var command = new Command("history", "List the events of a job and its executions");
         var id = new Argument<string>("id") { Description = IdDescription };
+        var eventType = new Option<string?>("--event-type") { Description = "The type of history events to return: all, job or execution", DefaultValueFactory = _ => "all" };
+        var executionId = new Option<string?>("--execution-id") { Description = "Only the events of this execution" };
+        var paging = new ListOptions(["time"]);
         var output = OutputOptions.Create();
         command.Add(id);
-        command.Add(output);
+        command.Add(eventType);
+        command.Add(executionId);
+        paging.AddTo(command);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
-            var response = await context.CreateClient().ListHistoryAsync(context.Parse.GetRequiredValue(id), cancellationToken);
-            context.Output(output).Write(response.Items, CliJsonContext.Default.IReadOnlyListJobHistory, HistoryTable);
+            var query = paging.Read(context.Parse, new HistoryQuery { EventType = context.Parse.GetValue(eventType), ExecutionId = context.Parse.GetValue(executionId) });
+            var response = await context.CreateClient().ListHistoryAsync(context.Parse.GetRequiredValue(id), query, cancellationToken);
+            var writer = context.Output(output);
+            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListJobHistory, HistoryTable);
+            if (writer.Format == OutputFormat.Table)
+            {
+                await ListOptions.PrintMoreAsync(context, response.NextToken);
+            }
         });
         return command;
     }
@@ -255,8 +295,9 @@ internal sealed class JobCommands : Command
         return command;
     }
 
-    private static async Task DescribeAsync(GetJobResponse response, TextWriter output)
+    private static async Task DescribeAsync(GetJobResponse response, OutputWriter writer)
     {
+        var output = writer.Out;
         var job = response.Job;
         var overview = Table.KeyValue()
             .Add("ID", job.ID)
@@ -268,13 +309,13 @@ internal sealed class JobCommands : Command
             .Add("Count", job.Count.ToString(System.Globalization.CultureInfo.InvariantCulture))
             .Add("Created", Formatting.UnixNanos(job.CreateTime))
             .Add("Modified", Formatting.UnixNanos(job.ModifyTime));
-        await output.WriteAsync(overview.Render(Terminal.Width));
+        await output.WriteAsync(writer.Render(overview));
 
         var executions = response.Executions?.Items ?? [];
         if (executions.Count > 0)
         {
             await output.WriteLineAsync("\nExecutions");
-            await output.WriteAsync(ExecutionsTable(executions).Render(Terminal.Width));
+            await output.WriteAsync(writer.Render(ExecutionsTable(executions)));
         }
 
         foreach (var execution in executions.Where(e => !string.IsNullOrEmpty(e.RunOutput?.Stdout)))

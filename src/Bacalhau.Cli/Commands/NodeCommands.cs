@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Cli.Output;
+using Bacalhau.Client;
 using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Serialization;
 
@@ -22,13 +23,31 @@ internal sealed class NodeCommands : Command
     private static Command List(GlobalOptions globals)
     {
         var command = new Command("list", "List the nodes");
+        var labels = new Option<string?>("--labels") { Description = "Filter nodes by labels, a Kubernetes-style selector (a=b, a!=b, a in (x,y), !a, a)" };
+        var approval = new Option<string?>("--filter-approval") { Description = "Filter nodes by approval: approved, pending or rejected" };
+        var status = new Option<string?>("--filter-status") { Description = "Filter nodes by status: connected or disconnected" };
+        var paging = new ListOptions(["id", "type", "available_cpu", "available_memory", "available_disk", "available_gpu", "approval", "status"]);
         var output = OutputOptions.Create();
-        command.Add(output);
+        command.Add(labels);
+        command.Add(approval);
+        command.Add(status);
+        paging.AddTo(command);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
-            var response = await context.CreateClient().ListNodesAsync(cancellationToken);
-            IReadOnlyList<NodeState> nodes = [.. response.Nodes.OrderBy(n => n.Info.NodeID, StringComparer.Ordinal)];
-            context.Output(output).Write(nodes, CliJsonContext.Default.IReadOnlyListNodeState, NodesTable);
+            var query = paging.Read(context.Parse, new NodeListQuery
+            {
+                Labels = context.Parse.GetValue(labels),
+                FilterApproval = context.Parse.GetValue(approval),
+                FilterStatus = context.Parse.GetValue(status),
+            });
+            var response = await context.CreateClient().ListNodesAsync(query, cancellationToken);
+            var writer = context.Output(output);
+            writer.Write(response.Nodes, CliJsonContext.Default.IReadOnlyListNodeState, NodesTable);
+            if (writer.Format == OutputFormat.Table)
+            {
+                await ListOptions.PrintMoreAsync(context, response.NextToken);
+            }
         });
         return command;
     }
@@ -39,7 +58,7 @@ internal sealed class NodeCommands : Command
         var id = new Argument<string>("id") { Description = "Node ID" };
         var output = OutputOptions.Create(OutputFormat.Yaml);
         command.Add(id);
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var node = (await context.CreateClient().GetNodeAsync(context.Parse.GetRequiredValue(id), cancellationToken)).Node;

@@ -17,7 +17,7 @@ internal sealed class VersionCommand : Command
         : base("version", "Print the client version, and the server's when it is reachable")
     {
         var output = OutputOptions.Create();
-        Add(output);
+        output.AddTo(this);
         this.SetAction(globals, async (context, cancellationToken) =>
         {
             BuildVersionInfo? server = null;

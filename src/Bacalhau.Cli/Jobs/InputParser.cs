@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Contracts.Models.Jobs;
@@ -56,7 +55,16 @@ internal static class InputParser
             return (value, target, options);
         }
 
-        var fields = SplitCsv(value);
+        List<string> fields;
+        try
+        {
+            fields = CsvRecord.Split(value);
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid(value, ex.Message);
+        }
+
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
@@ -205,79 +213,6 @@ internal static class InputParser
             throw Invalid(value, $"{scheme} inputs take no options, got '{options.Keys.First()}'");
         }
     }
-
-    /// <summary>
-    /// One CSV record as Go's encoding/csv reads it: fields split at ',', a quoted field may hold ',' and "" for '"'.
-    /// A value quoted after its key (<c>src="data:,a,b"</c>) is read the same way, which Go would refuse.
-    /// </summary>
-    private static List<string> SplitCsv(string value)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            while (i < value.Length && value[i] != ',')
-            {
-                if (value[i] != '"')
-                {
-                    field.Append(value[i++]);
-                }
-                else if (field.Length == 0 || IsKey(field))
-                {
-                    i = ReadQuoted(value, i + 1, field);
-                    if (i < value.Length && value[i] != ',')
-                    {
-                        throw Invalid(value, "text after a closing quote");
-                    }
-                }
-                else
-                {
-                    throw Invalid(value, "a quote inside an unquoted field (quote the whole field or the value after its key)");
-                }
-            }
-
-            fields.Add(field.ToString());
-            field.Clear();
-            if (i >= value.Length)
-            {
-                return fields;
-            }
-
-            i++;
-        }
-    }
-
-    /// <summary>Appends the quoted text that starts at <paramref name="start"/> to <paramref name="field"/>; returns the index after the closing quote.</summary>
-    private static int ReadQuoted(string value, int start, StringBuilder field)
-    {
-        var i = start;
-        while (true)
-        {
-            if (i >= value.Length)
-            {
-                throw Invalid(value, "a quote is never closed");
-            }
-
-            if (value[i] != '"')
-            {
-                field.Append(value[i++]);
-            }
-            else if (i + 1 < value.Length && value[i + 1] == '"')
-            {
-                field.Append('"');
-                i += 2;
-            }
-            else
-            {
-                return i + 1;
-            }
-        }
-    }
-
-    /// <summary>Whether <paramref name="field"/> is so far a key and its '=' (<c>src=</c>), so a quoted value may follow.</summary>
-    private static bool IsKey(StringBuilder field) =>
-        field.Length > 1 && field[^1] == '=' && Enumerable.Range(0, field.Length - 1).All(i => char.IsAsciiLetter(field[i]));
 
     private static SpecConfig Config(string type, params (string Name, JsonElement Value)[] parameters) => new()
     {

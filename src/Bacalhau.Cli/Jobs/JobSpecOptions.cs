@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.JobSpecs;
 
 namespace Bacalhau.Cli.Jobs;
 
@@ -44,8 +45,20 @@ internal sealed class JobSpecOptions
         Publisher = parse.GetValue(_publisher) is { } publisher ? JobBuilder.ParsePublisher(publisher) : null,
         Inputs = [.. (parse.GetValue(_inputs) ?? []).Select(InputParser.Parse)],
         Outputs = [.. (parse.GetValue(_outputs) ?? []).Select(JobBuilder.ParseOutput)],
-        Constraints = [.. (parse.GetValue(_constraints) ?? []).SelectMany(SelectorParser.Parse)],
+        Constraints = [.. (parse.GetValue(_constraints) ?? []).SelectMany(Constraints)],
         Labels = JobBuilder.ParsePairs(
             (parse.GetValue(_labels) ?? []).SelectMany(l => l.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)), "--labels"),
     };
+
+    private static List<LabelSelectorRequirement> Constraints(string selector)
+    {
+        try
+        {
+            return LabelSelector.Parse(selector);
+        }
+        catch (FormatException ex)
+        {
+            throw new CliException($"invalid constraint {ex.Message}");
+        }
+    }
 }

@@ -16,4 +16,6 @@ internal static class Ansi
 
     public static string Paint(string text, AnsiColour colour, bool enabled) =>
         enabled ? $"\u001b[{(int)colour}m{text}\u001b[0m" : text;
+
+    public static string Bold(string text) => $"\u001b[1m{text}\u001b[0m";
 }

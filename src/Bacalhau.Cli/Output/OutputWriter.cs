@@ -5,20 +5,26 @@ using Bacalhau.Cli.Formats;
 
 namespace Bacalhau.Cli.Output;
 
-/// <summary>Prints a result as a table, or as the API's own JSON or YAML shape.</summary>
-internal sealed class OutputWriter(TextWriter stdout, OutputFormat format)
+/// <summary>
+/// Prints a result as a table or CSV, or as the API's own JSON or YAML shape: the one place every command's output
+/// flags take effect.
+/// </summary>
+internal sealed class OutputWriter(TextWriter stdout, OutputSettings settings, ConsoleStyle style)
 {
     private static readonly JsonWriterOptions Indented = new() { Indented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     public TextWriter Out => stdout;
 
-    public OutputFormat Format => format;
+    public OutputFormat Format => settings.Format;
+
+    /// <summary>Whether the result is printed as rows (a table or CSV) rather than as a document.</summary>
+    public bool Tabular => settings.Format is OutputFormat.Table or OutputFormat.Csv;
 
     public void Write<T>(T value, JsonTypeInfo<T> type, Func<T, Table> table)
     {
-        if (format == OutputFormat.Table)
+        if (Tabular)
         {
-            stdout.Write(table(value).Render(Terminal.Width));
+            stdout.Write(Render(table(value)));
         }
         else
         {
@@ -26,10 +32,15 @@ internal sealed class OutputWriter(TextWriter stdout, OutputFormat format)
         }
     }
 
-    /// <summary>A JSON document in the chosen format; a table falls back to JSON.</summary>
+    /// <summary><paramref name="table"/> as the flags ask: CSV, or text cut to the terminal unless <c>--wide</c>, its header bold on a colour terminal unless <c>--no-style</c>.</summary>
+    public string Render(Table table) => settings.Format == OutputFormat.Csv
+        ? table.ToCsv(!settings.HideHeader)
+        : table.Render(settings.Wide ? int.MaxValue / 2 : Terminal.Width, !settings.HideHeader, style.Colour && !settings.NoStyle);
+
+    /// <summary>A JSON document in the chosen format; a table or CSV falls back to JSON.</summary>
     public void WriteDocument(JsonElement document)
     {
-        if (format == OutputFormat.Yaml)
+        if (settings.Format == OutputFormat.Yaml)
         {
             stdout.Write(YamlJson.ToYaml(document));
         }

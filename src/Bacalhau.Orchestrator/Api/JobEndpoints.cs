@@ -25,6 +25,12 @@ internal static class JobEndpoints
 
     /// <summary>The longest reason a rerun keeps in the job's history.</summary>
     private const int MaxReasonLength = 1024;
+
+    // Order fields as Bacalhau names them; the first is the default.
+    private static readonly string[] JobOrderFields = ["created_at", "modified_at", "id"];
+    private static readonly string[] ExecutionOrderFields = ["created_at", "modified_at", "id"];
+    private static readonly string[] HistoryOrderFields = ["time"];
+    private static readonly string[] EventTypes = ["all", "job", "execution"];
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
 
@@ -48,12 +54,8 @@ internal static class JobEndpoints
         jobs.MapGet("/{id}/versions", ListVersions).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/", ListJobs).ProducesApiErrors(StatusCodes.Status400BadRequest).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapGet("/{id}", GetJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/executions", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
-            ? Ok(new ListJobExecutionsResponse { Items = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, job_version, all_job_versions) })
-            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
-        jobs.MapGet("/{id}/history", (string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store) => Find(store, id, @namespace) is { } job
-            ? Ok(new ListJobHistoryResponse { Items = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, job_version, all_job_versions) })
-            : NotFound(id)).ProducesApiErrors(StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}/executions", ListExecutions).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
+        jobs.MapGet("/{id}/history", ListHistory).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.ReadJob);
         jobs.MapDelete("/{id}", StopJobAsync).ProducesApiErrors(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound).RequirePermission(ApiPermissions.WriteJob).LeaderOnly();
         return endpoints;
     }
@@ -184,25 +186,114 @@ internal static class JobEndpoints
     }
 
     /// <summary>
-    /// A page of jobs; <c>state</c> (a job state), <c>label</c> (<c>key</c> or <c>key=value</c>) and <c>name</c> (part of
-    /// the job's name) narrow it, each checked and refused naming it when it is not one.
+    /// A page of jobs in <c>order_by</c> order (<c>created_at</c>, <c>modified_at</c>, <c>id</c>); <c>state</c> (a job
+    /// state), <c>label</c> (<c>key</c> or <c>key=value</c>), <c>name</c> (part of the job's name), <c>namespace</c> and
+    /// <c>labels</c> (Bacalhau's label selectors) narrow it, each checked and refused naming it when it is not one.
     /// </summary>
-    private static Results<Ok<ListJobsResponse>, ApiErrorResult> ListJobs(IJobStore store, int? limit, string? next_token, bool? reverse, string? state, string? label, string? name)
+    private static Results<Ok<ListJobsResponse>, ApiErrorResult> ListJobs(
+        IJobStore store,
+        int? limit,
+        string? next_token,
+        bool? reverse,
+        string? order_by,
+        string? state,
+        string? label,
+        string? name,
+        string? @namespace,
+        string[]? labels)
     {
-        var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
-        if (!PageTokens.TryRead(next_token, out var offset))
+        if (!ListPage.TryRead(limit, next_token, order_by, reverse, DefaultPageSize, JobOrderFields, out var page, out var refused))
         {
-            return PageTokens.Invalid(next_token);
+            return refused;
         }
 
-        if (!JobFilters.TryRead(state, label, name, out var filter, out var error))
+        if (!JobFilters.TryRead(state, label, name, @namespace, labels, out var filter, out var error))
         {
             return ApiErrors.BadRequest(error);
         }
 
-        var items = store.ListJobs(offset, size, reverse ?? false, filter);
-        var more = items.Count == size && (!filter.IsAll || offset + items.Count < store.JobCount);
-        return TypedResults.Ok(new ListJobsResponse { Items = items, NextToken = more ? PageTokens.For(offset + items.Count) : null });
+        var size = page.Limit!.Value;
+        var order = page.OrderBy switch
+        {
+            "id" => JobOrder.Id,
+            "modified_at" => JobOrder.ModifiedAt,
+            _ => JobOrder.CreatedAt,
+        };
+        var items = store.ListJobs(page.Offset, size, page.Reverse, filter, order);
+        var more = items.Count == size && (!filter.IsAll || page.Offset + items.Count < store.JobCount);
+        return TypedResults.Ok(new ListJobsResponse { Items = items, NextToken = more ? PageTokens.For(page.Offset + items.Count, page) : null });
+    }
+
+    /// <summary>A job's executions in <c>order_by</c> order (<c>created_at</c>, <c>modified_at</c>, <c>id</c>), all unless <c>limit</c> asks for a page.</summary>
+    private static Results<Ok<ListJobExecutionsResponse>, ApiErrorResult> ListExecutions(string id, string? @namespace, ulong? job_version, bool? all_job_versions, IJobStore store, int? limit, string? next_token, string? order_by, bool? reverse)
+    {
+        if (!ListPage.TryRead(limit, next_token, order_by, reverse, null, ExecutionOrderFields, out var page, out var refused))
+        {
+            return refused;
+        }
+
+        if (Find(store, id, @namespace) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var ofVersion = OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, job_version, all_job_versions);
+        IEnumerable<Execution> executions = page.OrderBy switch
+        {
+            "id" => ofVersion.OrderBy(e => e.ID, StringComparer.Ordinal),
+            "modified_at" => ofVersion.OrderBy(e => e.ModifyTime).ThenBy(e => e.ID, StringComparer.Ordinal),
+            _ => ofVersion.OrderBy(e => e.CreateTime).ThenBy(e => e.ID, StringComparer.Ordinal),
+        };
+        var (items, next) = page.Slice<Execution>([.. page.Reverse ? executions.Reverse() : executions]);
+        return TypedResults.Ok(new ListJobExecutionsResponse { Items = items, NextToken = next });
+    }
+
+    /// <summary>
+    /// A job's history in order, all unless <c>limit</c> asks for a page; <c>event_type</c> (<c>all</c>, <c>job</c>,
+    /// <c>execution</c>), <c>execution_id</c> and <c>since</c> (Unix seconds) narrow it.
+    /// </summary>
+    private static Results<Ok<ListJobHistoryResponse>, ApiErrorResult> ListHistory(
+        string id,
+        string? @namespace,
+        ulong? job_version,
+        bool? all_job_versions,
+        IJobStore store,
+        int? limit,
+        string? next_token,
+        string? order_by,
+        bool? reverse,
+        string? event_type,
+        string? execution_id,
+        long? since)
+    {
+        if (!ListPage.TryRead(limit, next_token, order_by, reverse, null, HistoryOrderFields, out var page, out var refused))
+        {
+            return refused;
+        }
+
+        var type = string.IsNullOrEmpty(event_type) ? "all" : EventTypes.FirstOrDefault(t => t.Equals(event_type, StringComparison.OrdinalIgnoreCase));
+        if (type is null)
+        {
+            return ApiErrors.BadRequest($"event_type: '{(event_type!.Length <= 64 ? event_type : event_type[..64] + "...")}' is not one of {string.Join(", ", EventTypes)}");
+        }
+
+        if (since < 0)
+        {
+            return ApiErrors.BadRequest($"since must be Unix seconds, not negative, got {since}");
+        }
+
+        if (Find(store, id, @namespace) is not { } job)
+        {
+            return NotFound(id);
+        }
+
+        var from = DateTimeOffset.FromUnixTimeSeconds(Math.Min(since ?? 0, DateTimeOffset.MaxValue.ToUnixTimeSeconds()));
+        var history = OfVersion(store.GetHistory(job.ID), h => h.JobVersion, job, job_version, all_job_versions).Where(h =>
+            (type == "all" || (type == "job") == (h.Type == JobHistoryType.JobLevel))
+            && (string.IsNullOrEmpty(execution_id) || h.ExecutionID == execution_id)
+            && h.Time >= from);
+        var (items, next) = page.Slice<JobHistory>([.. page.Reverse ? history.Reverse() : history]);
+        return TypedResults.Ok(new ListJobHistoryResponse { Items = items, NextToken = next });
     }
 
     /// <summary>
@@ -286,8 +377,6 @@ internal static class JobEndpoints
         store.GetJob(id) ?? store.FindJobByName(string.IsNullOrEmpty(ns) ? JobDefaults.Namespace : ns, id) ?? store.FindJobByPrefix(id);
 
     public static ApiErrorResult NotFound(string id) => ApiErrors.NotFound($"job '{id}' not found", ApiErrors.JobStore, ListJobsHint);
-
-    private static Results<Ok<T>, ApiErrorResult> Ok<T>(T value) => TypedResults.Ok(value);
 
     private static JsonNode? FindProperty(JsonObject fields, string name)
     {

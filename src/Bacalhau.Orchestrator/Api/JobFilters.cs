@@ -10,7 +10,12 @@ internal static class JobFilters
     /// <summary>As long as a job's name may be; a label key or value is shorter still.</summary>
     private const int MaxLength = 256;
 
-    public static bool TryRead(string? state, string? label, string? name, out JobFilter filter, [NotNullWhen(false)] out string? error)
+    /// <summary>
+    /// <c>state</c>, <c>label</c> (<c>key</c> or <c>key=value</c>), <c>name</c> (a part of it), <c>namespace</c>
+    /// (<c>*</c> or none: every namespace) and <c>labels</c>, Bacalhau's label selectors (repeatable, each
+    /// comma-separated; every requirement must hold).
+    /// </summary>
+    public static bool TryRead(string? state, string? label, string? name, string? @namespace, string[]? labels, out JobFilter filter, [NotNullWhen(false)] out string? error)
     {
         filter = JobFilter.All;
         error = null;
@@ -44,7 +49,24 @@ internal static class JobFilters
             return false;
         }
 
-        filter = new JobFilter(parsedState, key, labelValue, string.IsNullOrEmpty(name) ? null : name);
+        if (@namespace is { Length: > MaxLength })
+        {
+            error = $"namespace: at most {MaxLength} characters, got {@namespace.Length}";
+            return false;
+        }
+
+        if (!LabelSelectors.TryRead(labels, out var selector, out error))
+        {
+            return false;
+        }
+
+        filter = new JobFilter(
+            parsedState,
+            key,
+            labelValue,
+            string.IsNullOrEmpty(name) ? null : name,
+            string.IsNullOrEmpty(@namespace) || @namespace == "*" ? null : @namespace,
+            selector);
         return true;
     }
 

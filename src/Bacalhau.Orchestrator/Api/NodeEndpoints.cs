@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
 using Bacalhau.Contracts.Api;
@@ -5,6 +6,7 @@ using Bacalhau.Contracts.Models;
 using Bacalhau.Orchestrator.Auth;
 using Bacalhau.Orchestrator.Cluster;
 using Bacalhau.Orchestrator.Nodes;
+using Bacalhau.Orchestrator.Scheduling;
 using Bacalhau.Orchestrator.Storage;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Http.Json;
@@ -89,26 +91,67 @@ internal static class NodeEndpoints
     // Names from a request are quoted back only in part.
     private static string Shown(string value) => value.Length <= 128 ? value : value[..128] + "...";
 
-    /// <summary>Nodes by ID; all of them unless <c>limit</c> asks for a page (<c>next_token</c> continues).</summary>
-    private static IResult ListNodes(NodeRegistry registry, OrchestratorNode self, int? limit, string? next_token)
+    /// <summary>
+    /// Nodes in <c>order_by</c> order (ID by default), all of them unless <c>limit</c> asks for a page (<c>next_token</c>
+    /// continues); <c>filter-approval</c>, <c>filter-status</c> and <c>labels</c> (label selectors) narrow them, as
+    /// Bacalhau's do.
+    /// </summary>
+    private static IResult ListNodes(
+        NodeRegistry registry,
+        OrchestratorNode self,
+        int? limit,
+        string? next_token,
+        string? order_by,
+        bool? reverse,
+        string[]? labels,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "filter-approval")] string? filterApproval,
+        [Microsoft.AspNetCore.Mvc.FromQuery(Name = "filter-status")] string? filterStatus)
     {
-        if (!PageTokens.TryRead(next_token, out var offset))
+        if (!ListPage.TryRead(limit, next_token, order_by, reverse, null, NodeOrder.Fields, out var page, out var refused))
         {
-            return PageTokens.Invalid(next_token);
+            return refused;
         }
 
-        if (limit < 0)
+        if (!TryReadEnum<NodeMembership>(filterApproval, "filter-approval", out var approval, out var error)
+            || !TryReadEnum<NodeConnectionStatus>(filterStatus, "filter-status", out var status, out error)
+            || !LabelSelectors.TryRead(labels, out var selector, out error))
         {
-            return ApiErrors.BadRequest($"limit must not be negative, got {limit}");
+            return ApiErrors.BadRequest(error);
         }
 
         var all = WithSelf(registry.ListById(), self.State);
-        var start = Math.Min(offset, all.Length);
-        var count = limit is > 0 ? Math.Min(limit.Value, all.Length - start) : all.Length - start;
-        var end = start + count;
-        return new NodeListResult(
-            new ArraySegment<NodeState>(all, start, count),
-            end < all.Length ? PageTokens.For(end) : null);
+        var filtered = approval is null && status is null && selector.Count == 0 && page.OrderBy == "id" && !page.Reverse
+            ? all
+            : NodeOrder.Sort(
+                all.Where(n => (approval is null || n.Membership == approval)
+                    && (status is null || n.ConnectionState.Status == status)
+                    && ConstraintMatcher.Matches(selector, n.Info.Labels)),
+                page.OrderBy,
+                page.Reverse);
+        var (items, next) = page.Slice(filtered);
+        return new NodeListResult(items, next);
+    }
+
+    /// <summary>A filter value naming one of <typeparamref name="T"/>'s values, any case; none for none.</summary>
+    private static bool TryReadEnum<T>(string? value, string parameter, out T? parsed, [NotNullWhen(false)] out string? error)
+        where T : struct, Enum
+    {
+        parsed = null;
+        error = null;
+        if (string.IsNullOrEmpty(value))
+        {
+            return true;
+        }
+
+        var names = Enum.GetNames<T>();
+        if (names.FirstOrDefault(n => n.Equals(value, StringComparison.OrdinalIgnoreCase)) is not { } name)
+        {
+            error = $"{parameter}: '{Shown(value)}' is not one of {string.Join(", ", names.Select(n => n.ToLowerInvariant()))}";
+            return false;
+        }
+
+        parsed = Enum.Parse<T>(name);
+        return true;
     }
 
     private static NodeState? Self(OrchestratorNode self, string id) => self.State is var state && state.Info.NodeID == id ? state : null;

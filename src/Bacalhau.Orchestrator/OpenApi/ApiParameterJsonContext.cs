@@ -10,4 +10,6 @@ namespace Bacalhau.Orchestrator.OpenApi;
 [JsonSerializable(typeof(bool?))]
 [JsonSerializable(typeof(int?))]
 [JsonSerializable(typeof(ulong?))]
+[JsonSerializable(typeof(long?))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class ApiParameterJsonContext : JsonSerializerContext;

@@ -34,10 +34,10 @@ public interface IJobStore : IOutboxStore, IAsyncDisposable
     IReadOnlyList<Job> GetJobVersions(string jobId);
 
     /// <summary>
-    /// Jobs that pass <paramref name="filter"/> in creation order from <paramref name="offset"/> (counted among those
-    /// that pass), newest first when <paramref name="reverse"/>.
+    /// Jobs that pass <paramref name="filter"/> in <paramref name="order"/> (creation by default) from
+    /// <paramref name="offset"/> (counted among those that pass), last first when <paramref name="reverse"/>.
     /// </summary>
-    IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter);
+    IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter, JobOrder order = JobOrder.CreatedAt);
 
     IReadOnlyList<Execution> GetExecutions(string jobId);
 

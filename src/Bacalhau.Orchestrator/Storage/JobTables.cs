@@ -157,20 +157,29 @@ internal sealed class JobTables(string path)
     public Job? ReadJob(string id) =>
         Read("SELECT body FROM jobs WHERE id = $id", Context.Job, p => p.AddWithValue("$id", id)).FirstOrDefault();
 
-    /// <summary>Jobs that pass <paramref name="filter"/> in creation order from <paramref name="offset"/>, newest first when <paramref name="reverse"/>.</summary>
+    /// <summary>Jobs that pass <paramref name="filter"/> in <paramref name="order"/> from <paramref name="offset"/>, last first when <paramref name="reverse"/>.</summary>
     /// <remarks>
     /// A filter is checked on each stored body in index order until the page is full, so a page of a common state
     /// costs little and one of a rare state at most one pass over the table; nothing is loaded but the page.
     /// </remarks>
-    public List<Job> ReadJobs(int offset, int limit, bool reverse, JobFilter filter)
+    public List<Job> ReadJobs(int offset, int limit, bool reverse, JobFilter filter, JobOrder order = JobOrder.CreatedAt)
     {
-        var order = reverse ? "DESC" : "ASC";
-        var where = filter.IsAll ? "" : """
+        var direction = reverse ? "DESC" : "ASC";
+        var orderBy = order switch
+        {
+            JobOrder.Id => $"id {direction}",
+            JobOrder.ModifiedAt => $"json_extract(body, '$.ModifyTime') {direction}, id {direction}",
+            _ => $"create_time {direction}, id {direction}",
+        };
+        var selector = LabelSelectorSql.For(filter.Selector);
+        var where = filter.IsAll ? "" : $"""
             WHERE ($state IS NULL OR json_extract(body, '$.State.StateType') = $state)
               AND ($label IS NULL OR EXISTS (SELECT 1 FROM json_each(body, '$.Labels') WHERE key = $label AND ($value IS NULL OR value = $value)))
               AND ($name IS NULL OR instr(lower(json_extract(body, '$.Name')), lower($name)) > 0)
+              AND ($namespace IS NULL OR json_extract(body, '$.Namespace') = $namespace)
+              AND {selector.Condition}
             """;
-        return Read($"SELECT body FROM jobs {where} ORDER BY create_time {order}, id {order} LIMIT $limit OFFSET $offset", Context.Job, p =>
+        return Read($"SELECT body FROM jobs {where} ORDER BY {orderBy} LIMIT $limit OFFSET $offset", Context.Job, p =>
         {
             p.AddWithValue("$limit", limit);
             p.AddWithValue("$offset", offset);
@@ -180,6 +189,8 @@ internal sealed class JobTables(string path)
                 p.AddWithValue("$label", (object?)filter.LabelKey ?? DBNull.Value);
                 p.AddWithValue("$value", (object?)filter.LabelValue ?? DBNull.Value);
                 p.AddWithValue("$name", (object?)filter.NameContains ?? DBNull.Value);
+                p.AddWithValue("$namespace", (object?)filter.Namespace ?? DBNull.Value);
+                selector.Bind(p);
             }
         });
     }

@@ -114,10 +114,10 @@ public sealed class SqliteJobStore : IJobStore
     public IReadOnlyList<Job> GetJobVersions(string jobId) =>
         GetJob(jobId) is { } job ? [.. _tables.ReadVersions(jobId).Where(v => v.Version < job.Version), job] : [];
 
-    public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter)
+    public IReadOnlyList<Job> ListJobs(int offset, int limit, bool reverse, JobFilter filter, JobOrder order = JobOrder.CreatedAt)
     {
         // Filtered on the stored state: the state shown may be a moment newer than the one that matched.
-        var jobs = _tables.ReadJobs(offset, limit, reverse, filter);
+        var jobs = _tables.ReadJobs(offset, limit, reverse, filter, order);
         lock (_lock)
         {
             // The database has every job; memory may already hold a newer state of an unfinished one.

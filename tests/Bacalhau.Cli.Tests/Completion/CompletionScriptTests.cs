@@ -38,7 +38,9 @@ public sealed class CompletionScriptTests : IDisposable
         Assert.Contains("--api-host", nodes["/job/logs"].Options);
         Assert.Contains("--version", nodes[""].Options);
         Assert.DoesNotContain("--version", nodes["/job"].Options);
-        Assert.All(nodes.Values.SelectMany(n => n.Options), o => Assert.Matches("^--?[a-z0-9][a-z0-9-]*$", o));
+        Assert.Contains("-V", nodes["/job/run"].Options);
+        // Long options lower-case, short ones a letter of either case (Bacalhau's -V, -E).
+        Assert.All(nodes.Values.SelectMany(n => n.Options), o => Assert.Matches("^(--[a-z0-9][a-z0-9-]*|-[A-Za-z0-9])$", o));
     }
 
     [Theory]

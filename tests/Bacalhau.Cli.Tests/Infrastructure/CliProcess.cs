@@ -47,6 +47,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(argument);
         }
 
+        // A wide terminal unless the test asks for another width.
+        startInfo.Environment["COLUMNS"] = "300";
         foreach (var (name, value) in environment)
         {
             startInfo.Environment[name] = value;
@@ -54,7 +56,6 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
         startInfo.Environment["BACALHAU_DIR"] = dataDir;
         startInfo.Environment.Remove("BACALHAU_PATH");
-        startInfo.Environment["COLUMNS"] = "300";
 
         var process = new Process { StartInfo = startInfo };
         var cli = new CliProcess(process);
@@ -76,6 +77,24 @@ internal sealed partial class CliProcess : IAsyncDisposable
         await using var cli = Start(dataDir, netns, environment, args);
         var exitCode = await cli.WaitForExitAsync(TimeSpan.FromSeconds(60));
         return new CliResult(exitCode, cli.Stdout, cli.Stderr);
+    }
+
+    /// <summary>
+    /// Runs <c>bacalhau <paramref name="args"/></c> to its end under <c>script</c>, a pseudo-terminal as its standard
+    /// output (TERM=xterm), with <c>NO_COLOR</c> set to <paramref name="noColor"/> (unset when null).
+    /// </summary>
+    public static Task<CliResult> RunOnTerminalAsync(string dataDir, string? noColor, params string[] args)
+    {
+        var command = string.Join(' ', new[] { "dotnet", Assembly }.Concat(args).Select(Quote));
+        var environment = new Dictionary<string, string?>
+        {
+            ["BACALHAU_DIR"] = dataDir,
+            ["BACALHAU_PATH"] = null,
+            ["TERM"] = "xterm",
+            ["COLUMNS"] = "200",
+            ["NO_COLOR"] = noColor,
+        };
+        return ExternalProcess.RunAsync("script", environment, "--quiet", "--return", "--command", command, "/dev/null");
     }
 
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
@@ -145,6 +164,8 @@ internal sealed partial class CliProcess : IAsyncDisposable
 
     [LibraryImport("libc", EntryPoint = "kill", SetLastError = true)]
     private static partial int SendSignal(int pid, int signal);
+
+    private static string Quote(string word) => $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }
 
 internal sealed record CliResult(int ExitCode, string Stdout, string Stderr)

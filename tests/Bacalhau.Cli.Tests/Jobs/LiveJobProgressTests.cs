@@ -22,33 +22,16 @@ public sealed class LiveJobProgressTests
         await File.WriteAllTextAsync(spec, "name: cli live\ntype: batch\ncount: 1\ntasks:\n  - name: main\n    engine:\n      type: noop\n");
         var nodeId = LocalCluster.ComputeNodeId(dataDir);
 
-        var coloured = await RunOnTerminalAsync(dataDir, noColor: null, "job", "run", spec, "--api-port", $"{apiPort}");
+        var coloured = await CliProcess.RunOnTerminalAsync(dataDir, noColor: null, "job", "run", spec, "--api-port", $"{apiPort}");
         Assert.True(coloured.ExitCode == 0, coloured.ToString());
         Assert.Contains("Job successfully submitted", coloured.Stdout, StringComparison.Ordinal);
         Assert.Contains(Ansi.ClearLine, coloured.Stdout, StringComparison.Ordinal);
         Assert.Contains($"{Ansi.ClearLine}\u001b[32mCompleted\u001b[0m on {nodeId} after ", coloured.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Checking job status", coloured.Stdout, StringComparison.Ordinal);
 
-        var plain = await RunOnTerminalAsync(dataDir, noColor: "1", "job", "run", spec, "--api-port", $"{apiPort}");
+        var plain = await CliProcess.RunOnTerminalAsync(dataDir, noColor: "1", "job", "run", spec, "--api-port", $"{apiPort}");
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Contains($"{Ansi.ClearLine}Completed on {nodeId} after ", plain.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[0m", plain.Stdout, StringComparison.Ordinal);
     }
-
-    /// <summary><c>bacalhau <paramref name="args"/></c> with a pseudo-terminal as its standard output.</summary>
-    private static Task<CliResult> RunOnTerminalAsync(string dataDir, string? noColor, params string[] args)
-    {
-        var command = string.Join(' ', new[] { "dotnet", Path.Combine(AppContext.BaseDirectory, "bacalhau.dll") }.Concat(args).Select(Quote));
-        var environment = new Dictionary<string, string?>
-        {
-            ["BACALHAU_DIR"] = dataDir,
-            ["BACALHAU_PATH"] = null,
-            ["TERM"] = "xterm",
-            ["COLUMNS"] = "200",
-            ["NO_COLOR"] = noColor,
-        };
-        return ExternalProcess.RunAsync("script", environment, "--quiet", "--return", "--command", command, "/dev/null");
-    }
-
-    private static string Quote(string word) => $"'{word.Replace("'", "'\\''", StringComparison.Ordinal)}'";
 }

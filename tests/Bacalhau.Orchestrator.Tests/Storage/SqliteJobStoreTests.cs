@@ -1,4 +1,5 @@
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.JobSpecs;
 using Bacalhau.Orchestrator.Storage;
 
 namespace Bacalhau.Orchestrator.Tests.Storage;
@@ -143,6 +144,39 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.Equal(["j-5", "j-4", "j-3"], store.ListJobs(0, 10, reverse: true, new JobFilter(NameContains: "report")).Select(j => j.ID));
         Assert.Equal(["j-1"], store.ListJobs(0, 10, reverse: false, new JobFilter(JobStateType.Running, "team", "b", "ETL")).Select(j => j.ID));
         Assert.Empty(store.ListJobs(0, 10, reverse: false, new JobFilter(LabelKey: "zone")));
+    }
+
+    [Fact]
+    public async Task A_label_selector_and_a_namespace_narrow_the_list_in_the_order_asked_for()
+    {
+        await using var store = OpenStore();
+        for (var i = 0; i < 6; i++)
+        {
+            var labels = new Dictionary<string, string> { ["team"] = i % 2 == 0 ? "a" : "b", ["size"] = $"{i * 5}" };
+            if (i == 5)
+            {
+                labels.Remove("team");
+            }
+
+            // Created in reverse ID order, so that ordering by ID and by creation differ.
+            var job = NewJob($"j-{5 - i}", 100 + i) with { Namespace = i < 3 ? "one" : "two", Labels = labels };
+            await SubmitAsync(store, job, NewExecution(job, $"e-{i}"));
+        }
+
+        IEnumerable<string> List(string selector, string? ns = null, JobOrder order = JobOrder.CreatedAt, bool reverse = false) =>
+            store.ListJobs(0, 10, reverse, new JobFilter(Namespace: ns, Selector: LabelSelector.Parse(selector)), order).Select(j => j.ID);
+
+        Assert.Equal(["j-5", "j-3", "j-1"], List("team=a"));
+        Assert.Equal(["j-5", "j-3", "j-1"], List("team in (a, c)"));
+        Assert.Equal(["j-4", "j-2", "j-0"], List("team!=a"));
+        Assert.Equal(["j-4", "j-2", "j-0"], List("team notin (a)", order: JobOrder.Id, reverse: true));
+        Assert.Equal(["j-0"], List("!team"));
+        Assert.Equal(["j-1", "j-2", "j-3", "j-4", "j-5"], List("team", order: JobOrder.Id));
+        Assert.Equal(["j-1", "j-0"], List("size>15"));
+        Assert.Equal(["j-5", "j-4"], List("size<10"));
+        Assert.Equal(["j-4"], List("team=b", ns: "one", order: JobOrder.Id, reverse: true));
+        Assert.Equal(["j-2", "j-1", "j-0"], List("", ns: "two"));
+        Assert.Empty(List("team=a,team=b"));
     }
 
     [Fact]

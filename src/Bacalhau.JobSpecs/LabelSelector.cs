@@ -1,14 +1,18 @@
 using System.Text.RegularExpressions;
 using Bacalhau.Contracts.Models.Jobs;
 
-namespace Bacalhau.Cli.Jobs;
+namespace Bacalhau.JobSpecs;
 
 /// <summary>
-/// Parses label selectors as Bacalhau's <c>--constraints</c> takes them: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>,
-/// <c>k in (a,b)</c>, <c>k notin (a,b)</c>, <c>k</c> (exists), <c>!k</c>, <c>k&gt;5</c>, <c>k&lt;5</c>; comma-separated.
+/// Label selectors as Bacalhau takes them (Kubernetes syntax), for <c>--constraints</c> and for the <c>labels</c> filter
+/// of the lists: <c>k=v</c>, <c>k==v</c>, <c>k!=v</c>, <c>k in (a,b)</c>, <c>k notin (a,b)</c>, <c>k</c> (exists),
+/// <c>!k</c>, <c>k&gt;5</c>, <c>k&lt;5</c>; comma-separated.
 /// </summary>
-internal static partial class SelectorParser
+public static partial class LabelSelector
 {
+    public const string Expected = "expected key=value, key!=value, key in (a,b), key notin (a,b), key, !key, key>n or key<n";
+
+    /// <summary>The requirements of <paramref name="selector"/>; a term that is none throws <see cref="FormatException"/> quoting it.</summary>
     public static List<LabelSelectorRequirement> Parse(string selector)
     {
         var requirements = new List<LabelSelectorRequirement>();
@@ -26,6 +30,11 @@ internal static partial class SelectorParser
         if (set.Success)
         {
             var values = set.Groups["values"].Value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
+            if (values.Count == 0)
+            {
+                throw new FormatException($"'{Shown(term)}': {set.Groups["op"].Value} takes at least one value");
+            }
+
             return new LabelSelectorRequirement { Key = set.Groups["key"].Value, Operator = set.Groups["op"].Value.ToLowerInvariant(), Values = values };
         }
 
@@ -38,7 +47,13 @@ internal static partial class SelectorParser
                 "<" => "lt",
                 var other => other,
             };
-            return new LabelSelectorRequirement { Key = binary.Groups["key"].Value, Operator = op, Values = [binary.Groups["value"].Value.Trim()] };
+            var value = binary.Groups["value"].Value.Trim();
+            if (op is "gt" or "lt" && !long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _))
+            {
+                throw new FormatException($"'{Shown(term)}': > and < compare with an integer");
+            }
+
+            return new LabelSelectorRequirement { Key = binary.Groups["key"].Value, Operator = op, Values = [value] };
         }
 
         var exists = ExistsTerm().Match(term);
@@ -47,8 +62,11 @@ internal static partial class SelectorParser
             return new LabelSelectorRequirement { Key = exists.Groups["key"].Value, Operator = exists.Groups["not"].Success ? "!" : "exists" };
         }
 
-        throw new CliException($"invalid constraint '{term}': expected key=value, key!=value, key in (a,b), key notin (a,b), key, !key, key>n or key<n");
+        throw new FormatException($"'{Shown(term)}': {Expected}");
     }
+
+    // A term is quoted back only in part: it may come from a request.
+    private static string Shown(string term) => term.Length <= 64 ? term : term[..64] + "...";
 
     /// <summary>Splits on commas outside parentheses, so <c>k in (a,b)</c> stays one term.</summary>
     private static IEnumerable<string> SplitTerms(string selector)
