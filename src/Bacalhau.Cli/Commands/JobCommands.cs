@@ -167,7 +167,7 @@ internal sealed class JobCommands : Command
         var id = new Argument<string>("id") { Description = IdDescription };
         var output = OutputOptions.Create();
         command.Add(id);
-        command.Add(output);
+        output.AddTo(command);
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var response = await context.CreateClient().ListJobVersionsAsync(context.Parse.GetRequiredValue(id), cancellationToken);

@@ -21,8 +21,6 @@ internal static class JobEndpoints
 
     public const string Prefix = "/api/v1/orchestrator/jobs";
     private const int DefaultPageSize = 100;
-    private const int MaxPageSize = 1000;
-
     /// <summary>The longest reason a rerun keeps in the job's history.</summary>
     private const int MaxReasonLength = 1024;
 
@@ -30,6 +28,7 @@ internal static class JobEndpoints
     private static readonly string[] JobOrderFields = ["created_at", "modified_at", "id"];
     private static readonly string[] ExecutionOrderFields = ["created_at", "modified_at", "id"];
     private static readonly string[] HistoryOrderFields = ["time"];
+    private static readonly string[] VersionOrderFields = ["version"];
     private static readonly string[] EventTypes = ["all", "job", "execution"];
     private static readonly TimeSpan DefaultWait = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan MaxWait = TimeSpan.FromMinutes(10);
@@ -124,12 +123,12 @@ internal static class JobEndpoints
             : result.NotFound ? ApiErrors.NotFound(error, ApiErrors.JobStore, "`bacalhau job versions` lists a job's versions") : ApiErrors.BadRequest(error);
     }
 
-    /// <summary>The versions of a job, oldest first, a page at a time.</summary>
-    private static Results<Ok<ListJobVersionsResponse>, ApiErrorResult> ListVersions(string id, string? @namespace, int? limit, string? next_token, IJobStore store)
+    /// <summary>The versions of a job, oldest first (newest with <c>reverse</c>), a page at a time.</summary>
+    private static Results<Ok<ListJobVersionsResponse>, ApiErrorResult> ListVersions(string id, string? @namespace, int? limit, string? next_token, string? order_by, bool? reverse, IJobStore store)
     {
-        if (!PageTokens.TryRead(next_token, out var offset))
+        if (!ListPage.TryRead(limit, next_token, order_by, reverse, DefaultPageSize, VersionOrderFields, out var page, out var refused))
         {
-            return PageTokens.Invalid(next_token);
+            return refused;
         }
 
         if (Find(store, id, @namespace) is not { } job)
@@ -137,10 +136,9 @@ internal static class JobEndpoints
             return NotFound(id);
         }
 
-        var size = limit is > 0 ? Math.Min(limit.Value, MaxPageSize) : DefaultPageSize;
         var versions = store.GetJobVersions(job.ID);
-        var more = offset + size < versions.Count;
-        return TypedResults.Ok(new ListJobVersionsResponse { Items = [.. versions.Skip(offset).Take(size)], NextToken = more ? PageTokens.For(offset + size) : null });
+        var (items, next) = page.Slice(page.Reverse ? [.. versions.Reverse()] : versions);
+        return TypedResults.Ok(new ListJobVersionsResponse { Items = items, NextToken = next });
     }
 
     /// <summary>
