@@ -73,6 +73,7 @@ internal sealed class ServeCommand : Command
                 // After the settings are read: an API given as .../https is reached with the configured CA file.
                 var resolved = await PeerFlag.ResolveAsync(peers, new BacalhauClientOptions(CaCertificateFile: settings.Get(ConfigKeys.ApiTlsCaCert)), cancellationToken);
                 settings.Override(ConfigValue.Parse(ConfigKeys.ComputeOrchestrators, resolved));
+                await context.Out.WriteLineAsync($"Joining the orchestrators at {resolved}");
             }
 
             return await ServeHost.RunAsync(settings, roles, context.Out, cancellationToken);
