@@ -26,7 +26,7 @@ internal static class ConfigKeys
     public static readonly ConfigKey LoggingMode = new("Logging.Mode", ConfigValueType.Choice, "how `bacalhau serve` writes log messages: default (text) or json (one JSON object a line)", "default") { Choices = ["default", "json"] };
     public static readonly ConfigKey EnginesDisabled = new("Engines.Disabled", ConfigValueType.List, "engines this compute node neither offers nor runs (docker, wasm, noop)");
     public static readonly ConfigKey PublishersDisabled = new("Publishers.Disabled", ConfigValueType.List, "publishers this compute node neither offers nor uses (local, ipfs, noop)");
-    public static readonly ConfigKey InputSourcesDisabled = new("InputSources.Disabled", ConfigValueType.List, "input source types this compute node refuses jobs with (urlDownload, ipfs, localDirectory, inline)");
+    public static readonly ConfigKey InputSourcesDisabled = new("InputSources.Disabled", ConfigValueType.List, "input source types this compute node refuses jobs with (urlDownload, ipfs, local, inline)");
     public static readonly ConfigKey OrchestratorEnabled = new("Orchestrator.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs an orchestrator", "false");
     public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
     public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");

@@ -52,9 +52,13 @@ public sealed partial class GpuCatalog(ILogger<GpuCatalog> logger) : IHostedServ
                     : throw new FormatException($"exit code {process.ExitCode}, {read} characters of output");
                 LogFound(logger, Devices.Count);
             }
-            catch (Exception ex) when (ex is FormatException or OperationCanceledException && !cancellationToken.IsCancellationRequested)
+            catch (Exception ex) when (ex is FormatException || (ex is OperationCanceledException && !cancellationToken.IsCancellationRequested))
             {
-                process.Kill(entireProcessTree: true);
+                if (!process.HasExited)
+                {
+                    process.Kill(entireProcessTree: true);
+                }
+
                 LogFailed(logger, NvidiaSmiOutput.Command, ex.Message);
             }
         }
