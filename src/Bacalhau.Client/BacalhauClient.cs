@@ -60,6 +60,10 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     public Task<BuildVersionInfo> VersionAsync(CancellationToken cancellationToken = default) =>
         GetAsync($"{Agent}/version", Json.BuildVersionInfo, cancellationToken);
 
+    /// <summary>The node's identity: its peer ID and the multiaddrs of its NATS server (<c>GET /api/v1/id</c>).</summary>
+    public Task<NodeIdentityResponse> IdentityAsync(CancellationToken cancellationToken = default) =>
+        GetAsync("api/v1/id", Json.NodeIdentityResponse, cancellationToken);
+
     public Task<NodeInfo> AgentNodeAsync(CancellationToken cancellationToken = default) =>
         GetAsync($"{Agent}/node", Json.NodeInfo, cancellationToken);
 

@@ -6,6 +6,7 @@ using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Nodes.Gpus;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
@@ -59,7 +60,7 @@ public static class ComputeExtensions
         {
             var node = services.GetRequiredService<NodeIdentityResolver>().Resolve("compute", services.GetRequiredService<IOptions<ComputeOptions>>().Value.ClaimReplicaSlot);
             var labels = services.GetRequiredService<IConfiguration>().GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
-            return new ComputeIdentity(node.NodeId, node.DataDir, labels, node.Slot, node.Key);
+            return new ComputeIdentity(node.NodeId, node.DataDir, NodeLabels.With(labels), node.Slot, node.Key);
         });
         // Beside an orchestrator the connection is shared and the orchestrator's credentials, registered first, serve both.
         if (options.Auth.Enroll && !builder.Services.Any(d => d.ServiceType == typeof(INatsCredentials)))
@@ -74,7 +75,9 @@ public static class ComputeExtensions
 
         builder.Services.AddSingleton(services => new OrchestratorTrust(peers, services.GetRequiredService<IOptions<ComputeOptions>>()));
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddSingleton<NodeInfoProvider>();
+        // Engines.Disabled, Publishers.Disabled, InputSources.Disabled: left out before anything lists or uses them.
+        var disabled = DisabledComponents.From(builder.Configuration);
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<NodeInfoProvider>(services, EnabledPublishers(services, disabled)));
         builder.Services.AddSingleton<IExecutor, NoopExecutor>();
         builder.Services.AddOptions<DockerOptions>().BindConfiguration(DockerOptions.SectionName).ValidateOnStart();
         builder.Services.AddSingleton<IValidateOptions<DockerOptions>, DockerOptionsValidation>();
@@ -91,7 +94,7 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<IPublisher>(services => services.GetRequiredService<IpfsPublisher>());
         // Probed before the node joins, like the engines, so its first node info offers ipfs only when it works.
         builder.Services.AddHostedService(services => services.GetRequiredService<IpfsPublisher>());
-        builder.AddInputSources();
+        builder.AddInputSources(disabled.InputSources);
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();
         builder.Services.AddSingleton<WasmRuntime>();
@@ -99,7 +102,12 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<WasmModuleResolver>();
         builder.Services.AddSingleton<IExecutor, WasmExecutor>();
         // Probed before the node joins (hosted services start in order), so it advertises only engines that work.
-        builder.Services.AddSingleton<EngineCatalog>();
+        builder.Services.AddSingleton(services => new EngineCatalog(
+            DisabledComponents.Enabled(services.GetServices<IExecutor>(), e => e.Engine, disabled.Engines),
+            services.GetRequiredService<ILogger<EngineCatalog>>()));
+        // Probed before the node joins, like the engines, so its first node info offers the GPUs.
+        builder.Services.AddSingleton<GpuCatalog>();
+        builder.Services.AddHostedService(services => services.GetRequiredService<GpuCatalog>());
         builder.Services.AddHostedService(services => services.GetRequiredService<EngineCatalog>());
         builder.Services.AddSingleton(services =>
         {
@@ -110,13 +118,16 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<StaleWorkGuard>();
         builder.Services.AddMetrics();
         builder.Services.AddSingleton<ComputeMetrics>();
-        builder.Services.AddSingleton<ExecutionManager>();
+        builder.Services.AddSingleton(services => ActivatorUtilities.CreateInstance<ExecutionManager>(services, EnabledPublishers(services, disabled)));
         builder.Services.AddHostedService<OrchestratorMessaging>();
         builder.Services.AddSingleton<OrchestratorLink>();
         builder.Services.AddHostedService(services => services.GetRequiredService<OrchestratorLink>());
         builder.Services.AddHealthChecks().AddCheck<OrchestratorLinkHealthCheck>("orchestrator", tags: ["ready"]);
         return builder;
     }
+
+    private static List<IPublisher> EnabledPublishers(IServiceProvider services, DisabledComponents disabled) =>
+        DisabledComponents.Enabled(services.GetServices<IPublisher>(), p => p.Type, disabled.Publishers).ToList();
 
     private static (IReadOnlyList<string> NatsAddresses, IReadOnlyList<Multiaddr> Peers) ParseOrchestrators(IEnumerable<string> configured)
     {

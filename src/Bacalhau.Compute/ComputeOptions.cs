@@ -29,6 +29,9 @@ public sealed class ComputeOptions
     /// <summary>Host directories whose contents <c>local</c> input sources may mount (read-only).</summary>
     public List<string> AllowListedLocalPaths { get; set; } = [];
 
+    /// <summary>How much of the machine this node offers to jobs (<c>Compute.AllocatedCapacity.CPU=85%</c>).</summary>
+    public Nodes.AllocatedCapacity AllocatedCapacity { get; set; } = new();
+
     public sealed class AuthOptions
     {
         public string? Token { get; set; }

@@ -44,7 +44,7 @@ public static class OrchestratorExtensions
         {
             var node = services.GetRequiredService<NodeIdentityResolver>().Resolve("orchestrator", claimReplicaSlot: false);
             var labels = services.GetRequiredService<IConfiguration>().GetSection("Labels").Get<Dictionary<string, string>>() ?? [];
-            return new OrchestratorIdentity(node.NodeId, node.DataDir, labels, node.Key);
+            return new OrchestratorIdentity(node.NodeId, node.DataDir, NodeLabels.With(labels), node.Key);
         });
         if (section["Auth:NatsAccountSeedFile"] is { Length: > 0 } accountSeedFile)
         {
@@ -155,6 +155,7 @@ public static class OrchestratorExtensions
         services.AddOptions<NodeManagerOptions>().BindConfiguration(NodeManagerOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<NodeManagerOptions>, NodeManagerOptionsValidation>();
         services.AddOptions<SchedulerOptions>().BindConfiguration(SchedulerOptions.SectionName).ValidateOnStart();
+        services.AddOptions<Jobs.JobDefaultsOptions>().BindConfiguration(Jobs.JobDefaultsOptions.SectionName);
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidation>();
         services.AddOptions<ClusterOptions>().BindConfiguration(ClusterOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ClusterOptions>, ClusterOptionsValidation>();

@@ -46,6 +46,11 @@ internal sealed class ConfigCommands : Command
             var file = ConfigFile.Load(context.Settings.ConfigFilePath);
             file.Set(value);
             file.Save();
+            if (!value.Key.Applied)
+            {
+                context.Error.WriteLine($"Warning: {ConfigKeys.NotAppliedWarning(value.Key)}");
+            }
+
             return Task.CompletedTask;
         });
         return command;
@@ -59,6 +64,11 @@ internal sealed class ConfigCommands : Command
         command.SetAction(globals, async (context, _) =>
         {
             var configKey = ConfigKeys.Get(context.Parse.GetRequiredValue(key));
+            if (!configKey.Applied)
+            {
+                await context.Error.WriteLineAsync($"Warning: {ConfigKeys.NotAppliedWarning(configKey)}");
+            }
+
             await context.Out.WriteLineAsync(context.Settings.Get(configKey) ?? "");
         });
         return command;

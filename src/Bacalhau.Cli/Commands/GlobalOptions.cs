@@ -79,6 +79,12 @@ internal sealed class GlobalOptions
         }
 
         all.AddRange(flags ?? []);
-        return CliSettings.Load(new CliSettingsInput(parse.GetValue(DataDir), parse.GetValue(Config) ?? [], all));
+        var settings = CliSettings.Load(new CliSettingsInput(parse.GetValue(DataDir), parse.GetValue(Config) ?? [], all));
+        foreach (var warning in settings.Warnings.Distinct(StringComparer.Ordinal))
+        {
+            parse.InvocationConfiguration.Error.WriteLine($"Warning: {warning}");
+        }
+
+        return settings;
     }
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Bacalhau.Cli.Configuration;
 using Bacalhau.Cli.Serve;
+using Bacalhau.Client;
 
 namespace Bacalhau.Cli.Commands;
 
@@ -23,7 +24,8 @@ internal sealed class ServeCommand : Command
         var peer = new Option<string?>("--peer")
         {
             Description = "Orchestrators a compute node joins, as comma-separated multiaddrs: /ip4/<ip>/tcp/<NATS port>[/p2p/<peer ID>] " +
-                "(/ip6, /dns4 too); the orchestrator must prove that peer ID, asked from its REST API when not given",
+                "(/ip6, /dns4 too), or the orchestrator's REST API as /ip4/<ip>/tcp/<API port>/http (or /https); the orchestrator " +
+                "must prove its peer ID, asked from its REST API when not given",
             HelpName = "multiaddr,...",
         };
         Add(orchestrator);
@@ -35,7 +37,7 @@ internal sealed class ServeCommand : Command
         // Unknown tokens are config keys given as flags; ConfigFlags rejects anything else.
         TreatUnmatchedTokensAsErrors = false;
 
-        this.SetAction(globals, (context, cancellationToken) =>
+        this.SetAction(globals, async (context, cancellationToken) =>
         {
             var parse = context.Parse;
             var flags = new List<(ConfigKey, string)>();
@@ -49,11 +51,7 @@ internal sealed class ServeCommand : Command
                 flags.Add((ConfigKeys.OrchestratorPort, p));
             }
 
-            if (parse.GetValue(peer) is { } peers)
-            {
-                flags.Add((ConfigKeys.ComputeOrchestrators, PeerFlag.Parse(peers)));
-            }
-
+            var peers = parse.GetValue(peer) is { } given ? PeerFlag.Split(given) : null;
             flags.AddRange(ConfigFlags.Parse(parse.UnmatchedTokens));
             var settings = globals.LoadSettings(parse, flags);
 
@@ -66,12 +64,19 @@ internal sealed class ServeCommand : Command
                 roles = new NodeRoles(Orchestrator: true, Compute: false);
             }
 
-            if (parse.GetValue(peer) is not null && !roles.Compute)
+            if (peers is not null && !roles.Compute)
             {
-                context.Error.WriteLine("Warning: --peer names the orchestrators a compute node joins, and this node runs no compute node");
+                await context.Error.WriteLineAsync("Warning: --peer names the orchestrators a compute node joins, and this node runs no compute node");
+            }
+            else if (peers is not null)
+            {
+                // After the settings are read: an API given as .../https is reached with the configured CA file.
+                var resolved = await PeerFlag.ResolveAsync(peers, new BacalhauClientOptions(CaCertificateFile: settings.Get(ConfigKeys.ApiTlsCaCert)), cancellationToken);
+                settings.Override(ConfigValue.Parse(ConfigKeys.ComputeOrchestrators, resolved));
+                await context.Out.WriteLineAsync($"Joining the orchestrators at {resolved}");
             }
 
-            return ServeHost.RunAsync(settings, roles, context.Out, cancellationToken);
+            return await ServeHost.RunAsync(settings, roles, context.Out, cancellationToken);
         });
     }
 }

@@ -30,10 +30,11 @@ internal sealed class CliSettings
     private readonly Dictionary<ConfigKey, ConfigValue> _environment;
     private readonly Dictionary<ConfigKey, ConfigValue> _flags;
 
-    private CliSettings(string dataDir, IReadOnlyList<string> files, Dictionary<ConfigKey, ConfigValue> file, Dictionary<ConfigKey, ConfigValue> environment, Dictionary<ConfigKey, ConfigValue> flags)
+    private CliSettings(string dataDir, IReadOnlyList<string> files, Dictionary<ConfigKey, ConfigValue> file, Dictionary<ConfigKey, ConfigValue> environment, Dictionary<ConfigKey, ConfigValue> flags, IReadOnlyList<string> warnings)
     {
         DataDir = dataDir;
         Files = files;
+        Warnings = warnings;
         _file = file;
         _environment = environment;
         _flags = flags;
@@ -47,12 +48,29 @@ internal sealed class CliSettings
     /// <summary>The config files that were read, lowest precedence first.</summary>
     public IReadOnlyList<string> Files { get; }
 
+    /// <summary>One line for each key of Bacalhau's that was set somewhere and that this node does not apply.</summary>
+    public IReadOnlyList<string> Warnings { get; }
+
     public static CliSettings Load(CliSettingsInput input) => Load(input, Environment.GetEnvironmentVariables());
 
     public static CliSettings Load(CliSettingsInput input, IDictionary environment)
     {
         var flags = new Dictionary<ConfigKey, ConfigValue>();
         var files = new List<string>();
+        var warnings = new List<string>();
+        void Set(ConfigKey key, string value)
+        {
+            var parsed = ConfigValue.Parse(key, value);
+            if (key.Applied)
+            {
+                flags[key] = parsed;
+            }
+            else
+            {
+                warnings.Add(ConfigKeys.NotAppliedWarning(key));
+            }
+        }
+
         foreach (var argument in input.ConfigArguments)
         {
             if (File.Exists(argument))
@@ -61,8 +79,7 @@ internal sealed class CliSettings
             }
             else if (argument.IndexOf('=', StringComparison.Ordinal) is > 0 and var equals)
             {
-                var key = ConfigKeys.Get(argument[..equals]);
-                flags[key] = ConfigValue.Parse(key, argument[(equals + 1)..]);
+                Set(ConfigKeys.Get(argument[..equals]), argument[(equals + 1)..]);
             }
             else
             {
@@ -72,7 +89,7 @@ internal sealed class CliSettings
 
         foreach (var (key, value) in input.Flags)
         {
-            flags[key] = ConfigValue.Parse(key, value);
+            Set(key, value);
         }
 
         var dataDir = DataDirectory.Resolve(input.DataDir ?? (flags.TryGetValue(ConfigKeys.DataDir, out var d) ? d.Text : null));
@@ -84,7 +101,7 @@ internal sealed class CliSettings
         var fromFiles = new Dictionary<ConfigKey, ConfigValue>();
         foreach (var file in files)
         {
-            foreach (var (key, value) in ConfigFile.Load(file).ReadValues())
+            foreach (var (key, value) in ConfigFile.Load(file).ReadValues(warnings))
             {
                 fromFiles[key] = value;
             }
@@ -106,6 +123,12 @@ internal sealed class CliSettings
             }
         }
 
+        // BACALHAU_ also prefixes variables that are no config (BACALHAU_API_KEY's kin in scripts): only Bacalhau's keys are warned of.
+        warnings.AddRange(BacalhauKeys.All
+            .Select(name => ConfigKeys.Get(name))
+            .Where(key => !key.Applied && environment[key.EnvironmentName] is string { Length: > 0 })
+            .Select(ConfigKeys.NotAppliedWarning));
+
         // The data directory is resolved before anything else (the config file lives in it) and handed on as given.
         var dataDirValue = ConfigValue.Parse(ConfigKeys.DataDir, dataDir);
         if (input.DataDir is not null || flags.ContainsKey(ConfigKeys.DataDir))
@@ -117,7 +140,7 @@ internal sealed class CliSettings
             fromEnvironment[ConfigKeys.DataDir] = dataDirValue;
         }
 
-        return new CliSettings(dataDir, files, fromFiles, fromEnvironment, flags);
+        return new CliSettings(dataDir, files, fromFiles, fromEnvironment, flags, warnings);
     }
 
     /// <summary>The effective value of <paramref name="key"/> and where it came from; null when unset and without default.</summary>

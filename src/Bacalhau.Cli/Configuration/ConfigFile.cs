@@ -50,18 +50,14 @@ internal sealed class ConfigFile
         }
     }
 
-    /// <summary>Every known key the file sets, validated.</summary>
-    public IReadOnlyDictionary<ConfigKey, ConfigValue> ReadValues()
+    /// <summary>
+    /// Every key the file sets, validated. A key of Bacalhau's that this node does not apply adds a line to
+    /// <paramref name="warnings"/>; any other key is an error naming it (a typo must not pass for a setting).
+    /// </summary>
+    public IReadOnlyDictionary<ConfigKey, ConfigValue> ReadValues(ICollection<string> warnings)
     {
         var values = new Dictionary<ConfigKey, ConfigValue>();
-        foreach (var key in ConfigKeys.All)
-        {
-            if (Find(key) is { } node)
-            {
-                values[key] = ToValue(key, node);
-            }
-        }
-
+        Read(_root, "", values, warnings);
         return values;
     }
 
@@ -93,16 +89,35 @@ internal sealed class ConfigFile
         AtomicFile.Write(Path, YamlJson.Serialize(_root), overwrite: true, ownerOnly: true);
     }
 
-    private YamlNode? Find(ConfigKey key)
+    private void Read(YamlMappingNode mapping, string prefix, Dictionary<ConfigKey, ConfigValue> values, ICollection<string> warnings)
     {
-        YamlNode? node = _root;
-        foreach (var segment in key.Segments)
+        foreach (var (keyNode, node) in mapping.Children)
         {
-            node = node is YamlMappingNode mapping ? Child(mapping, segment, rename: false) : null;
+            var name = prefix + ((keyNode as YamlScalarNode)?.Value ?? "");
+            if (ConfigKeys.Find(name) is { } known)
+            {
+                values[known] = ToValue(known, node);
+            }
+            else if (node is YamlMappingNode section && IsSection(name))
+            {
+                Read(section, name + ".", values, warnings);
+            }
+            else
+            {
+                try
+                {
+                    warnings.Add(ConfigKeys.NotAppliedWarning(ConfigKeys.Get(name)));
+                }
+                catch (CliException ex)
+                {
+                    throw new CliException($"config file '{Path}': {ex.Message}");
+                }
+            }
         }
-
-        return node;
     }
+
+    private static bool IsSection(string name) =>
+        BacalhauKeys.IsSection(name) || ConfigKeys.All.Any(k => k.Name.StartsWith(name + ".", StringComparison.OrdinalIgnoreCase));
 
     private ConfigValue ToValue(ConfigKey key, YamlNode node)
     {

@@ -20,8 +20,8 @@ internal static class ConfigFlags
 
             var equals = token.IndexOf('=', StringComparison.Ordinal);
             var name = equals > 0 ? token[2..equals] : token[2..];
-            var key = ConfigKeys.Find(name) ?? ConfigKeys.FindFlag(name)
-                ?? throw new CliException($"unknown flag '--{name}': config keys are given as --Key.Path=value (see `bacalhau config list`)");
+            var key = ConfigKeys.FindFlag(name)
+                ?? ConfigKeys.Get(name, $"unknown flag '--{name}': config keys are given as --Key.Path=value (see `bacalhau config list`)");
             if (equals > 0)
             {
                 flags.Add((key, token[(equals + 1)..]));
@@ -30,7 +30,7 @@ internal static class ConfigFlags
             {
                 flags.Add((key, tokens[++i]));
             }
-            else if (key.Type == ConfigValueType.Bool)
+            else if (key.Type == ConfigValueType.Bool || !key.Applied)
             {
                 flags.Add((key, "true"));
             }

@@ -19,9 +19,14 @@ internal static class ConfigKeys
     public static readonly ConfigKey ApiMaxRequestBodySize = new("API.MaxRequestBodySize", ConfigValueType.Count, "largest request body the REST API reads, in bytes", "1048576");
     public static readonly ConfigKey ApiSubmitsPerSecond = new("API.RateLimit.SubmitsPerSecond", ConfigValueType.Count, "job submissions one client address may make per second (0: no limit)", "100");
     public static readonly ConfigKey ApiRateLimitExemptLoopback = new("API.RateLimit.ExemptLoopback", ConfigValueType.Bool, "clients on this machine are not rate limited", "true");
-    public static readonly ConfigKey NameProvider = new("NameProvider", ConfigValueType.String, "node ID given to a new node instead of a generated one");
+    public static readonly ConfigKey NameProvider = new("NameProvider", ConfigValueType.String, "how a new node is named: puuid (n-<UUID>), uuid, hostname, or the node ID itself; unset, the node's peer ID");
     public static readonly ConfigKey DataDir = new("DataDir", ConfigValueType.String, "where a node keeps its state and the CLI its config.yaml", "~/.bacalhau", "BACALHAU_DIR");
-    public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints");
+    public static readonly ConfigKey Labels = new("Labels", ConfigValueType.Map, "labels of this node, matched by job constraints, besides the automatic Operating-System, Architecture, hostname (and GPU-<n>) ones") { Flag = "labels" };
+    public static readonly ConfigKey LoggingLevel = new("Logging.Level", ConfigValueType.Choice, "least severe log messages `bacalhau serve` writes", "info") { Choices = ["trace", "debug", "info", "warn", "error", "fatal"] };
+    public static readonly ConfigKey LoggingMode = new("Logging.Mode", ConfigValueType.Choice, "how `bacalhau serve` writes log messages: default (text) or json (one JSON object a line)", "default") { Choices = ["default", "json"] };
+    public static readonly ConfigKey EnginesDisabled = new("Engines.Disabled", ConfigValueType.List, "engines this compute node neither offers nor runs (docker, wasm, noop)");
+    public static readonly ConfigKey PublishersDisabled = new("Publishers.Disabled", ConfigValueType.List, "publishers this compute node neither offers nor uses (local, ipfs, noop)");
+    public static readonly ConfigKey InputSourcesDisabled = new("InputSources.Disabled", ConfigValueType.List, "input source types this compute node refuses jobs with (urlDownload, ipfs, local, inline)");
     public static readonly ConfigKey OrchestratorEnabled = new("Orchestrator.Enabled", ConfigValueType.Bool, "`bacalhau serve` runs an orchestrator", "false");
     public static readonly ConfigKey OrchestratorHost = new("Orchestrator.Host", ConfigValueType.String, "address the embedded NATS server binds to", "0.0.0.0");
     public static readonly ConfigKey OrchestratorPort = new("Orchestrator.Port", ConfigValueType.Port, "port of the embedded NATS server; when set, also names the node's key file private_key.<port> (else private_key.1235)", "4222");
@@ -58,6 +63,12 @@ internal static class ConfigKeys
     public static readonly ConfigKey DockerMaxOutputBytes = new("Compute.Docker.MaxOutputBytes", ConfigValueType.Count, "bytes of stdout, and as many of stderr, kept of one execution", "1048576");
     public static readonly ConfigKey LocalPublisherAddress = new("Compute.Publishers.Local.Address", ConfigValueType.String, "host or IP clients download `local` results from", "127.0.0.1");
     public static readonly ConfigKey LocalPublisherPort = new("Compute.Publishers.Local.Port", ConfigValueType.Port, "port clients download `local` results from (the node's own HTTP port when unset)");
+    public static readonly ConfigKey PublishersLocalAddress = new("Publishers.Types.Local.Address", ConfigValueType.String, "Bacalhau's name of Compute.Publishers.Local.Address") { ConfigurationPath = LocalPublisherAddress.ConfigurationPath };
+    public static readonly ConfigKey PublishersLocalPort = new("Publishers.Types.Local.Port", ConfigValueType.Port, "Bacalhau's name of Compute.Publishers.Local.Port") { ConfigurationPath = LocalPublisherPort.ConfigurationPath };
+    public static readonly ConfigKey AllocatedCpu = new("Compute.AllocatedCapacity.CPU", ConfigValueType.Capacity, "CPU this compute node offers to jobs: cores (2, 500m) or a share of the machine's", "80%");
+    public static readonly ConfigKey AllocatedMemory = new("Compute.AllocatedCapacity.Memory", ConfigValueType.Capacity, "memory this compute node offers to jobs: a size (4Gi, 500Mb) or a share of the machine's", "80%");
+    public static readonly ConfigKey AllocatedDisk = new("Compute.AllocatedCapacity.Disk", ConfigValueType.Capacity, "disk this compute node offers to jobs: a size (10Gi) or a share of what is free where its data dir is", "80%");
+    public static readonly ConfigKey AllocatedGpu = new("Compute.AllocatedCapacity.GPU", ConfigValueType.Capacity, "GPUs this compute node offers to jobs: a number or a share of the machine's (rounded up)", "100%");
     public static readonly ConfigKey AcceptNetworkedJobs = new("JobAdmissionControl.AcceptNetworkedJobs", ConfigValueType.Bool, "this compute node runs jobs that ask for a network (Host, Full: the host's network)", "false");
     public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload, ipfs) may take to fetch", "5m");
     public static readonly ConfigKey InputMaxIpfsSize = new("InputSources.MaxIpfsSize", ConfigValueType.Count, "largest ipfs input in bytes, as read from the content store and unpacked", "1073741824");
@@ -66,15 +77,42 @@ internal static class ConfigKeys
     [
         ApiHost, ApiPort, ApiAuthUsers, ApiAuthAllowAnonymousLoopback, ApiAuthFailedAttemptsPerMinute, ApiAuthAnonymousActions, ApiKey, ApiUsername, ApiPassword,
         ApiTlsCertFile, ApiTlsKeyFile, ApiTlsUseTls, ApiTlsCaCert, ApiMaxRequestBodySize, ApiSubmitsPerSecond, ApiRateLimitExemptLoopback,
-        NameProvider, DataDir, Labels,
+        NameProvider, DataDir, Labels, LoggingLevel, LoggingMode, EnginesDisabled, PublishersDisabled, InputSourcesDisabled,
         OrchestratorEnabled, OrchestratorHost, OrchestratorPort, OrchestratorAuthToken, OrchestratorTlsEnabled,
         OrchestratorClusterName, OrchestratorClusterHost, OrchestratorClusterPort, OrchestratorClusterAdvertise, OrchestratorClusterPeers, OrchestratorClusterLeaseDuration, OrchestratorClusterApiAdvertise, DisconnectTimeout, ManualApproval,
         MaxCount, MaxRetries, QueueTimeout, WebUiDashboardUrl,
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, ComputeTlsEnabled, HeartbeatInterval, InfoUpdateInterval,
         AllowListedLocalPaths, ClaimReplicaSlot, DockerHost, DockerDefaultMemory, DockerDefaultCpu, DockerPidsLimit, DockerMaxOutputBytes,
-        LocalPublisherAddress, LocalPublisherPort,
+        LocalPublisherAddress, LocalPublisherPort, PublishersLocalAddress, PublishersLocalPort, AllocatedCpu, AllocatedMemory, AllocatedDisk, AllocatedGpu,
         AcceptNetworkedJobs, InputReadTimeout, InputMaxIpfsSize,
+        .. JobDefaultKeys(),
     ];
+
+    /// <summary>
+    /// <c>JobDefaults.&lt;Type&gt;...</c>: what the orchestrator gives a submitted job of that type where it leaves a field
+    /// out. Batch and ops jobs also have timeouts and a publisher, as in Bacalhau.
+    /// </summary>
+    private static IEnumerable<ConfigKey> JobDefaultKeys()
+    {
+        foreach (var type in (string[])["Batch", "Ops", "Service", "Daemon"])
+        {
+            var prefix = $"JobDefaults.{type}";
+            var jobs = $"{type.ToLowerInvariant()} jobs";
+            yield return new ConfigKey($"{prefix}.Priority", ConfigValueType.Count, $"priority of {jobs} that give none");
+            foreach (var resource in (string[])["CPU", "Memory", "Disk", "GPU"])
+            {
+                yield return new ConfigKey($"{prefix}.Task.Resources.{resource}", ConfigValueType.Resource, $"{resource} of {jobs} that ask for none");
+            }
+
+            if (type is "Batch" or "Ops")
+            {
+                yield return new ConfigKey($"{prefix}.Task.Timeouts.ExecutionTimeout", ConfigValueType.Duration, $"execution timeout of {jobs} that give none");
+                yield return new ConfigKey($"{prefix}.Task.Timeouts.TotalTimeout", ConfigValueType.Duration, $"total timeout of {jobs} that give none");
+                yield return new ConfigKey($"{prefix}.Task.Publisher.Type", ConfigValueType.String, $"publisher of {jobs} that name none (local, ipfs, s3, noop)");
+                yield return new ConfigKey($"{prefix}.Task.Publisher.Params", ConfigValueType.Map, "parameters of that publisher (Key=value, comma-separated)");
+            }
+        }
+    }
 
     /// <summary>The key named <paramref name="name"/>, in any casing; null when there is none.</summary>
     public static ConfigKey? Find(string name) => All.FirstOrDefault(k => string.Equals(k.Name, name.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -82,5 +120,16 @@ internal static class ConfigKeys
     /// <summary>The key Bacalhau also takes as <c>--<paramref name="flag"/></c> (<c>--cluster-peers</c>); null when there is none.</summary>
     public static ConfigKey? FindFlag(string flag) => All.FirstOrDefault(k => string.Equals(k.Flag, flag, StringComparison.Ordinal));
 
-    public static ConfigKey Get(string name) => Find(name) ?? throw new CliException($"unknown config key '{name}'; see `bacalhau config list`");
+    /// <summary>
+    /// The one rule for a key named anywhere (<c>config set</c>, a config file, a flag, <c>-c Key=value</c>, the
+    /// environment): a key we know; else a key of Bacalhau's that this node does not apply (<see cref="ConfigKey.Applied"/>
+    /// false: whoever meets it warns with <see cref="NotAppliedWarning"/>); else an error, <paramref name="unknown"/> if given.
+    /// </summary>
+    public static ConfigKey Get(string name, string? unknown = null) =>
+        Find(name)
+        ?? (BacalhauKeys.Knows(name.Trim())
+            ? new ConfigKey(name.Trim(), ConfigValueType.String, "a key of Bacalhau's this node does not apply") { Applied = false }
+            : throw new CliException(unknown ?? $"unknown config key '{name}'; see `bacalhau config list`"));
+
+    public static string NotAppliedWarning(ConfigKey key) => $"config key '{key.Name}' is Bacalhau's and is not applied by this node; it is ignored";
 }

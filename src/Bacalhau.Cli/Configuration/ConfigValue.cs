@@ -1,6 +1,7 @@
 using System.Globalization;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs;
 using YamlDotNet.Core;
 using YamlDotNet.RepresentationModel;
 
@@ -72,6 +73,25 @@ internal sealed record ConfigValue
                 }
 
                 return FromMap(key, map);
+
+            case ConfigValueType.Capacity:
+                return Compute.Nodes.AllocatedCapacity.Problem(key.Segments[^1], text) is { } problem
+                    ? throw new CliException($"invalid value for {key.Name}: {problem}")
+                    : new ConfigValue(key, text);
+
+            case ConfigValueType.Resource:
+                var valid = key.Segments[^1] switch
+                {
+                    "CPU" => ResourceParser.TryParseCpu(text, out _),
+                    "GPU" => ResourceParser.TryParseGpu(text, out _),
+                    _ => ResourceParser.TryParseBytes(text, out _),
+                };
+                return valid ? new ConfigValue(key, text) : throw Invalid(key, raw);
+
+            case ConfigValueType.Choice:
+                return key.Choices.FirstOrDefault(c => string.Equals(c, text, StringComparison.OrdinalIgnoreCase)) is { } choice
+                    ? new ConfigValue(key, choice)
+                    : throw Invalid(key, raw);
 
             case ConfigValueType.Tree:
                 // The value is not echoed: a tree such as API.Auth.Users holds keys.

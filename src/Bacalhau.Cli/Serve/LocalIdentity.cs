@@ -24,7 +24,7 @@ internal static class LocalIdentity
             int.Parse(settings.Get(ConfigKeys.OrchestratorPort)!, CultureInfo.InvariantCulture));
         return new NodeIdentityResponse
         {
-            ID = StoredNodeId(settings.DataDir) ?? settings.Get(ConfigKeys.NameProvider) ?? key.PeerId.Text,
+            ID = StoredNodeId(settings.DataDir) ?? NodeNames.Generate(settings.Get(ConfigKeys.NameProvider), key.PeerId),
             PeerID = key.PeerId.Text,
             PublicKey = Convert.ToBase64String(key.PublicKey),
             Addresses = OrchestratorAddresses.Of(natsUrl, key.PeerId),

@@ -21,12 +21,6 @@ internal sealed record NodeRoles(bool Orchestrator, bool Compute);
 /// </summary>
 internal static class ServeHost
 {
-    private static readonly Dictionary<string, string?> LoggingDefaults = new()
-    {
-        ["Logging:LogLevel:Default"] = "Information",
-        ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
-        ["Logging:LogLevel:NATS"] = "Warning",
-    };
 
     public static async Task<int> RunAsync(CliSettings settings, NodeRoles roles, TextWriter console, CancellationToken cancellationToken)
     {
@@ -89,8 +83,9 @@ internal static class ServeHost
             ContentRootPath = AppContext.BaseDirectory,
         });
         builder.Configuration.Sources.Clear();
-        builder.Configuration.AddInMemoryCollection(LoggingDefaults);
+        builder.Configuration.AddInMemoryCollection(ServeLogging.Levels(settings.Get(ConfigKeys.LoggingLevel)!));
         settings.AddTo(builder.Configuration);
+        ServeLogging.SetMode(builder.Logging, settings.Get(ConfigKeys.LoggingMode)!);
         if (nats is not null)
         {
             builder.Configuration.AddInMemoryCollection(

@@ -172,6 +172,11 @@ public sealed partial class ExecutionManager(
             return $"engine '{engine}' is not available on this node (available: {string.Join(", ", engines.Engines)})";
         }
 
+        if (execution.Job?.Tasks.FirstOrDefault() is { } task && inputs.Problem(task) is { } inputProblem)
+        {
+            return inputProblem;
+        }
+
         var publisher = execution.Job?.Tasks.FirstOrDefault()?.Publisher?.Type is { Length: > 0 } type ? type : NoopPublisherType;
         if (!_publishers.TryGetValue(publisher, out var found) || !found.IsAvailable)
         {

@@ -24,12 +24,19 @@ public sealed class InputStager(IEnumerable<IInputSource> sources)
         return staged;
     }
 
+    /// <summary>Why this node cannot stage the inputs of <paramref name="task"/> (a type it lacks or has disabled); null when it can.</summary>
+    public string? Problem(JobTask task) =>
+        task.InputSources.FirstOrDefault(i => !_sources.ContainsKey(i.Source.Type.Trim())) is { } input ? Unsupported(input.Source.Type) : null;
+
+    private string Unsupported(string type) =>
+        $"input source type '{type}' is not supported on this node (supported: {string.Join(", ", _sources.Keys)})";
+
     /// <summary>Stages one input into <paramref name="directory"/>; <paramref name="label"/> names it in errors.</summary>
     public async Task<MountedInput> StageAsync(InputSource input, string directory, string label, CancellationToken cancellationToken)
     {
         if (!_sources.TryGetValue(input.Source.Type.Trim(), out var source))
         {
-            throw new InputException($"{label}: source type '{input.Source.Type}' is not supported on this node (supported: {string.Join(", ", _sources.Keys)})");
+            throw new InputException($"{label}: {Unsupported(input.Source.Type)}");
         }
 
         Directory.CreateDirectory(directory);

@@ -24,7 +24,7 @@ public sealed class NodeIdentityResolver(Func<string, string?> setting)
         var key = NodeKey.LoadOrCreate(slot?.Directory ?? rootDir, NodeKey.PortOf(setting(NodeKey.PortConfigurationKey)));
         dataDir = slot?.Directory ?? dataDir;
         // A data dir from before node keys keeps the ID in its metadata; a new one takes the peer ID, unless named.
-        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => setting("NameProvider") ?? key.PeerId.Text);
+        var nodeId = SystemMetadata.GetOrCreateNodeId(dataDir, () => NodeNames.Generate(setting("NameProvider"), key.PeerId));
         if (NodeIds.Validate(nodeId) is { } invalid)
         {
             throw new InvalidOperationException($"the node ID in '{Path.Combine(dataDir, SystemMetadata.FileName)}' is invalid: {invalid}");

@@ -8,7 +8,7 @@ internal static partial class AgentConfig
 {
     public const string Redacted = "<redacted>";
 
-    private static readonly string[] Sections = ["API", "DataDir", "NameProvider", "Labels", "Orchestrator", "Compute", "InputSources"];
+    private static readonly string[] Sections = ["API", "DataDir", "NameProvider", "Labels", "Logging", "JobDefaults", "Orchestrator", "Compute", "Engines", "Publishers", "InputSources"];
 
     // Names of settings that hold a secret, whatever their section: Auth.Token, Users[].Password, APIKey, a TLS KeyFile path.
     private static readonly string[] SecretSuffixes = ["Token", "Password", "Key", "KeyFile", "Secret", "Credentials", "Creds", "Seed"];

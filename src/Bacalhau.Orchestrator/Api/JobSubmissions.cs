@@ -1,6 +1,7 @@
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
 using Bacalhau.JobSpecs;
+using Bacalhau.Orchestrator.Jobs;
 using Bacalhau.Orchestrator.Scheduling;
 using Microsoft.Extensions.Options;
 using NATS.Client.Core;
@@ -11,7 +12,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// What every submission endpoint does to a spec before the coordinator sees it: an ID, the defaults, the rules, and
 /// the bounds that keep one request from wedging a node's message stream or the orchestrator's memory.
 /// </summary>
-internal sealed class JobSubmissions(IOptions<SchedulerOptions> scheduler, INatsConnection nats)
+internal sealed class JobSubmissions(IOptions<SchedulerOptions> scheduler, IOptions<JobDefaultsOptions> jobDefaults, INatsConnection nats)
 {
     /// <summary>NATS's own default, for when the server has not said yet.</summary>
     private const long DefaultMaxPayload = 1024 * 1024;
@@ -31,7 +32,8 @@ internal sealed class JobSubmissions(IOptions<SchedulerOptions> scheduler, INats
     /// </summary>
     public bool TryPrepare(Job spec, long? bodyLength, out Job job, out string error)
     {
-        job = JobSubmission.Prepare(spec, JobSubmission.NewJobId(), scheduler.Value.MaxCount, out var errors);
+        // The configured defaults (JobDefaults.*) first, then the built-in ones, which also spell the publisher's type.
+        job = JobSubmission.Prepare(jobDefaults.Value.Apply(spec), JobSubmission.NewJobId(), scheduler.Value.MaxCount, out var errors);
         if (errors.Count > 0)
         {
             error = string.Join("; ", errors);

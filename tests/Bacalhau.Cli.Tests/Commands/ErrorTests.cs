@@ -60,6 +60,34 @@ public sealed class ErrorTests : IDisposable
         AssertOneErrorLine(result, "Error: job spec 'missing.yaml' not found");
     }
 
+    [Theory]
+    [InlineData("Compute.AllocatedCapacity.CPU=abc", "Error: invalid value for Compute.AllocatedCapacity.CPU: 'abc' is not a number of cores")]
+    [InlineData("Compute.AllocatedCapacity.Memory=120%", "Error: invalid value for Compute.AllocatedCapacity.Memory: '120%' is not a size")]
+    [InlineData("Logging.Level=loud", "Error: invalid value 'loud' for Logging.Level: expected one of trace, debug, info, warn, error, fatal")]
+    [InlineData("JobDefaults.Batch.Task.Resources.Memory=lots", "Error: invalid value 'lots' for JobDefaults.Batch.Task.Resources.Memory: expected a size")]
+    public async Task A_bad_value_of_a_Bacalhau_node_setting_given_to_serve(string flag, string expected)
+    {
+        var result = await CliProcess.RunAsync(_dataDir, "serve", "--compute", $"--{flag}");
+
+        AssertOneErrorLine(result, expected);
+    }
+
+    [Fact]
+    public async Task A_key_Bacalhau_knows_and_this_node_does_not_apply_is_set_with_a_warning()
+    {
+        var result = await CliProcess.RunAsync(_dataDir, "config", "set", "WebUI.Backend=http://127.0.0.1:1234");
+
+        Assert.True(result.ExitCode == 0, result.ToString());
+        Assert.Equal("Warning: config key 'WebUI.Backend' is Bacalhau's and is not applied by this node; it is ignored", result.Stderr.Trim());
+        Assert.Contains("Backend: \"http://127.0.0.1:1234\"", await File.ReadAllTextAsync(Path.Combine(_dataDir, "config.yaml")), StringComparison.Ordinal);
+
+        // Read back from the file by any later command, it warns again, and a typo in the file is an error naming it.
+        var get = await CliProcess.RunAsync(_dataDir, "config", "get", "API.Port");
+        Assert.Equal(("1234", "Warning: config key 'WebUI.Backend' is Bacalhau's and is not applied by this node; it is ignored"), (get.Stdout.Trim(), get.Stderr.Trim()));
+        await File.AppendAllTextAsync(Path.Combine(_dataDir, "config.yaml"), "Compute:\n  Orchestratorz: [a:1]\n");
+        AssertOneErrorLine(await CliProcess.RunAsync(_dataDir, "config", "get", "API.Port"), $"Error: config file '{Path.Combine(_dataDir, "config.yaml")}': unknown config key 'Compute.Orchestratorz'");
+    }
+
     private static void AssertOneErrorLine(CliResult result, string expectedStart)
     {
         Assert.True(result.ExitCode != 0, result.ToString());

@@ -90,7 +90,7 @@ public sealed class CliSettingsTests : IDisposable
     [Fact]
     public void Set_writes_canonical_casing_and_keeps_the_rest_of_the_file()
     {
-        WriteConfigFile("compute:\n  auth:\n    token: old\nSomethingElse: kept\n");
+        WriteConfigFile("compute:\n  auth:\n    token: old\nDisableAnalytics: kept\n");
         var file = ConfigFile.Load(Path.Combine(_dataDir, ConfigFile.DefaultFileName));
 
         file.Set(ConfigValue.Parse(ConfigKeys.Get("COMPUTE.AUTH.TOKEN"), "new"));
@@ -100,9 +100,11 @@ public sealed class CliSettingsTests : IDisposable
         var text = File.ReadAllText(file.Path);
         Assert.Contains("Compute:", text, StringComparison.Ordinal);
         Assert.Contains("Token: \"new\"", text, StringComparison.Ordinal);
-        Assert.Contains("SomethingElse: kept", text, StringComparison.Ordinal);
+        Assert.Contains("DisableAnalytics: kept", text, StringComparison.Ordinal);
         Assert.DoesNotContain("old", text, StringComparison.Ordinal);
-        var values = ConfigFile.Load(file.Path).ReadValues();
+        var warnings = new List<string>();
+        var values = ConfigFile.Load(file.Path).ReadValues(warnings);
+        Assert.Equal([ConfigKeys.NotAppliedWarning(ConfigKeys.Get("DisableAnalytics"))], warnings);
         Assert.Equal("new", values[ConfigKeys.ComputeAuthToken].Text);
         Assert.Equal(["a:1", "b:2"], values[ConfigKeys.ComputeOrchestrators].Items);
     }
@@ -137,7 +139,7 @@ public sealed class CliSettingsTests : IDisposable
         file.Save();
 
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(path));
-        var users = ConfigFile.Load(path).ReadValues()[ConfigKeys.ApiAuthUsers];
+        var users = ConfigFile.Load(path).ReadValues(new List<string>())[ConfigKeys.ApiAuthUsers];
         Assert.Equal(
             new Dictionary<string, string?> { ["API:Auth:Users:0:Username"] = "u", ["API:Auth:Users:0:Password"] = "h", ["API:Auth:Users:0:Capabilities:0:Actions:0"] = "read:job", ["API:Auth:Users:0:Capabilities:0:Actions:1"] = "write:job" },
             users.ToConfiguration().ToDictionary(p => p.Key, p => p.Value));

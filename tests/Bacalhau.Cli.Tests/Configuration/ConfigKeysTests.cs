@@ -55,7 +55,8 @@ public sealed class ConfigKeysTests
 
     private static string? KindOf(Type type) => type switch
     {
-        _ when type == typeof(string) => nameof(ConfigValueType.String),
+        // A string setting may be checked further by the CLI: a capacity, a job resource, one of a few words.
+        _ when type == typeof(string) => $"{nameof(ConfigValueType.String)}|{nameof(ConfigValueType.Capacity)}|{nameof(ConfigValueType.Resource)}|{nameof(ConfigValueType.Choice)}",
         _ when type == typeof(bool) => nameof(ConfigValueType.Bool),
         _ when type == typeof(int) || type == typeof(long) => $"{nameof(ConfigValueType.Count)}|{nameof(ConfigValueType.Port)}",
         _ when type == typeof(TimeSpan) => nameof(ConfigValueType.Duration),

@@ -23,11 +23,24 @@ internal sealed class LocalCluster : IAsyncDisposable
         return dir;
     }
 
-    public CliProcess Serve(string dataDir, params string[] args)
+    public CliProcess Serve(string dataDir, params string[] args) => Serve(dataDir, new Dictionary<string, string>(), args);
+
+    /// <summary>A <c>bacalhau serve</c> with <paramref name="environment"/> on top of the usual (a PATH of its own).</summary>
+    public CliProcess Serve(string dataDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var process = CliProcess.Start(dataDir, ["serve", .. args]);
+        var process = CliProcess.Start(dataDir, null, environment, ["serve", .. args]);
         _processes.Add(process);
         return process;
+    }
+
+    /// <summary>A hybrid node on free loopback ports, once its compute node is CONNECTED; returns its API port.</summary>
+    public async Task<int> StartHybridAsync(string dataDir, IReadOnlyDictionary<string, string> environment, params string[] extra)
+    {
+        var apiPort = FreePort();
+        var node = Serve(dataDir, environment, ["--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
+            "--port", $"{FreePort()}", "--Orchestrator.Host=127.0.0.1", .. extra]);
+        await WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        return apiPort;
     }
 
     /// <summary>An orchestrator with its own nats-server; returns its data dir, API port and NATS port once it answers.</summary>

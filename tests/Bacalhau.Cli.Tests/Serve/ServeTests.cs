@@ -37,6 +37,36 @@ public sealed class ServeTests
     }
 
     [Fact]
+    public async Task A_compute_node_joins_with_peer_given_as_the_orchestrator_s_API_in_the_seed_form()
+    {
+        await using var cluster = new LocalCluster();
+        var (orchestratorDir, apiPort, natsPort) = await cluster.StartOrchestratorAsync("--Orchestrator.Auth.Token=shared-secret");
+        var orchestratorPeer = (await CliProcess.RunAsync(orchestratorDir, "id", "--port", $"{natsPort}", "--output", "json")).Stdout;
+
+        var computeDir = cluster.NewDataDir();
+        var compute = cluster.Serve(computeDir, "--compute", "--Compute.Auth.Token=shared-secret", "--peer", $"/ip4/127.0.0.1/tcp/{apiPort}/http", "--host", "127.0.0.1");
+
+        var ids = await LocalCluster.WaitForConnectedComputeNodesAsync(orchestratorDir, apiPort, 1, compute);
+        Assert.Equal([LocalCluster.ComputeNodeId(computeDir)], ids);
+        // The API told it the NATS port and the peer ID, which the orchestrator then had to prove.
+        using var identity = System.Text.Json.JsonDocument.Parse(orchestratorPeer);
+        Assert.Contains($"/ip4/127.0.0.1/tcp/{natsPort}/p2p/{identity.RootElement.GetProperty("PeerID").GetString()}", compute.Stdout, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_seed_form_peer_whose_API_does_not_answer_is_a_one_line_error()
+    {
+        await using var cluster = new LocalCluster();
+        var port = LocalCluster.FreePort();
+
+        var result = await CliProcess.RunAsync(cluster.NewDataDir(), "serve", "--compute", "--peer", $"/ip4/127.0.0.1/tcp/{port}/http");
+
+        Assert.NotEqual(0, result.ExitCode);
+        var line = Assert.Single(result.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith($"Error: --peer /ip4/127.0.0.1/tcp/{port}/http: cannot learn the orchestrator's peer ID and NATS port from http://127.0.0.1:{port}/", line, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_hybrid_node_on_a_fresh_data_dir_is_its_own_single_compute_node()
     {
         await using var cluster = new LocalCluster();

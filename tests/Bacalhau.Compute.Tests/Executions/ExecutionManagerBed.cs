@@ -4,6 +4,7 @@ using Bacalhau.Compute.Inputs;
 using Bacalhau.Compute.Logs;
 using Bacalhau.Compute.Metrics;
 using Bacalhau.Compute.Nodes;
+using Bacalhau.Compute.Nodes.Gpus;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Storage;
 using Bacalhau.Compute.Transport;
@@ -42,7 +43,7 @@ internal sealed class ExecutionManagerBed : IAsyncDisposable
         IPublisher[] publishers = [new NoopPublisher()];
         Store = new ExecutionStore(Path.Combine(_dataDir, "state.db"), identity.NodeId);
         Channel = new OrchestratorChannel(_nats, Store, identity, NullLogger<OrchestratorChannel>.Instance, TimeProvider.System);
-        NodeInfo = new NodeInfoProvider(identity, engines, publishers);
+        NodeInfo = new NodeInfoProvider(identity, engines, publishers, new GpuCatalog(NullLogger<GpuCatalog>.Instance), Options.Create(new ComputeOptions()));
         Manager = new ExecutionManager(
             Store,
             Channel,

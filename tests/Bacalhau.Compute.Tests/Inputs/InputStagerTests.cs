@@ -62,7 +62,7 @@ public sealed class InputStagerTests : IAsyncLifetime
         // The ipfs source's store; a connection that is never opened, as no input here reads the content store.
         builder.Services.AddSingleton<INatsConnection>(_ => new NatsConnection());
         builder.Services.AddSingleton<ContentStore>();
-        builder.AddInputSources();
+        builder.AddInputSources(new HashSet<string>());
         _host = builder.Build();
     }
 

@@ -49,6 +49,10 @@ internal static class ContainerDefinition
                 MemorySwap = memory,
                 NanoCPUs = (long)(cpu * 1_000_000_000),
                 PidsLimit = options.PidsLimit,
+                // The job's Resources.GPU, as `docker run --gpus <n>` asks for them: any n of the GPUs the runtime offers.
+                DeviceRequests = execution.AllocatedResources.GPU > 0
+                    ? [new DeviceRequest { Count = execution.AllocatedResources.GPU, Capabilities = [["gpu"]] }]
+                    : null,
                 Privileged = false,
                 CapDrop = ["ALL"],
                 CapAdd = [.. Capabilities],

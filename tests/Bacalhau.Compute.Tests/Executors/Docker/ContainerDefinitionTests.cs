@@ -49,6 +49,18 @@ public sealed class ContainerDefinitionTests
     }
 
     [Fact]
+    public void GPUs_are_asked_of_Docker_as_a_device_request_only_when_the_job_has_them()
+    {
+        var gpu = Create(Requests.For(new JobTask(), new Resources { GPU = 2 })).HostConfig.DeviceRequests;
+        var none = Create(Requests.For(new JobTask(), new Resources { CPU = 1 })).HostConfig.DeviceRequests;
+
+        var request = Assert.Single(gpu);
+        Assert.Equal(2, request.Count);
+        Assert.Equal([["gpu"]], request.Capabilities.Select(c => c.ToArray()));
+        Assert.Null(none);
+    }
+
+    [Fact]
     public void A_job_that_asks_for_no_limits_gets_the_nodes_defaults()
     {
         var options = new DockerOptions { DefaultMemory = "256Mi", DefaultCPU = "1500m", PidsLimit = 64 };
