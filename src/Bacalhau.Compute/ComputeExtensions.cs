@@ -9,6 +9,8 @@ using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
+using Bacalhau.Compute.Publishers.S3;
+using Bacalhau.S3;
 using Bacalhau.Messaging.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -91,6 +93,8 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<IPublisher>(services => services.GetRequiredService<IpfsPublisher>());
         // Probed before the node joins, like the engines, so its first node info offers ipfs only when it works.
         builder.Services.AddHostedService(services => services.GetRequiredService<IpfsPublisher>());
+        builder.Services.TryAddSingleton<S3Clients>();
+        builder.Services.AddSingleton<IPublisher, S3Publisher>();
         builder.AddInputSources();
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();
