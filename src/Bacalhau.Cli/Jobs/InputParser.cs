@@ -1,24 +1,24 @@
-using System.Text;
 using System.Text.Json;
 using Bacalhau.Cli.Formats;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Identity.Content;
 using Bacalhau.JobSpecs;
+using Bacalhau.JobSpecs.S3;
 
 namespace Bacalhau.Cli.Jobs;
 
 /// <summary>
 /// Parses <c>-i/--input</c> as Bacalhau does: <c>URI</c>, <c>URI:PATH</c> or comma-separated
 /// <c>src=URI,dst=PATH,opt=key=value</c> (fields quoted as CSV when they hold commas), into the input source Bacalhau
-/// would send: <c>ipfs://CID</c> an <c>ipfs</c> source, <c>http(s)://</c> a <c>urlDownload</c>, <c>file:///path</c> a
-/// <c>local</c> one and a <c>data:</c> URL an <c>inline</c> one. The target defaults to <c>/inputs</c>.
+/// would send: <c>ipfs://CID</c> an <c>ipfs</c> source, <c>http(s)://</c> a <c>urlDownload</c>, <c>s3://bucket/key</c>
+/// an <c>s3</c> one, <c>file:///path</c> a <c>local</c> one and a <c>data:</c> URL an <c>inline</c> one. The target defaults to <c>/inputs</c>.
 /// </summary>
 internal static class InputParser
 {
     public const string DefaultTarget = "/inputs";
-    public const string Usage = "URI, URI:PATH or src=URI,dst=PATH[,opt=key=value] with an ipfs://, http(s)://, file:// or data: URI";
+    public const string Usage = "URI, URI:PATH or src=URI,dst=PATH[,opt=key=value] with an ipfs://, http(s)://, s3://, file:// or data: URI";
     private const int QuotedLength = 100;
-    private static readonly string[] Schemes = ["ipfs", "http", "https", "file", "data"];
+    private static readonly string[] Schemes = ["ipfs", "http", "https", "s3", "file", "data"];
 
     public static InputSource Parse(string value)
     {
@@ -56,7 +56,16 @@ internal static class InputParser
             return (value, target, options);
         }
 
-        var fields = SplitCsv(value);
+        List<string> fields;
+        try
+        {
+            fields = CsvRecord.Split(value);
+        }
+        catch (FormatException ex)
+        {
+            throw Invalid(value, ex.Message);
+        }
+
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
@@ -157,7 +166,7 @@ internal static class InputParser
 
                 return Config(SourceTypes.Inline, ("URL", Json(source)));
             case "s3":
-                throw Invalid(value, "s3 inputs are not supported by Bacalhau.NET");
+                return S3(value, source, options);
             case "":
                 throw Invalid(value, $"'{source}' has no scheme (expected {string.Join(", ", Schemes)})");
             default:
@@ -191,6 +200,34 @@ internal static class InputParser
         return Config(SourceTypes.Local, ("SourcePath", Json(Uri.UnescapeDataString(path))), ("ReadWrite", JsonSerializer.SerializeToElement(readWrite, CliJsonContext.Default.Boolean)));
     }
 
+    /// <summary>
+    /// <c>s3://bucket/key</c>: an object, or the objects under a prefix ending with '/' or '*'; options as Bacalhau
+    /// names them (<c>endpoint</c>, <c>region</c>, <c>versionID</c>, <c>checksum-256</c>, <c>filter</c>).
+    /// </summary>
+    private static SpecConfig S3(string value, string source, Dictionary<string, string> options)
+    {
+        var rest = source["s3://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var (bucket, key) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..].TrimStart('/'));
+        var parameters = new Dictionary<string, JsonElement> { ["Bucket"] = Json(bucket), ["Key"] = Json(key) };
+        foreach (var (name, text) in options)
+        {
+            var param = name switch
+            {
+                "endpoint" => "Endpoint",
+                "region" => "Region",
+                "versionID" or "version-id" or "version_id" => "VersionID",
+                "checksum-256" or "checksum256" or "checksum_256" => "ChecksumSHA256",
+                "filter" => "Filter",
+                _ => throw Invalid(value, $"unknown option '{name}' for s3 inputs (expected endpoint, region, versionID, checksum-256, filter)"),
+            };
+            parameters[param] = Json(text);
+        }
+
+        var spec = new SpecConfig { Type = SourceTypes.S3, Params = parameters };
+        return S3SourceSpec.Problem(spec) is { } problem ? throw Invalid(value, problem) : spec;
+    }
+
     /// <summary>strconv.ParseBool's other spellings.</summary>
     private static bool TryParseGoBool(string text, out bool result)
     {
@@ -205,79 +242,6 @@ internal static class InputParser
             throw Invalid(value, $"{scheme} inputs take no options, got '{options.Keys.First()}'");
         }
     }
-
-    /// <summary>
-    /// One CSV record as Go's encoding/csv reads it: fields split at ',', a quoted field may hold ',' and "" for '"'.
-    /// A value quoted after its key (<c>src="data:,a,b"</c>) is read the same way, which Go would refuse.
-    /// </summary>
-    private static List<string> SplitCsv(string value)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var i = 0;
-        while (true)
-        {
-            while (i < value.Length && value[i] != ',')
-            {
-                if (value[i] != '"')
-                {
-                    field.Append(value[i++]);
-                }
-                else if (field.Length == 0 || IsKey(field))
-                {
-                    i = ReadQuoted(value, i + 1, field);
-                    if (i < value.Length && value[i] != ',')
-                    {
-                        throw Invalid(value, "text after a closing quote");
-                    }
-                }
-                else
-                {
-                    throw Invalid(value, "a quote inside an unquoted field (quote the whole field or the value after its key)");
-                }
-            }
-
-            fields.Add(field.ToString());
-            field.Clear();
-            if (i >= value.Length)
-            {
-                return fields;
-            }
-
-            i++;
-        }
-    }
-
-    /// <summary>Appends the quoted text that starts at <paramref name="start"/> to <paramref name="field"/>; returns the index after the closing quote.</summary>
-    private static int ReadQuoted(string value, int start, StringBuilder field)
-    {
-        var i = start;
-        while (true)
-        {
-            if (i >= value.Length)
-            {
-                throw Invalid(value, "a quote is never closed");
-            }
-
-            if (value[i] != '"')
-            {
-                field.Append(value[i++]);
-            }
-            else if (i + 1 < value.Length && value[i + 1] == '"')
-            {
-                field.Append('"');
-                i += 2;
-            }
-            else
-            {
-                return i + 1;
-            }
-        }
-    }
-
-    /// <summary>Whether <paramref name="field"/> is so far a key and its '=' (<c>src=</c>), so a quoted value may follow.</summary>
-    private static bool IsKey(StringBuilder field) =>
-        field.Length > 1 && field[^1] == '=' && Enumerable.Range(0, field.Length - 1).All(i => char.IsAsciiLetter(field[i]));
 
     private static SpecConfig Config(string type, params (string Name, JsonElement Value)[] parameters) => new()
     {

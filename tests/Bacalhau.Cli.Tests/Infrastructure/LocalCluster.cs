@@ -16,6 +16,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly List<CliProcess> _processes = [];
     private readonly List<string> _directories = [];
 
+    /// <summary>Set in the environment of every node this cluster starts (an S3 store's credentials and address).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public string NewDataDir()
     {
         var dir = Directory.CreateTempSubdirectory("bacalhau-cli-it-").FullName;
@@ -25,7 +28,7 @@ internal sealed class LocalCluster : IAsyncDisposable
 
     public CliProcess Serve(string dataDir, params string[] args)
     {
-        var process = CliProcess.Start(dataDir, ["serve", .. args]);
+        var process = CliProcess.Start(dataDir, null, Environment, ["serve", .. args]);
         _processes.Add(process);
         return process;
     }
