@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using Amazon;
 using Amazon.Runtime;
 using Amazon.Runtime.CredentialManagement;
@@ -10,11 +12,15 @@ namespace Bacalhau.S3;
 /// <c>AWS_SECRET_ACCESS_KEY</c> (with <c>AWS_SESSION_TOKEN</c>), else the profile <c>AWS_PROFILE</c> (or
 /// <c>default</c>) of the AWS shared credentials and config files, the sources Bacalhau's nodes read. The endpoint is
 /// the spec's, else <c>AWS_ENDPOINT_URL_S3</c> or <c>AWS_ENDPOINT_URL</c> (as the AWS SDKs read them), else AWS's;
-/// the region the spec's, else <c>AWS_REGION</c> or <c>AWS_DEFAULT_REGION</c>, else us-east-1.
+/// the region the spec's, else <c>AWS_REGION</c> or <c>AWS_DEFAULT_REGION</c>, else us-east-1. An endpoint at a link-local
+/// address (169.254.0.0/16, fe80::/10) or fd00:ec2::254, where clouds serve instance metadata, is refused.
 /// </summary>
 public sealed class S3Clients
 {
     private const string DefaultRegion = "us-east-1";
+
+    /// <summary>EC2's instance metadata over IPv6, not link-local but as sensitive.</summary>
+    private static readonly IPAddress Ec2MetadataV6 = IPAddress.Parse("fd00:ec2::254");
 
     private readonly Func<string, string?> _environment;
 
@@ -37,6 +43,12 @@ public sealed class S3Clients
     {
         var credentials = Credentials()
             ?? throw new S3AccessException("this node has no S3 credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in its environment, or a profile in the AWS shared credentials file");
+        if (IsLinkLocal(endpoint))
+        {
+            // Where clouds answer instance metadata, such as the node's own credentials: never a job's store.
+            throw new S3AccessException($"the endpoint {endpoint} is an instance metadata address, which is refused");
+        }
+
         var url = endpoint.Length > 0 ? endpoint : Variable("AWS_ENDPOINT_URL_S3") ?? Variable("AWS_ENDPOINT_URL");
         var signingRegion = region.Length > 0 ? region : Variable("AWS_REGION") ?? Variable("AWS_DEFAULT_REGION") ?? DefaultRegion;
         var config = new AmazonS3Config();
@@ -56,6 +68,18 @@ public sealed class S3Clients
         }
 
         return new S3Client(new AmazonS3Client(credentials, config), url);
+    }
+
+    private static bool IsLinkLocal(string endpoint)
+    {
+        if (!Uri.TryCreate(endpoint, UriKind.Absolute, out var url) || !IPAddress.TryParse(url.Host.Trim('[', ']'), out var address))
+        {
+            return false;
+        }
+
+        address = address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address;
+        return address.IsIPv6LinkLocal || address.Equals(Ec2MetadataV6)
+            || (address.AddressFamily == AddressFamily.InterNetwork && address.GetAddressBytes() is [169, 254, _, _]);
     }
 
     private AWSCredentials? Credentials()

@@ -68,7 +68,7 @@ internal sealed class S3Source(S3Clients clients, IOptions<InputSourcesOptions> 
         {
             throw new InputException($"s3: s3://{spec.Bucket}/{spec.Key} took longer than {settings.ReadTimeout} (InputSources.ReadTimeout)", ex);
         }
-        catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or HttpRequestException or UnauthorizedAccessException or RegexMatchTimeoutException)
         {
             throw new InputException($"s3: s3://{spec.Bucket}/{current} could not be downloaded: {ex.Message}", ex);
         }
@@ -111,7 +111,9 @@ internal sealed class S3Source(S3Clients clients, IOptions<InputSourcesOptions> 
             var page = await s3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = spec.Bucket, Prefix = spec.Prefix, ContinuationToken = continuation }, cancellationToken);
             foreach (var listed in page.S3Objects ?? [])
             {
-                if (listed.Key.EndsWith('/') || (filter is not null && !filter.IsMatch(listed.Key[spec.Prefix.Length..])))
+                // A key outside the prefix is the store's mistake, never followed.
+                if (!listed.Key.StartsWith(spec.Prefix, StringComparison.Ordinal) || listed.Key.EndsWith('/')
+                    || (filter is not null && !filter.IsMatch(listed.Key[spec.Prefix.Length..])))
                 {
                     continue;
                 }

@@ -164,17 +164,20 @@ public sealed class S3RunTests(S3RunTests.Cluster cluster) : IClassFixture<S3Run
     }
 
     [Fact]
-    public async Task A_missing_object_or_bucket_fails_the_job_naming_it()
+    public async Task A_missing_object_or_bucket_or_a_metadata_endpoint_fails_the_job_naming_it()
     {
         await cluster.Store.CreateBucketAsync("sparse");
 
         var missingKey = await cluster.RunAsync("docker", "run", "-i", "s3://sparse/nothing-here.txt", "busybox:1.37.0", "--", "true");
         var missingBucket = await cluster.RunAsync("docker", "run", "-p", "s3://no-such-bucket/out", "busybox:1.37.0", "--", "true");
+        var metadata = await cluster.RunAsync("docker", "run", "-i", "src=s3://latest/meta-data/iam/,dst=/in,opt=endpoint=http://169.254.169.254", "busybox:1.37.0", "--", "true");
 
         Assert.NotEqual(0, missingKey.ExitCode);
         Assert.Contains("InputSources[0]: s3: s3://sparse/nothing-here.txt: no such object", missingKey.Stderr, StringComparison.Ordinal);
         Assert.NotEqual(0, missingBucket.ExitCode);
         Assert.Contains("s3 publisher: s3://no-such-bucket/out.tar.gz: the bucket 'no-such-bucket' does not exist", missingBucket.Stderr, StringComparison.Ordinal);
+        Assert.NotEqual(0, metadata.ExitCode);
+        Assert.Contains("InputSources[0]: s3: the endpoint http://169.254.169.254 is an instance metadata address, which is refused", metadata.Stderr, StringComparison.Ordinal);
     }
 
     private static string JobId(CliResult run) => run.Stdout.Split("Job ID: ")[1].Split('\n')[0].Trim();
