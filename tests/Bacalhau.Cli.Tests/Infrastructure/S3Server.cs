@@ -5,9 +5,10 @@ using Bacalhau.IntegrationTests.Infrastructure;
 namespace Bacalhau.Cli.Tests.Infrastructure;
 
 /// <summary>
-/// A real S3-compatible store for tests: npm's <c>s3rver</c>, installed once per test run into a temporary directory,
-/// started on a free loopback port with its own data directory and stopped by PID. It takes SigV4 requests signed
-/// with <see cref="AccessKey"/>/<see cref="SecretKey"/>, and unsigned ones, which the tests use to set up and look.
+/// A real S3-compatible store for tests: npm's <c>s3rver</c>, installed into a temporary directory (one store serves
+/// a whole test class), started on a free loopback port with its data in that directory, stopped by PID and removed.
+/// It takes SigV4 requests signed with <see cref="AccessKey"/>/<see cref="SecretKey"/>, and unsigned ones, which the
+/// tests use to set up and look.
 /// </summary>
 internal sealed class S3Server : IAsyncDisposable
 {
@@ -16,16 +17,15 @@ internal sealed class S3Server : IAsyncDisposable
 
     private static readonly TimeSpan InstallTimeout = TimeSpan.FromMinutes(5);
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
-    private static readonly Lazy<Task<string>> Installed = new(InstallAsync);
 
     private readonly ChildProcess _process;
-    private readonly string _dataDir;
+    private readonly string _package;
     private readonly HttpClient _http;
 
-    private S3Server(ChildProcess process, string dataDir, int port)
+    private S3Server(ChildProcess process, string package, int port)
     {
         _process = process;
-        _dataDir = dataDir;
+        _package = package;
         Endpoint = $"http://127.0.0.1:{port}";
         _http = new HttpClient { BaseAddress = new Uri(Endpoint + "/") };
     }
@@ -43,11 +43,20 @@ internal sealed class S3Server : IAsyncDisposable
 
     public static async Task<S3Server> StartAsync()
     {
-        var package = await Installed.Value;
-        var dataDir = Directory.CreateTempSubdirectory("s3rver-data-").FullName;
+        var package = Directory.CreateTempSubdirectory("s3rver-").FullName;
+        try
+        {
+            await InstallAsync(package);
+        }
+        catch
+        {
+            Directory.Delete(package, recursive: true);
+            throw;
+        }
+
         var port = LocalCluster.FreePort();
-        var process = ChildProcess.Start("node", [Path.Combine(package, "node_modules", "s3rver", "bin", "s3rver.js"), "-d", dataDir, "-a", "127.0.0.1", "-p", $"{port}", "--silent"]);
-        var server = new S3Server(process, dataDir, port);
+        var process = ChildProcess.Start("node", [Path.Combine(package, "node_modules", "s3rver", "bin", "s3rver.js"), "-d", Path.Combine(package, "data"), "-a", "127.0.0.1", "-p", $"{port}", "--silent"]);
+        var server = new S3Server(process, package, port);
         try
         {
             await LocalCluster.WaitUntilAsync(server.AnswersAsync, null, $"s3rver on port {port}");
@@ -92,7 +101,7 @@ internal sealed class S3Server : IAsyncDisposable
         _http.Dispose();
         await _process.StopAsync(TimeSpan.FromSeconds(15));
         await _process.DisposeAsync();
-        Directory.Delete(_dataDir, recursive: true);
+        Directory.Delete(_package, recursive: true);
     }
 
     private async Task<bool> AnswersAsync()
@@ -113,11 +122,9 @@ internal sealed class S3Server : IAsyncDisposable
         }
     }
 
-    /// <summary>s3rver 3 from the npm registry npm is set up with, into a directory removed when the test run ends.</summary>
-    private static async Task<string> InstallAsync()
+    /// <summary>s3rver 3 from the npm registry npm is set up with, into <paramref name="directory"/>.</summary>
+    private static async Task InstallAsync(string directory)
     {
-        var directory = Directory.CreateTempSubdirectory("s3rver-").FullName;
-        AppDomain.CurrentDomain.ProcessExit += (_, _) => Directory.Delete(directory, recursive: true);
         await File.WriteAllTextAsync(Path.Combine(directory, "package.json"), """{"name":"s3-test-server","version":"1.0.0","private":true}""");
         await using var npm = ChildProcess.Start("npm", ["install", "--silent", "--no-audit", "--no-fund", "s3rver@3"], workingDirectory: directory);
         var exitCode = await npm.WaitForExitAsync(InstallTimeout);
@@ -125,7 +132,5 @@ internal sealed class S3Server : IAsyncDisposable
         {
             throw new InvalidOperationException($"npm could not install s3rver@3 (exit code {exitCode}):\n{npm.Output}");
         }
-
-        return directory;
     }
 }
