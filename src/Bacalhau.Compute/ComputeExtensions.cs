@@ -10,6 +10,8 @@ using Bacalhau.Compute.Nodes.Gpus;
 using Bacalhau.Compute.Publishers;
 using Bacalhau.Compute.Publishers.Ipfs;
 using Bacalhau.Compute.Publishers.Local;
+using Bacalhau.Compute.Publishers.S3;
+using Bacalhau.S3;
 using Bacalhau.Messaging.Content;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -94,6 +96,8 @@ public static class ComputeExtensions
         builder.Services.AddSingleton<IPublisher>(services => services.GetRequiredService<IpfsPublisher>());
         // Probed before the node joins, like the engines, so its first node info offers ipfs only when it works.
         builder.Services.AddHostedService(services => services.GetRequiredService<IpfsPublisher>());
+        builder.Services.TryAddSingleton<S3Clients>();
+        builder.Services.AddSingleton<IPublisher, S3Publisher>();
         builder.AddInputSources(disabled.InputSources);
         builder.Services.AddSingleton<ExecutionLogFiles>();
         builder.Services.AddHostedService<LogStreamer>();

@@ -1,16 +1,13 @@
 using System.Text.Json;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
+using Bacalhau.JobSpecs.S3;
 
 namespace Bacalhau.JobSpecs;
 
 /// <summary>The rules for one task of a job; errors are prefixed with the task's path.</summary>
 internal static class TaskValidator
 {
-    // Plug-ins Bacalhau has that this product leaves out; named so the user learns why the spec is refused.
-    private static readonly IReadOnlyList<string> UnsupportedPublishers = ["s3"];
-    private static readonly IReadOnlyList<string> UnsupportedSources = ["s3"];
-
     private const string HttpNetworkRefusal =
         "HTTP networking (HTTP(S) to the listed Domains only) cannot be enforced by Bacalhau.NET and is refused rather than widened to the host's network; "
         + "ask for Full, which a node runs only when it sets JobAdmissionControl.AcceptNetworkedJobs";
@@ -25,13 +22,22 @@ internal static class TaskValidator
         ValidateEngine(task.Engine, $"{path}.Engine", errors);
         if (task.Publisher is not null)
         {
-            AddProblem(errors, $"{path}.Publisher.Type", KnownNames.Problem(task.Publisher.Type, "publisher", PublisherTypes.All, UnsupportedPublishers));
+            AddProblem(errors, $"{path}.Publisher.Type", KnownNames.Problem(task.Publisher.Type, "publisher", PublisherTypes.All));
+            if (KnownNames.Find(task.Publisher.Type, PublisherTypes.All) == PublisherTypes.S3)
+            {
+                AddProblem(errors, $"{path}.Publisher", S3PublisherSpec.Problem(task.Publisher));
+            }
         }
 
         for (var i = 0; i < task.InputSources.Count; i++)
         {
             var input = task.InputSources[i];
-            AddProblem(errors, $"{path}.InputSources[{i}].Source.Type", KnownNames.Problem(input.Source.Type, "source", SourceTypes.All, UnsupportedSources));
+            AddProblem(errors, $"{path}.InputSources[{i}].Source.Type", KnownNames.Problem(input.Source.Type, "source", SourceTypes.All));
+            if (KnownNames.Find(input.Source.Type, SourceTypes.All) == SourceTypes.S3)
+            {
+                AddProblem(errors, $"{path}.InputSources[{i}].Source", S3SourceSpec.Problem(input.Source));
+            }
+
             AddProblem(errors, $"{path}.InputSources[{i}].Target", SandboxPaths.ContainerPathProblem(input.Target));
             AddProblem(errors, $"{path}.InputSources[{i}].Alias", SandboxPaths.AliasProblem(input.Alias));
         }

@@ -89,7 +89,7 @@ public static class OrchestratorExtensions
             services.GetRequiredService<INatsConnection>(),
             ContentStore.ReplicasFor(services.GetRequiredService<IConfiguration>().GetSection(ClusterOptions.SectionName).Get<ClusterOptions>()?.Orchestrators ?? 1)));
         builder.Services.AddClusterForwarding();
-        builder.Services.AddLocalResultFetching();
+        builder.Services.AddPublishedResults();
 
         builder.Services.ConfigureHttpJsonOptions(json =>
         {

@@ -1,3 +1,4 @@
+using Bacalhau.JobSpecs.S3;
 using System.Text.Json;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Contracts.Serialization;
@@ -80,13 +81,14 @@ public sealed class ConformanceTests
     }
 
     [Fact]
-    public void S3_input_is_read_but_refused_as_unsupported()
+    public void S3_input_is_read_and_valid()
     {
         var job = JobSpecReader.Read(Specs.Conformance("docker-s3.yaml"));
-        var error = Assert.Single(Specs.Errors(Specs.Conformance("docker-s3.yaml")));
 
-        Assert.Equal("bacalhau-test-datasets", job.Tasks[0].InputSources[0].Source.Params["Bucket"].GetString());
-        Assert.Equal("Tasks[0].InputSources[0].Source.Type: source 's3' is not supported by Bacalhau.NET; supported sources: inline, ipfs, local, urlDownload", error);
+        Assert.Empty(Specs.Errors(Specs.Conformance("docker-s3.yaml")));
+        var source = S3SourceSpec.Parse(job.Tasks[0].InputSources[0].Source);
+        Assert.Equal(("bacalhau-test-datasets", "integration-tests-do-not-delete/set1/", "eu-west-1"), (source.Bucket, source.Key, source.Region));
+        Assert.True(source.IsPrefix);
     }
 
     [Fact]

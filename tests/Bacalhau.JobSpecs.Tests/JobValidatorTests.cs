@@ -17,9 +17,15 @@ public sealed class JobValidatorTests
     [InlineData("Constraints: [{Key: k, Operator: exists, Values: [x]}]", "", Docker, "Constraints[0].Values: 'exists' takes no values, got 1")]
     [InlineData("Constraints: [{Key: k, Operator: '=', Values: [a, b]}]", "", Docker, "Constraints[0].Values: '=' needs exactly one value, got 2")]
     [InlineData("Constraints: [{Key: k, Operator: GT, Values: [abc]}]", "", Docker, "Constraints[0].Values[0]: 'gt' compares integers, got 'abc'")]
-    [InlineData("", "Publisher: {Type: s3}", Docker, "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: ipfs, local, noop")]
-    [InlineData("", "Publisher: {Type: ftp}", Docker, "Tasks[0].Publisher.Type: unknown publisher 'ftp'; supported publishers: ipfs, local, noop")]
-    [InlineData("", "InputSources: [{Target: /in, Source: {Type: s3}}]", Docker, "Tasks[0].InputSources[0].Source.Type: source 's3' is not supported by Bacalhau.NET; supported sources: inline, ipfs, local, urlDownload")]
+    [InlineData("", "Publisher: {Type: s3, Params: {Key: k}}", Docker, "Tasks[0].Publisher: Params.Bucket: required, the bucket to publish to")]
+    [InlineData("", "Publisher: {Type: s3, Params: {Bucket: b}}", Docker, "Tasks[0].Publisher: Params.Key: required, the object key (or prefix) to publish under; may hold {jobID}, {executionID}, {nodeID}, {date}, {time}")]
+    [InlineData("", "Publisher: {Type: s3, Params: {Bucket: b, Key: k, Encoding: zip}}", Docker, "Tasks[0].Publisher: Params.Encoding: 'zip' is neither gzip nor plain")]
+    [InlineData("", "Publisher: {Type: S3, Params: {bucket: b, key: k, Endpoint: 'ftp://x'}}", Docker, "Tasks[0].Publisher: Params.Endpoint: 'ftp://x' is not an http(s) URL")]
+    [InlineData("", "Publisher: {Type: ftp}", Docker, "Tasks[0].Publisher.Type: unknown publisher 'ftp'; supported publishers: ipfs, local, noop, s3")]
+    [InlineData("", "InputSources: [{Target: /in, Source: {Type: s3}}]", Docker, "Tasks[0].InputSources[0].Source: Params.Bucket: required, the bucket to read from")]
+    [InlineData("", "InputSources: [{Target: /in, Source: {Type: s3, Params: {Bucket: [b]}}}]", Docker, "Tasks[0].InputSources[0].Source: Params.Bucket: expected a string")]
+    [InlineData("", "InputSources: [{Target: /in, Source: {Type: s3, Params: {Bucket: b, Filter: '('}}}]", Docker, "Tasks[0].InputSources[0].Source: Params.Filter: not a regular expression (Invalid pattern '(' at offset 1. Not enough )'s.)")]
+    [InlineData("", "InputSources: [{Target: /in, Source: {Type: ftp}}]", Docker, "Tasks[0].InputSources[0].Source.Type: unknown source 'ftp'; supported sources: inline, ipfs, local, s3, urlDownload")]
     [InlineData("", "InputSources: [{Target: data, Source: {Type: urlDownload}}]", Docker, "Tasks[0].InputSources[0].Target: must be an absolute path, got 'data'")]
     [InlineData("", "InputSources: [{Source: {Type: inline}}]", Docker, "Tasks[0].InputSources[0].Target: required")]
     [InlineData("", "ResultPaths: [{Path: /out}]", Docker, "Tasks[0].ResultPaths[0].Name: required")]
@@ -81,7 +87,7 @@ public sealed class JobValidatorTests
             [
                 "Count: must not be negative",
                 "Tasks[0].Engine.Type: unknown engine 'flibble'; supported engines: docker, noop, wasm",
-                "Tasks[0].Publisher.Type: publisher 's3' is not supported by Bacalhau.NET; supported publishers: ipfs, local, noop",
+                "Tasks[0].Publisher: Params.Bucket: required, the bucket to publish to; Params.Key: required, the object key (or prefix) to publish under; may hold {jobID}, {executionID}, {nodeID}, {date}, {time}",
             ],
             ex.Errors);
         Assert.Equal(string.Join("; ", ex.Errors), ex.Message);

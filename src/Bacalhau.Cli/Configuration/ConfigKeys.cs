@@ -70,8 +70,11 @@ internal static class ConfigKeys
     public static readonly ConfigKey AllocatedDisk = new("Compute.AllocatedCapacity.Disk", ConfigValueType.Capacity, "disk this compute node offers to jobs: a size (10Gi) or a share of what is free where its data dir is", "80%");
     public static readonly ConfigKey AllocatedGpu = new("Compute.AllocatedCapacity.GPU", ConfigValueType.Capacity, "GPUs this compute node offers to jobs: a number or a share of the machine's (rounded up)", "100%");
     public static readonly ConfigKey AcceptNetworkedJobs = new("JobAdmissionControl.AcceptNetworkedJobs", ConfigValueType.Bool, "this compute node runs jobs that ask for a network (Host, Full: the host's network)", "false");
-    public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload, ipfs) may take to fetch", "5m");
+    public static readonly ConfigKey InputReadTimeout = new("InputSources.ReadTimeout", ConfigValueType.Duration, "longest time one input (urlDownload, ipfs, s3) may take to fetch", "5m");
     public static readonly ConfigKey InputMaxIpfsSize = new("InputSources.MaxIpfsSize", ConfigValueType.Count, "largest ipfs input in bytes, as read from the content store and unpacked", "1073741824");
+    public static readonly ConfigKey InputMaxS3Size = new("InputSources.MaxS3Size", ConfigValueType.Count, "largest s3 input in bytes, its objects together", "1073741824");
+    public static readonly ConfigKey S3PreSignedUrlDisabled = new("Publishers.Types.S3.PreSignedURLDisabled", ConfigValueType.Bool, "the orchestrator hands out s3 results as they are, without a URL it signed to download them at", "false");
+    public static readonly ConfigKey S3PreSignedUrlExpiration = new("Publishers.Types.S3.PreSignedURLExpiration", ConfigValueType.Duration, "how long the download URLs the orchestrator signs for s3 results stay valid (at most 7 days)", "15m");
 
     public static IReadOnlyList<ConfigKey> All { get; } =
     [
@@ -84,7 +87,7 @@ internal static class ConfigKeys
         ComputeEnabled, ComputeOrchestrators, ComputeOrchestratorApiPort, ComputeAuthToken, ComputeAuthEnroll, ComputeTlsCaCert, ComputeTlsEnabled, HeartbeatInterval, InfoUpdateInterval,
         AllowListedLocalPaths, ClaimReplicaSlot, DockerHost, DockerDefaultMemory, DockerDefaultCpu, DockerPidsLimit, DockerMaxOutputBytes,
         LocalPublisherAddress, LocalPublisherPort, PublishersLocalAddress, PublishersLocalPort, AllocatedCpu, AllocatedMemory, AllocatedDisk, AllocatedGpu,
-        AcceptNetworkedJobs, InputReadTimeout, InputMaxIpfsSize,
+        AcceptNetworkedJobs, InputReadTimeout, InputMaxIpfsSize, InputMaxS3Size, S3PreSignedUrlDisabled, S3PreSignedUrlExpiration,
         .. JobDefaultKeys(),
     ];
 

@@ -2,7 +2,7 @@ using System.Text;
 
 namespace Bacalhau.Cli.Jobs;
 
-/// <summary>The comma-separated flag values Bacalhau reads with Go's CSV reader (<c>-i</c>, <c>--template-vars</c>); a malformed one throws <see cref="FormatException"/>.</summary>
+/// <summary>The comma-separated flag values Bacalhau reads with Go's CSV reader (<c>-i</c>, <c>-p</c>, <c>--template-vars</c>); a malformed one throws <see cref="FormatException"/> saying why.</summary>
 internal static class CsvRecord
 {
     /// <summary>

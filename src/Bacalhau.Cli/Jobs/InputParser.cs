@@ -3,21 +3,22 @@ using Bacalhau.Cli.Formats;
 using Bacalhau.Contracts.Models.Jobs;
 using Bacalhau.Identity.Content;
 using Bacalhau.JobSpecs;
+using Bacalhau.JobSpecs.S3;
 
 namespace Bacalhau.Cli.Jobs;
 
 /// <summary>
 /// Parses <c>-i/--input</c> as Bacalhau does: <c>URI</c>, <c>URI:PATH</c> or comma-separated
 /// <c>src=URI,dst=PATH,opt=key=value</c> (fields quoted as CSV when they hold commas), into the input source Bacalhau
-/// would send: <c>ipfs://CID</c> an <c>ipfs</c> source, <c>http(s)://</c> a <c>urlDownload</c>, <c>file:///path</c> a
-/// <c>local</c> one and a <c>data:</c> URL an <c>inline</c> one. The target defaults to <c>/inputs</c>.
+/// would send: <c>ipfs://CID</c> an <c>ipfs</c> source, <c>http(s)://</c> a <c>urlDownload</c>, <c>s3://bucket/key</c>
+/// an <c>s3</c> one, <c>file:///path</c> a <c>local</c> one and a <c>data:</c> URL an <c>inline</c> one. The target defaults to <c>/inputs</c>.
 /// </summary>
 internal static class InputParser
 {
     public const string DefaultTarget = "/inputs";
-    public const string Usage = "URI, URI:PATH or src=URI,dst=PATH[,opt=key=value] with an ipfs://, http(s)://, file:// or data: URI";
+    public const string Usage = "URI, URI:PATH or src=URI,dst=PATH[,opt=key=value] with an ipfs://, http(s)://, s3://, file:// or data: URI";
     private const int QuotedLength = 100;
-    private static readonly string[] Schemes = ["ipfs", "http", "https", "file", "data"];
+    private static readonly string[] Schemes = ["ipfs", "http", "https", "s3", "file", "data"];
 
     public static InputSource Parse(string value)
     {
@@ -165,7 +166,7 @@ internal static class InputParser
 
                 return Config(SourceTypes.Inline, ("URL", Json(source)));
             case "s3":
-                throw Invalid(value, "s3 inputs are not supported by Bacalhau.NET");
+                return S3(value, source, options);
             case "":
                 throw Invalid(value, $"'{source}' has no scheme (expected {string.Join(", ", Schemes)})");
             default:
@@ -197,6 +198,34 @@ internal static class InputParser
         }
 
         return Config(SourceTypes.Local, ("SourcePath", Json(Uri.UnescapeDataString(path))), ("ReadWrite", JsonSerializer.SerializeToElement(readWrite, CliJsonContext.Default.Boolean)));
+    }
+
+    /// <summary>
+    /// <c>s3://bucket/key</c>: an object, or the objects under a prefix ending with '/' or '*'; options as Bacalhau
+    /// names them (<c>endpoint</c>, <c>region</c>, <c>versionID</c>, <c>checksum-256</c>, <c>filter</c>).
+    /// </summary>
+    private static SpecConfig S3(string value, string source, Dictionary<string, string> options)
+    {
+        var rest = source["s3://".Length..];
+        var slash = rest.IndexOf('/', StringComparison.Ordinal);
+        var (bucket, key) = slash < 0 ? (rest, "") : (rest[..slash], rest[(slash + 1)..].TrimStart('/'));
+        var parameters = new Dictionary<string, JsonElement> { ["Bucket"] = Json(bucket), ["Key"] = Json(key) };
+        foreach (var (name, text) in options)
+        {
+            var param = name switch
+            {
+                "endpoint" => "Endpoint",
+                "region" => "Region",
+                "versionID" or "version-id" or "version_id" => "VersionID",
+                "checksum-256" or "checksum256" or "checksum_256" => "ChecksumSHA256",
+                "filter" => "Filter",
+                _ => throw Invalid(value, $"unknown option '{name}' for s3 inputs (expected endpoint, region, versionID, checksum-256, filter)"),
+            };
+            parameters[param] = Json(text);
+        }
+
+        var spec = new SpecConfig { Type = SourceTypes.S3, Params = parameters };
+        return S3SourceSpec.Problem(spec) is { } problem ? throw Invalid(value, problem) : spec;
     }
 
     /// <summary>strconv.ParseBool's other spellings.</summary>

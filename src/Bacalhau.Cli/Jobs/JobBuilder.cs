@@ -12,7 +12,7 @@ internal sealed record JobSettings
     public Dictionary<string, string> Env { get; init; } = [];
     public ResourcesConfig Resources { get; init; } = new();
     public long TimeoutSeconds { get; init; }
-    public string? Publisher { get; init; }
+    public SpecConfig? Publisher { get; init; }
     public List<InputSource> Inputs { get; init; } = [];
     public List<ResultPath> Outputs { get; init; } = [];
     public List<LabelSelectorRequirement> Constraints { get; init; } = [];
@@ -23,8 +23,6 @@ internal sealed record JobSettings
 internal static class JobBuilder
 {
     public const string TaskName = "main";
-
-    public static IReadOnlyList<string> Publishers => PublisherTypes.All;
 
     public static Job Docker(string image, IReadOnlyList<string> entrypoint, IReadOnlyList<string> parameters, string? workingDirectory, JobSettings settings)
     {
@@ -103,10 +101,6 @@ internal static class JobBuilder
         return new ResultPath { Name = value[..colon], Path = value[(colon + 1)..] };
     }
 
-    public static string ParsePublisher(string value) =>
-        Publishers.FirstOrDefault(p => string.Equals(p, value, StringComparison.OrdinalIgnoreCase))
-            ?? throw new CliException($"invalid publisher '{value}': expected one of {string.Join(", ", Publishers)}");
-
     private static Job Build(SpecConfig engine, List<InputSource> inputs, JobSettings settings)
     {
         if (settings.Count < 1)
@@ -132,7 +126,7 @@ internal static class JobBuilder
                 {
                     Name = TaskName,
                     Engine = engine,
-                    Publisher = settings.Publisher is null ? null : new SpecConfig { Type = settings.Publisher },
+                    Publisher = settings.Publisher,
                     Env = settings.Env,
                     InputSources = [.. inputs, .. settings.Inputs],
                     ResultPaths = settings.Outputs,

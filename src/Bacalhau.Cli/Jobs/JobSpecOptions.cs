@@ -15,7 +15,7 @@ internal sealed class JobSpecOptions
     private readonly Option<string?> _disk = new("--disk") { Description = "Disk to reserve: 10Gb" };
     private readonly Option<string?> _gpu = new("--gpu") { Description = "GPUs to reserve" };
     private readonly Option<long> _timeout = new("--timeout") { Description = "Execution timeout in seconds (0: the node's default)" };
-    private readonly Option<string?> _publisher = new("--publisher", "-p") { Description = "Where results go: noop, local or ipfs (served by the orchestrator at /ipfs/<cid>)" };
+    private readonly Option<string?> _publisher = new("--publisher", "-p") { Description = $"Where results go: {PublisherParser.Usage}" };
     private readonly Option<string[]> _inputs = new("--input", "-i") { Description = $"Input mounted in the task: {InputParser.Usage} (dst defaults to {InputParser.DefaultTarget}); repeatable", Arity = ArgumentArity.ZeroOrMore };
     private readonly Option<string[]> _outputs = new("--output-volumes", "-o") { Description = "Result directory name:/path; repeatable", Arity = ArgumentArity.ZeroOrMore };
     private readonly Option<string[]> _constraints = new("--constraints") { Description = "Node selector: k=v,k2!=v2,k3 in (a,b); repeatable", Arity = ArgumentArity.ZeroOrMore };
@@ -42,7 +42,7 @@ internal sealed class JobSpecOptions
             GPU = parse.GetValue(_gpu) ?? "",
         },
         TimeoutSeconds = parse.GetValue(_timeout),
-        Publisher = parse.GetValue(_publisher) is { } publisher ? JobBuilder.ParsePublisher(publisher) : null,
+        Publisher = parse.GetValue(_publisher) is { } publisher ? PublisherParser.Parse(publisher) : null,
         Inputs = [.. (parse.GetValue(_inputs) ?? []).Select(InputParser.Parse)],
         Outputs = [.. (parse.GetValue(_outputs) ?? []).Select(JobBuilder.ParseOutput)],
         Constraints = [.. (parse.GetValue(_constraints) ?? []).SelectMany(Constraints)],

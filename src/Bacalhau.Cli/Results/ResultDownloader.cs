@@ -11,7 +11,7 @@ namespace Bacalhau.Cli.Results;
 /// <summary>
 /// Downloads a job's published results as Bacalhau's <c>job get</c> does: each execution's result is fetched into
 /// <c>raw/</c> of the output directory (an <c>ipfs</c> result as the directory <c>raw/&lt;cid&gt;</c>, a
-/// <c>urlDownload</c> one as the file it names, its URL flattened), and unless <c>--raw</c> they are unpacked and merged
+/// <c>urlDownload</c> or <c>s3PreSigned</c> one as the file it names, its URL's host and path flattened), and unless <c>--raw</c> they are unpacked and merged
 /// into the output directory (<c>stdout</c>, <c>stderr</c>, <c>exitCode</c> and the result paths by name).
 /// </summary>
 internal sealed class ResultDownloader(BacalhauClient client, TextWriter output, TextWriter error)
@@ -169,8 +169,11 @@ internal sealed class ResultDownloader(BacalhauClient client, TextWriter output,
                 : null;
         }
 
-        if (result.Type.Equals(SourceTypes.UrlDownload, StringComparison.OrdinalIgnoreCase)
-            && Uri.TryCreate(Text(result, "URL"), UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
+        // An s3 archive comes with a URL the orchestrator signed: fetched as a download, named by its bucket and key.
+        var address = result.Type.Equals(SourceTypes.UrlDownload, StringComparison.OrdinalIgnoreCase) ? Text(result, "URL")
+            : result.Type.Equals(SourceTypes.S3PreSigned, StringComparison.OrdinalIgnoreCase) ? Text(result, "PreSignedURL")
+            : null;
+        if (Uri.TryCreate(address, UriKind.Absolute, out var url) && url.Scheme is "http" or "https")
         {
             var name = string.Join('_', (url.Authority + url.AbsolutePath).Split(Unsafe));
             return name.Length is > 0 and <= 255 && name is not ("." or "..") ? new ResultFetch(url, name, ArchiveExtension(name).Length > 0, null) : null;

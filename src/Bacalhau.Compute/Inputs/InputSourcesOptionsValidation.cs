@@ -7,6 +7,7 @@ internal sealed class InputSourcesOptionsValidation : IValidateOptions<InputSour
 {
     public ValidateOptionsResult Validate(string? name, InputSourcesOptions options) => new OptionsProblems(InputSourcesOptions.SectionName)
         .Duration("ReadTimeout", options.ReadTimeout, TimeSpan.FromDays(1))
-        .Between("MaxIpfsSize", options.MaxIpfsSize, 1, InputSourcesOptions.MostIpfsSize)
+        .Between("MaxIpfsSize", options.MaxIpfsSize, 1, InputSourcesOptions.MostSize)
+        .Between("MaxS3Size", options.MaxS3Size, 1, InputSourcesOptions.MostSize)
         .Result;
 }

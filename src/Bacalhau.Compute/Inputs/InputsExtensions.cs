@@ -1,3 +1,5 @@
+using Bacalhau.S3;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Compute.Inputs;
@@ -16,6 +18,8 @@ public static class InputsExtensions
         builder.Services.AddSingleton<IInputSource, UrlDownloadSource>();
         builder.Services.AddSingleton<IInputSource, LocalSource>();
         builder.Services.AddSingleton<IInputSource, IpfsSource>();
+        builder.Services.TryAddSingleton<S3Clients>();
+        builder.Services.AddSingleton<IInputSource, S3Source>();
         builder.Services.AddSingleton(services => new InputStager(Nodes.DisabledComponents.Enabled(services.GetServices<IInputSource>(), s => s.Type, disabled)));
         // Downloads are bounded by InputSources.ReadTimeout; retries and per-attempt timeouts would cut large ones short.
 #pragma warning disable EXTEXP0001 // The supported way to opt one client out of the defaults every client gets.

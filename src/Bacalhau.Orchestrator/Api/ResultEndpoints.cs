@@ -14,7 +14,7 @@ namespace Bacalhau.Orchestrator.Api;
 /// A job's published results, described as Bacalhau describes them to clients: a <c>local</c> result is a
 /// <c>urlDownload</c> whose URL is this API's <c>/jobs/{id}/results/{executionId}.tar.gz</c>, so a client fetches it
 /// with the credentials it already uses here, whether or not it can reach the node; an <c>ipfs</c> result is its CID,
-/// served at <c>/api/v1/ipfs/{cid}</c>.
+/// served at <c>/api/v1/ipfs/{cid}</c>; an <c>s3</c> archive is <c>s3PreSigned</c>, with a URL signed by this orchestrator.
 /// </summary>
 internal static class ResultEndpoints
 {
@@ -28,18 +28,21 @@ internal static class ResultEndpoints
         return endpoints;
     }
 
-    private static Results<Ok<ListJobResultsResponse>, ApiErrorResult> ListResults(string id, HttpRequest request, IJobStore store)
+    private static async Task<Results<Ok<ListJobResultsResponse>, ApiErrorResult>> ListResults(string id, HttpRequest request, IJobStore store, S3ResultSigner signer, CancellationToken cancellationToken)
     {
         if (JobEndpoints.Find(store, id) is not { } job)
         {
             return JobEndpoints.NotFound(id);
         }
 
-        return TypedResults.Ok(new ListJobResultsResponse
+        var items = new List<SpecConfig>();
+        // Those of the latest version, as Bacalhau lists them; an archive of an earlier one is still served below.
+        foreach (var execution in JobEndpoints.OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, null, false).Where(e => Published(e) is not null))
         {
-            // Those of the latest version, as Bacalhau lists them; an archive of an earlier one is still served below.
-            Items = [.. JobEndpoints.OfVersion(store.GetExecutions(job.ID), e => e.JobVersion, job, null, false).Where(e => Published(e) is not null).Select(e => Describe(e, request))],
-        });
+            items.Add(await signer.SignAsync(Describe(execution, request), cancellationToken));
+        }
+
+        return TypedResults.Ok(new ListJobResultsResponse { Items = items });
     }
 
     private static async Task<IResult> GetLocalArchiveAsync(string id, string archive, HttpContext http, IJobStore store, LocalResultFetcher fetcher, CancellationToken cancellationToken)

@@ -16,6 +16,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     private readonly List<CliProcess> _processes = [];
     private readonly List<string> _directories = [];
 
+    /// <summary>Set in the environment of every node this cluster starts (an S3 store's credentials and address).</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; init; } = new Dictionary<string, string>();
+
     public string NewDataDir()
     {
         var dir = Directory.CreateTempSubdirectory("bacalhau-cli-it-").FullName;
@@ -28,7 +31,7 @@ internal sealed class LocalCluster : IAsyncDisposable
     /// <summary>A <c>bacalhau serve</c> with <paramref name="environment"/> on top of the usual (a PATH of its own).</summary>
     public CliProcess Serve(string dataDir, IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        var process = CliProcess.Start(dataDir, null, environment, ["serve", .. args]);
+        var process = CliProcess.Start(dataDir, null, Environment.Concat(environment.Where(e => !Environment.ContainsKey(e.Key))).ToDictionary(), ["serve", .. args]);
         _processes.Add(process);
         return process;
     }

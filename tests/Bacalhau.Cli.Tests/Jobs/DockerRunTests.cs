@@ -51,7 +51,30 @@ public sealed class DockerRunTests
     }
 
     [Theory]
-    [InlineData("--publisher", "s3", "invalid publisher 's3': expected one of ipfs, local, noop")]
+    [InlineData("s3://bucket/results/{jobID}/{executionID},opt=region=eu-west-1,opt=encoding=plain,opt=endpoint=http://127.0.0.1:9000")]
+    [InlineData("target=s3://bucket/results/{jobID}/{executionID},option=Region=eu-west-1,opt=ENCODING=plain,opt=endpoint=http://127.0.0.1:9000")]
+    public void An_s3_publisher_is_a_bucket_and_a_key_with_placeholders(string value)
+    {
+        var publisher = Build("docker", "run", "-p", value, "busybox").Tasks[0].Publisher!;
+
+        Assert.Equal("s3", publisher.Type);
+        Assert.Equal(
+            new Dictionary<string, string> { ["Bucket"] = "bucket", ["Key"] = "results/{jobID}/{executionID}", ["Region"] = "eu-west-1", ["Encoding"] = "plain", ["Endpoint"] = "http://127.0.0.1:9000" },
+            publisher.Params.ToDictionary(p => p.Key, p => p.Value.GetString()!));
+    }
+
+    [Theory]
+    [InlineData("IPFS", "ipfs")]
+    [InlineData("ipfs://", "ipfs")]
+    [InlineData("local", "local")]
+    public void A_publisher_type_alone_is_that_publisher(string value, string type) =>
+        Assert.Equal(type, Build("docker", "run", "-p", value, "busybox").Tasks[0].Publisher!.Type);
+
+    [Theory]
+    [InlineData("--publisher", "ftp", "invalid publisher 'ftp': unknown publisher 'ftp'; expected ipfs, local, noop or s3://bucket/key")]
+    [InlineData("--publisher", "s3", "invalid publisher 's3': an s3 publisher needs s3://bucket/key")]
+    [InlineData("--publisher", "s3://bucket", "invalid publisher 's3://bucket': Params.Key: required")]
+    [InlineData("--publisher", "s3://b/k,opt=acl=public", "invalid publisher 's3://b/k,opt=acl=public': unknown option 'acl' for s3 publishers")]
     [InlineData("-e", "NOVALUE", "invalid --env 'NOVALUE'")]
     [InlineData("-o", "/outputs", "invalid output '/outputs'")]
     [InlineData("--constraints", "=bad", "invalid constraint '=bad'")]

@@ -26,7 +26,21 @@ public sealed class InputParserTests
         { "data:text/plain,hello, world", "inline", "URL", "data:text/plain,hello, world", "/inputs" },
         { "src=\"data:text/plain;base64,aGk=\",dst=/in/hi.txt", "inline", "URL", "data:text/plain;base64,aGk=", "/in/hi.txt" },
         { "\"src=data:text/plain,a \"\"b\"\" c\",dst=/in/b.txt", "inline", "URL", "data:text/plain,a \"b\" c", "/in/b.txt" },
+        { "s3://bucket/dir/a.csv", "s3", "Key", "dir/a.csv", "/inputs" },
+        { "s3://bucket/dir/:/data", "s3", "Key", "dir/", "/data" },
+        { "src=s3://bucket/dir/file-*,dst=/data,opt=region=eu-west-1", "s3", "Region", "eu-west-1", "/data" },
     };
+
+    [Fact]
+    public void An_s3_input_takes_bacalhaus_options()
+    {
+        var input = InputParser.Parse("src=s3://bucket/a/b.txt,dst=/in,opt=endpoint=http://127.0.0.1:9000,opt=region=eu-west-1,opt=version-id=v1,opt=checksum-256=abc=,opt=filter=.*\\.txt");
+
+        Assert.Equal(("s3", "s3://bucket/a/b.txt", "/in"), (input.Source.Type, input.Alias, input.Target));
+        Assert.Equal(
+            new Dictionary<string, string> { ["Bucket"] = "bucket", ["Key"] = "a/b.txt", ["Endpoint"] = "http://127.0.0.1:9000", ["Region"] = "eu-west-1", ["VersionID"] = "v1", ["ChecksumSHA256"] = "abc=", ["Filter"] = ".*\\.txt" },
+            input.Source.Params.ToDictionary(p => p.Key, p => p.Value.GetString()!));
+    }
 
     [Theory]
     [MemberData(nameof(Forms))]
@@ -53,7 +67,9 @@ public sealed class InputParserTests
     [Theory]
     [InlineData("ftp://example.com/a", "unknown scheme 'ftp'")]
     [InlineData("/data/in", "'/data/in' has no scheme")]
-    [InlineData("s3://bucket/key,dst=/in", "s3 inputs are not supported")]
+    [InlineData("s3://bucket/key,opt=acl=x", "unknown option 'acl' for s3 inputs")]
+    [InlineData("s3:///key", "Params.Bucket: required")]
+    [InlineData("s3://b/k,opt=endpoint=ftp://x", "Params.Endpoint: 'ftp://x' is not an http(s) URL")]
     [InlineData("ipfs://not-a-cid", "'not-a-cid' is not a CID")]
     [InlineData("ipfs://{cid}/sub/path", "a whole CID")]
     [InlineData("ipfs://{cid},dst=inputs", "dst must be an absolute path")]

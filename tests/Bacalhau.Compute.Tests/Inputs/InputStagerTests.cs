@@ -102,9 +102,9 @@ public sealed class InputStagerTests : IAsyncLifetime
     [Fact]
     public async Task An_unknown_source_type_is_refused_by_name()
     {
-        var error = await Assert.ThrowsAsync<InputException>(() => StageAsync(Input("s3", "Bucket", "b"), "/data"));
+        var error = await Assert.ThrowsAsync<InputException>(() => StageAsync(Input("ftp", "URL", "ftp://example.com/a"), "/data"));
 
-        Assert.Contains("'s3'", error.Message, StringComparison.Ordinal);
+        Assert.Contains("'ftp'", error.Message, StringComparison.Ordinal);
         Assert.Contains("InputSources[0]", error.Message, StringComparison.Ordinal);
     }
 

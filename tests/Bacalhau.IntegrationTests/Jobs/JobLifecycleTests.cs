@@ -49,7 +49,6 @@ public sealed class JobLifecycleTests(ClusterFixture cluster) : IDisposable
     [Theory]
     [InlineData("empty.yaml", "Job")]
     [InlineData("custom-task-type.yaml", "flibble")]
-    [InlineData("docker-s3.yaml", "s3")]
     public async Task Invalid_conformance_specs_get_a_400_that_says_why(string fileName, string mentioned)
     {
         var text = await File.ReadAllTextAsync(RepositoryPaths.ConformanceJob(fileName));

@@ -33,7 +33,10 @@ public static class PublisherTypes
     /// <summary>Content-addressed results, served by the orchestrator by CID (there is no IPFS node; the name is Bacalhau's).</summary>
     public const string Ipfs = "ipfs";
 
-    public static IReadOnlyList<string> All { get; } = [Ipfs, Local, Noop];
+    /// <summary>An S3 bucket (or any S3-compatible store): a gzipped tar of the result, or its files one by one.</summary>
+    public const string S3 = "s3";
+
+    public static IReadOnlyList<string> All { get; } = [Ipfs, Local, Noop, S3];
 }
 
 /// <summary>Values of an <see cref="InputSource"/>'s type that this product supports; Bacalhau spells urlDownload in camel case.</summary>
@@ -43,8 +46,12 @@ public static class SourceTypes
     public const string UrlDownload = "urlDownload";
     public const string Local = "local";
     public const string Ipfs = "ipfs";
+    public const string S3 = "s3";
 
-    public static IReadOnlyList<string> All { get; } = [Inline, Ipfs, Local, UrlDownload];
+    /// <summary>Not an input: how the orchestrator describes an <c>s3</c> result to clients, with a pre-signed URL to fetch it at.</summary>
+    public const string S3PreSigned = "s3PreSigned";
+
+    public static IReadOnlyList<string> All { get; } = [Inline, Ipfs, Local, S3, UrlDownload];
 }
 
 /// <summary>Values of <see cref="NetworkConfig.Type"/>; an empty type means <see cref="None"/>.</summary>
