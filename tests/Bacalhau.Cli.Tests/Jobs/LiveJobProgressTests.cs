@@ -29,7 +29,8 @@ public sealed class LiveJobProgressTests
         Assert.Contains($"{Ansi.ClearLine}\u001b[32mCompleted\u001b[0m on {nodeId} after ", coloured.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("Checking job status", coloured.Stdout, StringComparison.Ordinal);
 
-        var plain = await CliProcess.RunOnTerminalAsync(dataDir, noColor: "1", "job", "run", spec, "--api-port", $"{apiPort}");
+        // The same spec again is the same job, run again only when forced (job versions).
+        var plain = await CliProcess.RunOnTerminalAsync(dataDir, noColor: "1", "job", "run", spec, "--force", "--api-port", $"{apiPort}");
         Assert.True(plain.ExitCode == 0, plain.ToString());
         Assert.Contains($"{Ansi.ClearLine}Completed on {nodeId} after ", plain.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("\u001b[0m", plain.Stdout, StringComparison.Ordinal);
