@@ -20,6 +20,17 @@ public sealed class NatsAccountSigner(KeyPair account) : IDisposable
         return new(NKeySeeds.Load(path, PrefixByte.Account));
     }
 
+    /// <summary>
+    /// The signer of the system account whose seed lies beside the cluster account's <paramref name="accountSeedFile"/>
+    /// (<see cref="NatsClusterKeys.SystemSeedFileName"/>); null when there is none.
+    /// </summary>
+    public static NatsAccountSigner? LoadSystemBeside(string accountSeedFile)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(accountSeedFile);
+        var path = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(accountSeedFile))!, NatsClusterKeys.SystemSeedFileName);
+        return File.Exists(path) ? Load(path) : null;
+    }
+
     /// <summary>Credentials of a new user allowed everything in the account.</summary>
     public NatsAuthOpts ServiceUser(string name)
     {

@@ -19,6 +19,9 @@ namespace Bacalhau.NatsHosting;
 public sealed class NatsClusterKeys : IDisposable
 {
     public const string AccountSeedFileName = "account.nk";
+
+    /// <summary>The system account's key, beside the account's: the orchestrator signs itself a system user with it.</summary>
+    public const string SystemSeedFileName = "system.nk";
     public const string ServerConfigFileName = "nats-server.conf";
     private const string RouteUser = "route";
     private const string RoutePasswordLabel = "bacalhau nats cluster routes v1";
@@ -58,7 +61,7 @@ public sealed class NatsClusterKeys : IDisposable
         return new NatsClusterKeys(
             directory,
             NKeySeeds.LoadOrCreate(Path.Combine(directory, "operator.nk"), PrefixByte.Operator),
-            NKeySeeds.LoadOrCreate(Path.Combine(directory, "system.nk"), PrefixByte.Account),
+            NKeySeeds.LoadOrCreate(Path.Combine(directory, SystemSeedFileName), PrefixByte.Account),
             NKeySeeds.LoadOrCreate(Path.Combine(directory, AccountSeedFileName), PrefixByte.Account));
     }
 

@@ -69,6 +69,11 @@ public static class OrchestratorExtensions
             builder.Services.AddSingleton<IJobStore>(services => services.GetRequiredService<SqliteJobStore>());
             builder.Services.AddSingleton<ClusterMetrics>();
             builder.Services.AddSingleton<ReplicatedLeadership>();
+            if (section["Auth:NatsAccountSeedFile"] is { Length: > 0 } seedFile)
+            {
+                AddMetaLeaderPlacement(builder.Services, seedFile);
+            }
+
             builder.Services.AddSingleton<IClusterLeadership>(services => services.GetRequiredService<ReplicatedLeadership>());
             builder.Services.AddHostedService(services => services.GetRequiredService<ReplicatedLeadership>());
         }
@@ -129,6 +134,18 @@ public static class OrchestratorExtensions
         var identity = services.GetRequiredService<OrchestratorIdentity>();
         return new SqliteJobStore(Path.Combine(identity.DataDir, "state.db"), identity.NodeId);
     }
+
+    /// <summary>With the system account's key beside the account's, a new leader may move JetStream's meta leader off its server.</summary>
+    private static void AddMetaLeaderPlacement(IServiceCollection services, string accountSeedFile) =>
+        services.AddSingleton(services =>
+        {
+            using var system = NatsAccountSigner.LoadSystemBeside(accountSeedFile);
+            return new MetaLeaderPlacement(
+                system?.ServiceUser("bacalhau-orchestrator-system"),
+                services.GetRequiredService<INatsConnection>(),
+                services.GetRequiredService<TimeProvider>(),
+                services.GetRequiredService<ILogger<MetaLeaderPlacement>>());
+        });
 
     /// <summary>
     /// A service only the leader runs: alone, a hosted service as any other; in a replicated cluster, started by

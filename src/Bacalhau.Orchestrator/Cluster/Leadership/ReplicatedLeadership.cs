@@ -79,6 +79,10 @@ internal sealed partial class ReplicatedLeadership(
         var (term, holding) = await FollowUntilElectedAsync(log, lease, follower, appenderFenced.Task.Unwrap(), stoppingToken);
         await new StreamLeaderPlacement(jetStream, nats.ServerInfo?.Name, time, logger)
             .MoveOffOwnServerAsync([StateLog.StreamName, LeaderLease.StreamName], lease.Duration / 3, stoppingToken);
+        if (services.GetService<MetaLeaderPlacement>() is { } meta)
+        {
+            await meta.MoveOffOwnServerAsync(lease.Duration / 3, stoppingToken);
+        }
         var appender = new LogAppender(log, store.Writer, follower.Applied, MaxBatchBytes, () => lease.IsHeld, metrics);
         appenderFenced.SetResult(appender.Fenced);
         store.ReplicateThrough(appender);
