@@ -56,47 +56,33 @@ internal static class InputParser
             return (value, target, options);
         }
 
-        List<string> fields;
-        try
-        {
-            fields = CsvRecord.Split(value);
-        }
-        catch (FormatException ex)
-        {
-            throw Invalid(value, ex.Message);
-        }
-
+        var fields = SpecFlagField.Split(value, problem => Invalid(value, problem));
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            var equals = field.IndexOf('=', StringComparison.Ordinal);
-            var key = equals < 0 ? "" : field[..equals].ToLowerInvariant();
-            var text = equals < 0 ? "" : field[(equals + 1)..];
-            switch (key)
+            if (field.Key is "source" or "src")
             {
-                case "source" or "src":
-                    source = text;
-                    break;
-                case "target" or "dst" or "destination":
-                    target = text;
-                    break;
-                case "opt" or "option":
-                    var split = text.IndexOf('=', StringComparison.Ordinal);
-                    if (split <= 0)
-                    {
-                        throw Invalid(value, $"'{field}' is not opt=key=value");
-                    }
-
-                    options[text[..split]] = text[(split + 1)..];
-                    break;
-                case var _ when i == 0 && (equals < 0 || key.Contains(':', StringComparison.Ordinal)):
-                    // The short form, URI or URI:PATH; a URI may hold '=' in its query.
-                    (source, target) = SplitShortForm(field, target);
-                    break;
-                case "":
-                    throw Invalid(value, $"'{field}' is not a key=value pair");
-                default:
-                    throw Invalid(value, $"unknown key '{field[..equals]}' (expected src, dst or opt)");
+                source = field.Text;
+            }
+            else if (field.IsTarget)
+            {
+                target = field.Text;
+            }
+            else if (field.IsOption)
+            {
+                if (field.AddOptionTo(options) is { } problem)
+                {
+                    throw Invalid(value, problem);
+                }
+            }
+            else if (i == 0 && (field.IsBare || field.Key.Contains(':', StringComparison.Ordinal)))
+            {
+                // The short form, URI or URI:PATH; a URI may hold '=' in its query.
+                (source, target) = SplitShortForm(field.Whole, target);
+            }
+            else
+            {
+                throw Invalid(value, field.Misplaced("src, dst or opt"));
             }
         }
 

@@ -39,45 +39,27 @@ internal static class PublisherParser
 
     private static (string Destination, Dictionary<string, string> Options) Fields(string value)
     {
-        List<string> fields;
-        try
-        {
-            fields = CsvRecord.Split(value);
-        }
-        catch (FormatException ex)
-        {
-            throw Invalid(value, ex.Message);
-        }
-
+        var fields = SpecFlagField.Split(value, problem => Invalid(value, problem));
         var destination = "";
         var options = new Dictionary<string, string>(StringComparer.Ordinal);
         for (var i = 0; i < fields.Count; i++)
         {
             var field = fields[i];
-            var equals = field.IndexOf('=', StringComparison.Ordinal);
-            var key = equals < 0 ? "" : field[..equals].ToLowerInvariant();
-            var text = equals < 0 ? "" : field[(equals + 1)..];
-            switch (key)
+            if (i == 0 && field.IsBare)
             {
-                case "" when i == 0:
-                    destination = field;
-                    break;
-                case "target" or "dst" or "destination":
-                    destination = text;
-                    break;
-                case "opt" or "option":
-                    var split = text.IndexOf('=', StringComparison.Ordinal);
-                    if (split <= 0)
-                    {
-                        throw Invalid(value, $"'{field}' is not opt=key=value");
-                    }
-
-                    options[text[..split]] = text[(split + 1)..];
-                    break;
-                case "":
-                    throw Invalid(value, $"'{field}' is not a key=value pair");
-                default:
-                    throw Invalid(value, $"unknown key '{field[..equals]}' (expected target or opt)");
+                destination = field.Whole;
+            }
+            else if (field.IsTarget)
+            {
+                destination = field.Text;
+            }
+            else if (!field.IsOption)
+            {
+                throw Invalid(value, field.Misplaced("target or opt"));
+            }
+            else if (field.AddOptionTo(options) is { } problem)
+            {
+                throw Invalid(value, problem);
             }
         }
 
