@@ -79,7 +79,8 @@ internal sealed class SlurmScenario : IScenario
         await JobBatch.SubmitAsync(count, Submitters, () =>
         {
             cancellationToken.ThrowIfCancellationRequested();
-            return slurm.RunAsync("sbatch", "--wrap=true");
+            // Without --output each job writes slurm-<id>.out into the current directory.
+            return slurm.RunAsync("sbatch", "--output=/dev/null", "--wrap=true");
         });
         await Eventually.WaitAsync(
             async () =>
