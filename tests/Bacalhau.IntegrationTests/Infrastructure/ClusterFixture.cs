@@ -253,6 +253,12 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
         var pid = OrchestratorPid();
         // The resource's process may be the launcher of the orchestrator (dotnet run): kill the whole tree.
         System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
+        // Started again only once the app has seen it end: a start asked of a resource it still counts as running can fail.
+        using (var ended = new CancellationTokenSource(timeout))
+        {
+            await App.ResourceNotifications.WaitForResourceAsync("orchestrator", KnownResourceStates.TerminalStates, ended.Token);
+        }
+
         await App.ResourceCommands.ExecuteCommandAsync("orchestrator", KnownResourceCommands.StartCommand);
         await App.ResourceNotifications.WaitForResourceHealthyAsync("orchestrator").WaitAsync(timeout);
         var restarted = OrchestratorPid();
