@@ -35,12 +35,12 @@ internal sealed class StatusFigures
 
     private readonly ConcurrentDictionary<(string Endpoint, int Status), int> _counts = new();
     private readonly ConcurrentDictionary<string, double> _slowest = new();
-    private readonly ConcurrentBag<string> _accepted = [];
+    private readonly ConcurrentDictionary<string, bool> _accepted = new(StringComparer.Ordinal);
 
-    /// <summary>IDs of the jobs the generated submissions got accepted.</summary>
-    public IReadOnlyCollection<string> AcceptedJobs => _accepted;
+    /// <summary>IDs of the jobs the generated submissions got accepted, each once: a spec named like an earlier one updates that job.</summary>
+    public IReadOnlyCollection<string> AcceptedJobs => [.. _accepted.Keys];
 
-    public void Accepted(string jobId) => _accepted.Add(jobId);
+    public void Accepted(string jobId) => _accepted.TryAdd(jobId, true);
 
     public void Add(string endpoint, int status, TimeSpan elapsed)
     {
