@@ -80,12 +80,7 @@ internal sealed class JobCommands : Command
                 State = context.Parse.GetValue(state),
             });
             var response = await context.CreateClient().ListJobsAsync(query, cancellationToken);
-            var writer = context.Output(output);
-            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListJob, JobsTable);
-            if (writer.Format == OutputFormat.Table)
-            {
-                await ListOptions.PrintMoreAsync(context, response.NextToken);
-            }
+            await ListOptions.WritePageAsync(context, output, response.Items, CliJsonContext.Default.IReadOnlyListJob, JobsTable, response.NextToken);
         });
         return command;
     }
@@ -124,12 +119,7 @@ internal sealed class JobCommands : Command
         command.SetAction(globals, async (context, cancellationToken) =>
         {
             var response = await context.CreateClient().ListExecutionsAsync(context.Parse.GetRequiredValue(id), paging.Read(context.Parse, new ListQuery()), cancellationToken);
-            var writer = context.Output(output);
-            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListExecution, ExecutionsTable);
-            if (writer.Format == OutputFormat.Table)
-            {
-                await ListOptions.PrintMoreAsync(context, response.NextToken);
-            }
+            await ListOptions.WritePageAsync(context, output, response.Items, CliJsonContext.Default.IReadOnlyListExecution, ExecutionsTable, response.NextToken);
         });
         return command;
     }
@@ -151,12 +141,7 @@ internal sealed class JobCommands : Command
         {
             var query = paging.Read(context.Parse, new HistoryQuery { EventType = context.Parse.GetValue(eventType), ExecutionId = context.Parse.GetValue(executionId) });
             var response = await context.CreateClient().ListHistoryAsync(context.Parse.GetRequiredValue(id), query, cancellationToken);
-            var writer = context.Output(output);
-            writer.Write(response.Items, CliJsonContext.Default.IReadOnlyListJobHistory, HistoryTable);
-            if (writer.Format == OutputFormat.Table)
-            {
-                await ListOptions.PrintMoreAsync(context, response.NextToken);
-            }
+            await ListOptions.WritePageAsync(context, output, response.Items, CliJsonContext.Default.IReadOnlyListJobHistory, HistoryTable, response.NextToken);
         });
         return command;
     }

@@ -1,4 +1,6 @@
 using System.CommandLine;
+using System.Text.Json.Serialization.Metadata;
+using Bacalhau.Cli.Output;
 using Bacalhau.Client;
 
 namespace Bacalhau.Cli.Commands;
@@ -41,10 +43,12 @@ internal sealed class ListOptions
         Reverse = parse.GetValue(_reverse),
     };
 
-    /// <summary>After a table, how to get the next page, when there is one.</summary>
-    public static async Task PrintMoreAsync(CommandContext context, string? nextToken)
+    /// <summary>Writes a page of a list as <paramref name="output"/> asks; after a table, how to get the next page, when there is one.</summary>
+    public static async Task WritePageAsync<T>(CommandContext context, OutputOptions output, T page, JsonTypeInfo<T> type, Func<T, Table> table, string? nextToken)
     {
-        if (!string.IsNullOrEmpty(nextToken))
+        var writer = context.Output(output);
+        writer.Write(page, type, table);
+        if (writer.Format == OutputFormat.Table && !string.IsNullOrEmpty(nextToken))
         {
             await context.Out.WriteLineAsync($"\nTo fetch more records, repeat the command with --next-token {nextToken}");
         }

@@ -42,12 +42,7 @@ internal sealed class NodeCommands : Command
                 FilterStatus = context.Parse.GetValue(status),
             });
             var response = await context.CreateClient().ListNodesAsync(query, cancellationToken);
-            var writer = context.Output(output);
-            writer.Write(response.Nodes, CliJsonContext.Default.IReadOnlyListNodeState, NodesTable);
-            if (writer.Format == OutputFormat.Table)
-            {
-                await ListOptions.PrintMoreAsync(context, response.NextToken);
-            }
+            await ListOptions.WritePageAsync(context, output, response.Nodes, CliJsonContext.Default.IReadOnlyListNodeState, NodesTable, response.NextToken);
         });
         return command;
     }
