@@ -155,20 +155,32 @@ public sealed class BacalhauClient(HttpClient http, TimeSpan? timeout = null)
     /// The job now and then at each change until it is Completed, Failed or Stopped: blocking queries
     /// (<c>?index=&amp;wait=</c>) answer as soon as the job changes, so there is no polling interval to wait out.
     /// </summary>
-    public async IAsyncEnumerable<Job> FollowJobAsync(string jobId, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public IAsyncEnumerable<Job> FollowJobAsync(string jobId, CancellationToken cancellationToken = default) =>
+        FollowJobAsync(jobId, afterRevision: 0, cancellationToken);
+
+    /// <summary>
+    /// The job at each change after <paramref name="afterRevision"/> until it is Completed, Failed or Stopped (0: the
+    /// job now, then each change). A submitter passes <see cref="PutJobResponse.JobRevision"/>, and so saves a request.
+    /// </summary>
+    public async IAsyncEnumerable<Job> FollowJobAsync(string jobId, ulong afterRevision, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
-        var job = (await GetJobAsync(jobId, cancellationToken: cancellationToken)).Job;
-        yield return job;
-        while (!job.State.StateType.IsTerminal())
+        var revision = afterRevision;
+        while (true)
         {
-            var query = Query(("index", job.Revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("wait", $"{FollowWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}s"));
-            var next = (await SendAsync(HttpMethod.Get, $"{Jobs}/{Escape(jobId)}" + query, content: null, Json.GetJobResponse, cancellationToken, FollowWait)).Job;
-            if (next.Revision != job.Revision)
+            var query = Query(("index", revision.ToString(System.Globalization.CultureInfo.InvariantCulture)), ("wait", $"{FollowWait.TotalSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture)}s"));
+            var job = (await SendAsync(HttpMethod.Get, $"{Jobs}/{Escape(jobId)}" + query, content: null, Json.GetJobResponse, cancellationToken, FollowWait)).Job;
+            var terminal = job.State.StateType.IsTerminal();
+            if (job.Revision != revision || terminal)
             {
-                yield return next;
+                yield return job;
             }
 
-            job = next;
+            if (terminal)
+            {
+                yield break;
+            }
+
+            revision = job.Revision;
         }
     }
 

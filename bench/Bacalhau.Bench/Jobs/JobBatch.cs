@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json;
 using Bacalhau.Client;
+using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Bench.Jobs;
@@ -18,15 +19,15 @@ internal static class JobBatch
     public static async Task<JobBatchResult> RunAsync(BacalhauClient client, JsonElement spec, int count, int submitters, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var submitted = await SubmitAsync(count, submitters, async () => (await client.PutJobAsync(spec, cancellationToken: cancellationToken)).JobID);
-        var pending = new ConcurrentQueue<string>(submitted);
+        var submitted = await SubmitAsync(count, submitters, () => client.PutJobAsync(spec, cancellationToken: cancellationToken));
+        var pending = new ConcurrentQueue<PutJobResponse>(submitted);
         var failed = 0;
         await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => Task.Run(
             async () =>
             {
-                while (pending.TryDequeue(out var id))
+                while (pending.TryDequeue(out var job))
                 {
-                    if ((await JobLoad.FinishedAsync(client, id, cancellationToken)).State.StateType != JobStateType.Completed)
+                    if ((await JobLoad.FinishedAsync(client, job, cancellationToken)).State.StateType != JobStateType.Completed)
                     {
                         Interlocked.Increment(ref failed);
                     }
@@ -38,9 +39,9 @@ internal static class JobBatch
     }
 
     /// <summary>Calls <paramref name="submit"/> <paramref name="count"/> times from <paramref name="submitters"/> loops at once; returns what each call returned.</summary>
-    public static async Task<IReadOnlyCollection<string>> SubmitAsync(int count, int submitters, Func<Task<string>> submit)
+    public static async Task<IReadOnlyCollection<T>> SubmitAsync<T>(int count, int submitters, Func<Task<T>> submit)
     {
-        var results = new ConcurrentBag<string>();
+        var results = new ConcurrentBag<T>();
         var next = 0;
         await Task.WhenAll(Enumerable.Range(0, submitters).Select(_ => Task.Run(async () =>
         {

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Bacalhau.Bench.Measurement;
 using Bacalhau.Client;
+using Bacalhau.Contracts.Api;
 using Bacalhau.Contracts.Models.Jobs;
 
 namespace Bacalhau.Bench.Jobs;
@@ -41,7 +42,7 @@ internal sealed class JobLoad(BacalhauClient client, JsonElement jobSpec)
             {
                 var submitted = Stopwatch.GetTimestamp();
                 var response = await client.PutJobAsync(jobSpec, cancellationToken: cancellationToken);
-                var job = await FinishedAsync(client, response.JobID, cancellationToken);
+                var job = await FinishedAsync(client, response, cancellationToken);
                 var done = Stopwatch.GetTimestamp();
                 if (done < measureFrom || done > measureTo)
                 {
@@ -66,11 +67,18 @@ internal sealed class JobLoad(BacalhauClient client, JsonElement jobSpec)
         return new JobLoadResult(completed / window.TotalSeconds, clientLatencies, serverLatencies, completed, failed);
     }
 
-    /// <summary>The job once the API reports it terminal, followed with blocking queries as the CLI does.</summary>
-    public static async Task<Job> FinishedAsync(BacalhauClient client, string jobId, CancellationToken cancellationToken)
+    /// <summary>The job once the API reports it terminal, followed with blocking queries from the revision its submission answered.</summary>
+    public static Task<Job> FinishedAsync(BacalhauClient client, PutJobResponse submitted, CancellationToken cancellationToken) =>
+        FinishedAsync(client, submitted.JobID, submitted.JobRevision, cancellationToken);
+
+    /// <summary>The job once the API reports it terminal.</summary>
+    public static Task<Job> FinishedAsync(BacalhauClient client, string jobId, CancellationToken cancellationToken) =>
+        FinishedAsync(client, jobId, 0, cancellationToken);
+
+    private static async Task<Job> FinishedAsync(BacalhauClient client, string jobId, ulong afterRevision, CancellationToken cancellationToken)
     {
         Job job = null!;
-        await foreach (var next in client.FollowJobAsync(jobId, cancellationToken))
+        await foreach (var next in client.FollowJobAsync(jobId, afterRevision, cancellationToken))
         {
             job = next;
         }

@@ -20,6 +20,10 @@ public sealed record PutJobResponse
 {
     public required string JobID { get; set; }
     public required string EvaluationID { get; set; }
+
+    /// <summary>The job's revision as this submission left it: a blocking GET with <c>?index=</c> this value waits for its next change.</summary>
+    public ulong JobRevision { get; set; }
+
     public IReadOnlyList<string> Warnings { get; set; } = [];
 }
 

@@ -71,7 +71,7 @@ internal static class JobEndpoints
         var result = await coordinator.SubmitAsync(job!, forced || force == true, cancellationToken);
         return result.Error is { } error
             ? ApiErrors.BadRequest(error, "use the --force flag (Force: true) to submit it again unchanged")
-            : TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId });
+            : TypedResults.Ok(new PutJobResponse { JobID = result.JobId, EvaluationID = result.EvaluationId, JobRevision = result.Revision });
     }
 
     /// <summary>What submitting the spec would change in the job of its name, as <c>bacalhau job run --dry-run</c> shows it; changes nothing.</summary>

@@ -61,12 +61,12 @@ public sealed partial class JobCoordinator(
                 activity?.SetTag(JobTrace.JobIdTag, existing.ID);
                 if (!force && JobDiff.Between(existing, job).Length == 0)
                 {
-                    return new PutJobResult(existing.ID, "", existing.Version,
+                    return new PutJobResult(existing.ID, "", existing.Version, existing.Revision,
                         $"no changes detected for new job spec. Job Name: '{existing.Name}', Job Id: '{existing.ID}'");
                 }
 
                 var update = decision.NewVersion(existing, job, "Job update requested by user", EvaluationTriggers.JobUpdate);
-                return new PutJobResult(existing.ID, update.ID, existing.Version + 1);
+                return new PutJobResult(existing.ID, update.ID, existing.Version + 1, decision.Job(existing.ID)!.Revision);
             }
 
             var nanos = UnixNanos.From(time.GetUtcNow());
@@ -82,7 +82,7 @@ public sealed partial class JobCoordinator(
             decision.SaveJob(created);
             decision.JobHistory(created, JobStateType.Undefined, JobStateType.Pending, "Job submitted");
             var evaluation = decision.Reconcile(created, EvaluationTriggers.JobRegister);
-            return new PutJobResult(created.ID, evaluation.ID, created.Version);
+            return new PutJobResult(created.ID, evaluation.ID, created.Version, decision.Job(created.ID)!.Revision);
         }, cancellationToken);
     }
 
@@ -98,23 +98,23 @@ public sealed partial class JobCoordinator(
         {
             if (decision.Job(jobId) is not { } job)
             {
-                return new PutJobResult(jobId, "", 0, $"job '{jobId}' not found", NotFound: true);
+                return new PutJobResult(jobId, "", 0, 0, $"job '{jobId}' not found", NotFound: true);
             }
 
             if (job.State.StateType is JobStateType.Pending or JobStateType.Queued or JobStateType.Undefined)
             {
-                return new PutJobResult(jobId, "", job.Version, $"cannot rerun job in state {job.State.StateType}; it has not started yet");
+                return new PutJobResult(jobId, "", job.Version, job.Revision, $"cannot rerun job in state {job.State.StateType}; it has not started yet");
             }
 
             var spec = version is 0 ? job : _store.GetJobVersions(jobId).FirstOrDefault(v => v.Version == version);
             if (spec is null)
             {
-                return new PutJobResult(jobId, "", job.Version, $"JobVersion: job '{jobId}' has no version {version} (its latest is {job.Version})", NotFound: true);
+                return new PutJobResult(jobId, "", job.Version, job.Revision, $"JobVersion: job '{jobId}' has no version {version} (its latest is {job.Version})", NotFound: true);
             }
 
             var message = string.IsNullOrWhiteSpace(reason) ? "job rerun" : $"job rerun: {reason}";
             var rerun = decision.NewVersion(job, spec, message, EvaluationTriggers.JobRerun);
-            return new PutJobResult(jobId, rerun.ID, job.Version + 1);
+            return new PutJobResult(jobId, rerun.ID, job.Version + 1, decision.Job(jobId)!.Revision);
         }, cancellationToken);
     }
 
@@ -505,6 +505,7 @@ public sealed partial class JobCoordinator(
 }
 
 /// <summary>A submission or rerun: the job, its evaluation and version, or why it was refused (<paramref name="NotFound"/>: nothing by that name).</summary>
-public sealed record PutJobResult(string JobId, string EvaluationId, ulong Version, string? Error = null, bool NotFound = false);
+/// <summary>What a submission or rerun decided; <c>Revision</c> is the job's revision once the decision is made.</summary>
+public sealed record PutJobResult(string JobId, string EvaluationId, ulong Version, ulong Revision, string? Error = null, bool NotFound = false);
 
 public sealed record StopJobResult(string? EvaluationId, string? Error);

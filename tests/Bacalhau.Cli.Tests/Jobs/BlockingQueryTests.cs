@@ -28,4 +28,28 @@ public sealed class BlockingQueryTests(ServedOrchestrator orchestrator) : IClass
         Assert.Equal(JobStateType.Failed, states[^1]);
         Assert.Contains(JobStateType.Queued, states);
     }
+
+    [Fact]
+    public async Task A_submitter_follows_from_the_revision_its_submission_answered()
+    {
+        var client = BacalhauClient.Create(orchestrator.Api, TimeSpan.FromSeconds(30));
+        using var spec = JsonDocument.Parse("""
+            {"Type":"batch","Constraints":[{"Key":"zone","Operator":"=","Values":["nowhere"]}],
+             "Tasks":[{"Name":"main","Engine":{"Type":"noop"},"Timeouts":{"QueueTimeout":2}}]}
+            """);
+        var submitted = await client.PutJobAsync(spec.RootElement);
+        var stored = (await client.GetJobAsync(submitted.JobID)).Job;
+        Assert.InRange(submitted.JobRevision, 1UL, stored.Revision);
+
+        var followed = new List<Job>();
+        await foreach (var job in client.FollowJobAsync(submitted.JobID, submitted.JobRevision))
+        {
+            followed.Add(job);
+        }
+
+        // Only changes after the submission's revision, ending with the queue timeout's failure.
+        Assert.All(followed, job => Assert.True(job.Revision > submitted.JobRevision));
+        Assert.Equal(JobStateType.Failed, followed[^1].State.StateType);
+        Assert.Equal(followed.Count, followed.Select(j => j.Revision).Distinct().Count());
+    }
 }
