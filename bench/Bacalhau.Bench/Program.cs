@@ -4,7 +4,7 @@ using Bacalhau.Bench.Measurement;
 using Bacalhau.Bench.Scenarios;
 
 IScenario[] all = [new NatsScenario(), new NoopJobsScenario(), new MembershipScenario(), new DockerScenario(), new JobStoreScenario(), new ReplicatedOrchestratorsScenario(),
-    new WasmScenario(), new SlurmScenario(), new ColdStartScenario()];
+    new WasmScenario(), new SlurmScenario(), new ColdStartScenario(), new BatchJobScenario(), new GrowthCurvesScenario()];
 
 if (BenchOptions.Parse(args, all.Select(s => s.Number)) is not { } options)
 {

@@ -47,7 +47,8 @@ internal sealed class JobSubmissions(IOptions<SchedulerOptions> scheduler, IOpti
     private string? MessageSizeProblem(Job job, long? bodyLength)
     {
         var maxPayload = nats.ServerInfo?.MaxPayload is > 0 and var announced ? announced : DefaultMaxPayload;
-        var executions = Math.Max(job.Count, 1);
+        // A batch job's partitions are placed in waves: no more than a wave's messages are queued at once.
+        var executions = Math.Min(Math.Max(job.Count, 1), job.Type == JobTypes.Batch ? JobScheduler.MaxInFlight : int.MaxValue);
         // Measuring writes the whole job out; the small jobs that make up nearly all traffic cannot be too large.
         if (bodyLength is { } length && (length * MaxExpansion) + MessageReserve <= Math.Min(maxPayload, MaxMessageBytesPerJob / executions))
         {

@@ -306,6 +306,9 @@ public sealed partial class JobCoordinator(
     {
         private readonly Dictionary<string, Job> _jobs = new(StringComparer.Ordinal);
         private readonly Dictionary<string, Execution> _executions = new(StringComparer.Ordinal);
+
+        // Where each execution sits in Changes.Executions: a job of many partitions saves many in one decision.
+        private readonly Dictionary<string, int> _changedAt = new(StringComparer.Ordinal);
         private readonly Dictionary<string, ulong> _historySeq = new(StringComparer.Ordinal);
         private ClusterView? _cluster;
 
@@ -407,7 +410,7 @@ public sealed partial class JobCoordinator(
 
         public void ReconcileJobOf(Execution execution, string trigger)
         {
-            if (Job(execution.JobID) is { } job)
+            if (Job(execution.JobID) is { } job && !LeavesPlanAsIs(job, _executions.GetValueOrDefault(execution.ID) ?? execution))
             {
                 Reconcile(job, trigger);
             }
@@ -429,7 +432,10 @@ public sealed partial class JobCoordinator(
                 CreateTime = Nanos,
                 ModifyTime = Nanos,
             };
-            _cluster ??= new ClusterView(owner._registry.List(), owner._store.ActiveExecutions());
+            // What is under way as this decision left it: a result it recorded frees its room for the plan at once.
+            _cluster ??= new ClusterView(
+                owner._registry.List(),
+                owner._store.ActiveExecutions().Where(e => !_executions.ContainsKey(e.ID)).Concat(_executions.Values.Where(e => e.IsActive)));
             // The stored executions, as this decision has changed them so far, then the ones it created.
             var stored = Changes.CreatedJobs.Contains(job.ID) ? [] : owner._store.GetExecutions(job.ID);
             var executions = stored.ToDictionary(e => e.ID, StringComparer.Ordinal);
@@ -487,8 +493,40 @@ public sealed partial class JobCoordinator(
         private void SaveExecution(Execution execution)
         {
             _executions[execution.ID] = execution;
-            Changes.Executions.RemoveAll(e => e.ID == execution.ID);
-            Changes.Executions.Add(execution);
+            if (_changedAt.TryGetValue(execution.ID, out var at))
+            {
+                Changes.Executions[at] = execution;
+            }
+            else
+            {
+                _changedAt[execution.ID] = Changes.Executions.Count;
+                Changes.Executions.Add(execution);
+            }
+        }
+
+        /// <summary>
+        /// Whether <paramref name="execution"/>, just completed, can leave its batch job's plan as it is: the job runs,
+        /// other executions of its version are under way, and either every partition has one under way or completed (at
+        /// most one of each per partition), so a plan would change nothing, or at least half a wave is still under way,
+        /// so the next wave can wait. Planning walks every execution of the job: doing it on every result made a job of
+        /// many partitions quadratic. The last one to finish still plans, and so does a failure.
+        /// </summary>
+        private bool LeavesPlanAsIs(Job job, Execution execution)
+        {
+            if (job.Type != JobTypes.Batch || job.State.StateType != JobStateType.Running || execution.JobVersion != job.Version
+                || execution.ComputeState.StateType != ExecutionStateType.Completed)
+            {
+                return false;
+            }
+
+            // The store's tally, with what this decision changed and has not committed yet.
+            var tally = owner._store.TallyExecutions(job.ID, job.Version);
+            foreach (var changed in _executions.Values.Where(e => e.JobID == job.ID && e.JobVersion == job.Version))
+            {
+                tally = (owner._store.GetActiveExecution(changed.ID) is { } before ? tally.With(before, -1) : tally).With(changed, 1);
+            }
+
+            return tally.Active > 0 && (tally.Active + tally.Completed == Math.Max(job.Count, 1) || tally.Active >= JobScheduler.MaxInFlight / 2);
         }
 
         public void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>

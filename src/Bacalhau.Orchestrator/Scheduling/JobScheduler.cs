@@ -12,6 +12,12 @@ namespace Bacalhau.Orchestrator.Scheduling;
 /// </summary>
 public sealed class JobScheduler(IOptions<SchedulerOptions> options)
 {
+    /// <summary>
+    /// The most executions of one batch job placed and not yet ended; the rest of its partitions wait for them. Each
+    /// placed one is a message in the outbox and a row in flight, so a job of many partitions is let out in waves.
+    /// </summary>
+    public const int MaxInFlight = 1000;
+
     public Plan Reconcile(Job job, IReadOnlyList<Execution> executions, ClusterView cluster, DateTimeOffset now, string evalId)
     {
         var plan = new Plan();
@@ -59,9 +65,12 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                 unplaced = candidates.Count == 0 && !executions.Any(e => e.IsActive) ? noNodeReason : null;
                 break;
             default:
+                // Grouped once: a lookup per partition would make a job of many partitions quadratic.
+                var byPartition = executions.ToLookup(e => e.PartitionIndex);
+                var room = job.Type == JobTypes.Batch ? MaxInFlight - executions.Count(e => e.IsActive) : int.MaxValue;
                 for (var partition = 0; partition < Math.Max(job.Count, 1); partition++)
                 {
-                    var attempts = executions.Where(e => e.PartitionIndex == partition).ToList();
+                    var attempts = byPartition[partition].ToList();
                     if ((job.Type == JobTypes.Batch && attempts.Any(e => e.ComputeState.StateType == ExecutionStateType.Completed))
                         || attempts.Any(e => e.IsActive))
                     {
@@ -75,8 +84,15 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                         return Fail(plan, executions, $"partition {partition} failed {failed.Count} time(s); last error: {last.ComputeState.Message}");
                     }
 
+                    if (plan.NewExecutions.Count >= room)
+                    {
+                        // The wave is full: the partition waits for one under way to end, which plans the job again.
+                        continue;
+                    }
+
+                    // Every partition asks for the same resources: once none fits, the rest need not be tried.
                     var avoid = failed.Select(e => e.NodeID).ToHashSet(StringComparer.Ordinal);
-                    if (NodeSelector.PickLeastLoaded(candidates, requested, cluster, avoid) is { } node)
+                    if (unplaced is null && NodeSelector.PickLeastLoaded(candidates, requested, cluster, avoid) is { } node)
                     {
                         plan.NewExecutions.Add(NewExecution(job, node.Info.NodeID, partition, requested, now, evalId, cluster) with
                         {
@@ -85,7 +101,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                     }
                     else
                     {
-                        unplaced = noNodeReason ?? $"none of the {candidates.Count} matching node(s) has free capacity left for partition {partition}";
+                        unplaced ??= noNodeReason ?? $"none of the {candidates.Count} matching node(s) has free capacity left for partition {partition}";
                     }
                 }
 
@@ -108,8 +124,8 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         var anyActive = plan.NewExecutions.Count > 0 || executions.Any(e => e.IsActive);
         switch (job.Type)
         {
-            case JobTypes.Batch when Enumerable.Range(0, Math.Max(job.Count, 1)).All(p =>
-                executions.Any(e => e.PartitionIndex == p && e.ComputeState.StateType == ExecutionStateType.Completed)):
+            case JobTypes.Batch when executions.Where(e => e.ComputeState.StateType == ExecutionStateType.Completed)
+                .Select(e => e.PartitionIndex).Distinct().Count(p => p >= 0 && p < Math.Max(job.Count, 1)) == Math.Max(job.Count, 1):
                 return new State<JobStateType>(JobStateType.Completed);
             case JobTypes.Ops when executions.Count > 0 && !anyActive:
                 var failed = executions.Where(e => e.ComputeState.StateType != ExecutionStateType.Completed).ToList();

@@ -46,6 +46,9 @@ public interface IJobStore : IOutboxStore, IAsyncDisposable
 
     IReadOnlyList<Execution> ActiveExecutions();
 
+    /// <summary>Active and completed executions of version <paramref name="version"/> of a job, kept as changes land rather than counted by a walk.</summary>
+    ExecutionTally TallyExecutions(string jobId, ulong version);
+
     IReadOnlyList<JobHistory> GetHistory(string jobId);
 
     /// <summary>Jobs that are not finished; the scheduler revisits them when the cluster changes.</summary>

@@ -23,6 +23,7 @@ public sealed class SqliteJobStore : IJobStore
     private readonly Dictionary<string, List<string>> _executionsByJob = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<JobHistory>> _history = new(StringComparer.Ordinal);
     private readonly HashSet<string> _activeExecutions = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string JobId, ulong Version), ExecutionTally> _tallies = [];
     private readonly JobWatchers _watchers = new();
 
     // Commits not yet durable per job: a job stays in memory until its last one lands.
@@ -160,6 +161,15 @@ public sealed class SqliteJobStore : IJobStore
         lock (_lock)
         {
             return [.. _activeExecutions.Select(id => _executions[id])];
+        }
+    }
+
+    /// <summary>Held jobs only, as every job with an active execution is; a job that left memory counts nothing.</summary>
+    public ExecutionTally TallyExecutions(string jobId, ulong version)
+    {
+        lock (_lock)
+        {
+            return _tallies.GetValueOrDefault((jobId, version));
         }
     }
 
@@ -471,7 +481,11 @@ public sealed class SqliteJobStore : IJobStore
         _executionsByJob.Remove(jobId);
         foreach (var id in executionIds)
         {
-            _executions.Remove(id);
+            if (_executions.Remove(id, out var execution))
+            {
+                _tallies.Remove((jobId, execution.JobVersion));
+            }
+
             _activeExecutions.Remove(id);
         }
     }
@@ -489,8 +503,11 @@ public sealed class SqliteJobStore : IJobStore
         }
         else
         {
+            Tally(_executions[execution.ID], -1);
             _executions[execution.ID] = execution;
         }
+
+        Tally(execution, 1);
 
         if (execution.IsActive)
         {
@@ -500,6 +517,12 @@ public sealed class SqliteJobStore : IJobStore
         {
             _activeExecutions.Remove(execution.ID);
         }
+    }
+
+    private void Tally(Execution execution, int times)
+    {
+        var key = (execution.JobID, execution.JobVersion);
+        _tallies[key] = _tallies.GetValueOrDefault(key).With(execution, times);
     }
 
     private void Load()

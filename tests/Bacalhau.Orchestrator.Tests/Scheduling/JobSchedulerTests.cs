@@ -136,6 +136,69 @@ public sealed class JobSchedulerTests
         Assert.Equal(expected, plan.NewJobState?.StateType);
     }
 
+    [Theory]
+    [InlineData(0, JobStateType.Completed)]
+    [InlineData(1, null)]
+    public void A_batch_job_of_many_partitions_completes_when_every_partition_has_completed(int unfinished, JobStateType? expected)
+    {
+        const int Count = 5_000;
+        var job = Job(JobTypes.Batch, count: Count, state: JobStateType.Running);
+        var executions = Enumerable.Range(0, Count)
+            .Select(p => Execution(job, $"n-{(p % 3) + 1}", p < Count - unfinished ? ExecutionStateType.Completed : ExecutionStateType.Running, partition: p))
+            .ToList();
+
+        var plan = Reconcile(job, executions, ThreeNodes);
+
+        Assert.Empty(plan.NewExecutions);
+        Assert.Equal(expected, plan.NewJobState?.StateType);
+    }
+
+    [Theory]
+    [InlineData(0, 0, JobScheduler.MaxInFlight)]
+    [InlineData(JobScheduler.MaxInFlight - 400, 400, 400)]
+    [InlineData(JobScheduler.MaxInFlight, 0, 0)]
+    public void A_batch_job_of_more_partitions_than_a_wave_has_at_most_a_wave_under_way(int running, int completed, int placed)
+    {
+        var job = Job(JobTypes.Batch, count: JobScheduler.MaxInFlight * 3, state: JobStateType.Running);
+        var executions = Enumerable.Range(0, running + completed)
+            .Select(p => Execution(job, $"n-{(p % 3) + 1}", p < running ? ExecutionStateType.Running : ExecutionStateType.Completed, partition: p))
+            .ToList();
+
+        var plan = Reconcile(job, executions, ThreeNodes);
+
+        // The wave goes to the partitions that have none yet, lowest first; the job keeps running, with nothing to wait for.
+        Assert.Equal(Enumerable.Range(running + completed, placed), plan.NewExecutions.Select(e => e.PartitionIndex).Order());
+        Assert.Null(plan.NewJobState);
+    }
+
+    [Fact]
+    public void A_partition_that_exhausted_its_retries_fails_the_job_even_after_one_found_no_room()
+    {
+        // One node with room for one partition of 3 CPUs, taken by partition 0: partition 1 waits, partition 2 failed too often.
+        var job = Job(JobTypes.Batch, count: 3, cpu: "3", state: JobStateType.Running);
+        List<Execution> executions =
+        [
+            Execution(job, "n-1", ExecutionStateType.Running, partition: 0),
+            .. Enumerable.Range(0, MaxRetries + 1).Select(i => Execution(job, "n-1", ExecutionStateType.Failed, partition: 2, message: $"boom {i + 1}", minute: i)),
+        ];
+
+        var plan = Reconcile(job, executions, [Node("n-1")]);
+
+        Assert.Equal(JobStateType.Failed, plan.NewJobState?.StateType);
+        Assert.StartsWith("partition 2 failed", plan.NewJobState?.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Partitions_that_find_no_room_wait_while_the_first_ones_run()
+    {
+        var job = Job(JobTypes.Batch, count: 4, cpu: "3");
+
+        var plan = Reconcile(job, [], [Node("n-1"), Node("n-2")]);
+
+        Assert.Equal([0, 1], plan.NewExecutions.Select(e => e.PartitionIndex).Order());
+        Assert.Equal(JobStateType.Running, plan.NewJobState?.StateType);
+    }
+
     [Fact]
     public void A_job_that_reached_a_terminal_state_stops_its_active_executions_and_starts_none()
     {

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Contracts.Protocol;
+using Bacalhau.Contracts.Serialization;
+using Bacalhau.Messaging;
+using Bacalhau.Orchestrator.Jobs;
+using Bacalhau.Orchestrator.Scheduling;
+using Bacalhau.Tests.Metrics;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Bacalhau.Orchestrator.Tests.Jobs;
+
+/// <summary>Batch jobs of many partitions through the coordinator: the results of all but the last plan nothing, the last completes the job.</summary>
+public sealed class BatchJobCoordinatorTests : IDisposable
+{
+    private readonly string _dir = Directory.CreateTempSubdirectory("bacalhau-batch-").FullName;
+    private readonly FakeTimeProvider _time = new(DateTimeOffset.UtcNow);
+    // Unique to this class: the test that counts the coordinator's spans listens to every test's.
+    private const string JobId = "j-many-partitions";
+    private ulong _seq;
+
+    public void Dispose() => Directory.Delete(_dir, recursive: true);
+
+    [Fact]
+    public async Task A_job_of_many_partitions_runs_until_its_last_result_and_then_completes_once()
+    {
+        const int Count = 200;
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+        bed.Join("n-2");
+
+        await bed.Coordinator.SubmitAsync(Job(Count), CancellationToken.None);
+        var executions = bed.Store.GetExecutions(JobId);
+        Assert.Equal(Enumerable.Range(0, Count), executions.Select(e => e.PartitionIndex).Order());
+        foreach (var execution in executions)
+        {
+            await ReportAsync(bed, execution.NodeID, MessageTypes.BidResult, new BidResult { ExecutionID = execution.ID, JobID = JobId, Accepted = true }, BacalhauJsonContext.Default.BidResult);
+        }
+
+        var running = bed.Store.GetJob(JobId)!;
+        Assert.Equal(JobStateType.Running, running.State.StateType);
+        var plans = 0;
+        using (var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source == JobCoordinator.ActivitySource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStopped = activity =>
+            {
+                if (activity.OperationName == "schedule" && (string?)activity.GetTagItem(JobTrace.JobIdTag) == JobId)
+                {
+                    Interlocked.Increment(ref plans);
+                }
+            },
+        })
+        {
+            ActivitySource.AddActivityListener(listener);
+            foreach (var execution in executions.SkipLast(1))
+            {
+                await ReportAsync(bed, execution.NodeID, MessageTypes.RunResult, new RunResult { ExecutionID = execution.ID, JobID = JobId }, BacalhauJsonContext.Default.RunResult);
+            }
+        }
+
+        // Every result but the last was recorded without planning the job again: a plan walks all its executions.
+        Assert.Equal(0, plans);
+        Assert.Equal(running.Revision, bed.Store.GetJob(JobId)!.Revision);
+        Assert.Equal(Count, bed.Store.GetExecutions(JobId).Count);
+        Assert.Equal(new(1, Count - 1), bed.Store.TallyExecutions(JobId, running.Version));
+
+        var last = executions[^1];
+        await ReportAsync(bed, last.NodeID, MessageTypes.RunResult, new RunResult { ExecutionID = last.ID, JobID = JobId }, BacalhauJsonContext.Default.RunResult);
+        Assert.Equal(JobStateType.Completed, bed.Store.GetJob(JobId)!.State.StateType);
+        Assert.Single(bed.Store.GetHistory(JobId), h => h.JobState?.New == JobStateType.Completed);
+        Assert.All(bed.Store.GetExecutions(JobId), e => Assert.Equal(ExecutionStateType.Completed, e.ComputeState.StateType));
+    }
+
+    [Fact]
+    public async Task A_job_of_more_partitions_than_a_wave_places_the_next_wave_once_half_of_one_has_ended()
+    {
+        const int Count = JobScheduler.MaxInFlight + (JobScheduler.MaxInFlight / 2);
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+        await bed.Coordinator.SubmitAsync(Job(Count), CancellationToken.None);
+        var wave = bed.Store.GetExecutions(JobId);
+        Assert.Equal(JobScheduler.MaxInFlight, wave.Count);
+
+        // Until fewer than half a wave is under way, results place nothing.
+        var half = JobScheduler.MaxInFlight / 2;
+        foreach (var execution in wave.Take(half))
+        {
+            await CompleteAsync(bed, execution);
+        }
+
+        Assert.Equal(JobScheduler.MaxInFlight, bed.Store.GetExecutions(JobId).Count);
+        await CompleteAsync(bed, wave[half]);
+        var all = bed.Store.GetExecutions(JobId);
+        Assert.Equal(Enumerable.Range(0, Count), all.Select(e => e.PartitionIndex).Order());
+
+        foreach (var execution in all.Where(e => e.IsActive))
+        {
+            await CompleteAsync(bed, execution);
+        }
+
+        Assert.Equal(JobStateType.Completed, bed.Store.GetJob(JobId)!.State.StateType);
+    }
+
+    [Fact]
+    public async Task A_result_that_frees_room_places_a_partition_that_waited_for_it()
+    {
+        // Two partitions of 3 CPUs on one node of 4: the second waits for the first to finish.
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+        await bed.Coordinator.SubmitAsync(Job(2, cpu: "3"), CancellationToken.None);
+        var first = Assert.Single(bed.Store.GetExecutions(JobId));
+        await ReportAsync(bed, "n-1", MessageTypes.BidResult, new BidResult { ExecutionID = first.ID, JobID = JobId, Accepted = true }, BacalhauJsonContext.Default.BidResult);
+
+        await ReportAsync(bed, "n-1", MessageTypes.RunResult, new RunResult { ExecutionID = first.ID, JobID = JobId }, BacalhauJsonContext.Default.RunResult);
+
+        var second = Assert.Single(bed.Store.GetExecutions(JobId), e => e.ID != first.ID);
+        Assert.Equal((1, ExecutionStateType.New), (second.PartitionIndex, second.ComputeState.StateType));
+        Assert.Equal(JobStateType.Running, bed.Store.GetJob(JobId)!.State.StateType);
+    }
+
+    [Fact]
+    public async Task A_failed_partition_among_many_running_is_placed_again()
+    {
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+        await bed.Coordinator.SubmitAsync(Job(10), CancellationToken.None);
+        var executions = bed.Store.GetExecutions(JobId);
+        var failed = executions[3];
+
+        await ReportAsync(bed, "n-1", MessageTypes.ComputeError, new ComputeError { ExecutionID = failed.ID, JobID = JobId, Error = "boom" }, BacalhauJsonContext.Default.ComputeError);
+
+        var retry = Assert.Single(bed.Store.GetExecutions(JobId), e => e.PreviousExecution == failed.ID);
+        Assert.Equal(3, retry.PartitionIndex);
+        Assert.Equal(new(10, 0), bed.Store.TallyExecutions(JobId, bed.Store.GetJob(JobId)!.Version));
+    }
+
+    private async Task CompleteAsync(CoordinatorBed bed, Execution execution)
+    {
+        await ReportAsync(bed, execution.NodeID, MessageTypes.BidResult, new BidResult { ExecutionID = execution.ID, JobID = JobId, Accepted = true }, BacalhauJsonContext.Default.BidResult);
+        await ReportAsync(bed, execution.NodeID, MessageTypes.RunResult, new RunResult { ExecutionID = execution.ID, JobID = JobId }, BacalhauJsonContext.Default.RunResult);
+    }
+
+    private static Job Job(int count, string cpu = "") => new()
+    {
+        ID = JobId,
+        Name = JobId,
+        Type = JobTypes.Batch,
+        Count = count,
+        Tasks = [new JobTask { Name = "main", Engine = new SpecConfig { Type = "noop" }, Resources = new ResourcesConfig { CPU = cpu } }],
+    };
+
+    private Task ReportAsync<T>(CoordinatorBed bed, string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
+        bed.Coordinator.HandleComputeMessageAsync(new InboundMessage(nodeId, ++_seq, Envelope.Decode(Envelope.Encode(payload, typeInfo, new Dictionary<string, string> { [MessageHeaders.Type] = type })), null));
+}
