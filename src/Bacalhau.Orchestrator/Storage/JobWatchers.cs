@@ -11,9 +11,10 @@ internal sealed class JobWatchers
 
     /// <summary>
     /// Returns at the job's next durable change, at once if <paramref name="changed"/> already holds (checked after
-    /// registering, so no change is missed), or when <paramref name="cancellationToken"/> fires.
+    /// registering, so no change is missed), or when <paramref name="cancellationToken"/> fires; true when
+    /// <paramref name="changed"/> held, so that what it read can be used as it is.
     /// </summary>
-    public async Task NextChangeAsync(string jobId, Func<bool> changed, CancellationToken cancellationToken)
+    public async Task<bool> NextChangeAsync(string jobId, Func<bool> changed, CancellationToken cancellationToken)
     {
         Watch watch;
         lock (_lock)
@@ -28,10 +29,12 @@ internal sealed class JobWatchers
 
         try
         {
-            if (!changed())
+            if (changed())
             {
-                await watch.Changed.Task.WaitAsync(cancellationToken);
+                return true;
             }
+
+            await watch.Changed.Task.WaitAsync(cancellationToken);
         }
         catch (OperationCanceledException)
         {
@@ -48,6 +51,8 @@ internal sealed class JobWatchers
                 }
             }
         }
+
+        return false;
     }
 
     public void Notify(IEnumerable<string> jobIds)

@@ -14,6 +14,9 @@ namespace Bacalhau.Orchestrator.Storage;
 /// </summary>
 public sealed class SqliteJobStore : IJobStore
 {
+    // As many as followers that may ask at once for a job that just finished.
+    private const int FinishedJobsKept = 1024;
+
     private readonly SqliteConnection _connection;
     private readonly JobTables _tables;
     private readonly Lock _lock = new();
@@ -25,6 +28,7 @@ public sealed class SqliteJobStore : IJobStore
     private readonly HashSet<string> _activeExecutions = new(StringComparer.Ordinal);
     private readonly Dictionary<(string JobId, ulong Version), ExecutionTally> _tallies = [];
     private readonly JobWatchers _watchers = new();
+    private readonly FinishedJobs _finished = new(FinishedJobsKept);
 
     // Commits not yet durable per job: a job stays in memory until its last one lands.
     private readonly Dictionary<string, int> _pendingCommits = new(StringComparer.Ordinal);
@@ -74,6 +78,11 @@ public sealed class SqliteJobStore : IJobStore
             if (_jobs.TryGetValue(id, out var job))
             {
                 return job;
+            }
+
+            if (_finished.Find(id) is { } finished)
+            {
+                return finished;
             }
         }
 
@@ -196,12 +205,15 @@ public sealed class SqliteJobStore : IJobStore
 
     public async Task<Job?> WaitForJobAsync(string id, ulong revision, CancellationToken cancellationToken)
     {
-        while (!cancellationToken.IsCancellationRequested && GetJob(id) is { } job && job.Revision <= revision)
+        var job = GetJob(id);
+        while (job is not null && job.Revision <= revision && !cancellationToken.IsCancellationRequested)
         {
-            await _watchers.NextChangeAsync(id, () => GetJob(id)?.Revision > revision, cancellationToken);
+            Job? seen = null;
+            var changed = await _watchers.NextChangeAsync(id, () => (seen = GetJob(id)) is null || seen.Revision > revision, cancellationToken);
+            job = changed ? seen : GetJob(id);
         }
 
-        return GetJob(id);
+        return job;
     }
 
     public ulong NextHistorySeq(string jobId)
@@ -438,6 +450,7 @@ public sealed class SqliteJobStore : IJobStore
             return;
         }
 
+        _finished.Add(job);
         Forget(jobId);
     }
 

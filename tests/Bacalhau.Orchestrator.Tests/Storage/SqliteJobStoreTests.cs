@@ -224,4 +224,29 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.Equal(changed.Revision, unchanged!.Revision);
         Assert.Null(await store.WaitForJobAsync("j-missing", 0, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30)));
     }
+
+    [Fact]
+    public async Task A_finished_job_changed_again_is_read_as_changed_not_as_it_last_finished()
+    {
+        await using var store = Open();
+        var job = NewJob("j-again", 100);
+        var execution = NewExecution(job, "e-1");
+        await SubmitAsync(store, job, execution);
+        await CompleteAsync(store, job, execution);
+        var finished = store.GetJob("j-again")!;
+        Assert.Equal(0, store.HeldJobCount);
+
+        // A rerun: the next version runs again, then finishes again.
+        var rerun = finished with { Version = 2, Revision = finished.Revision + 1, State = new State<JobStateType>(JobStateType.Running) };
+        var again = new ChangeSet();
+        again.Jobs.Add(rerun);
+        await store.CommitAsync(again);
+        Assert.Equal((JobStateType.Running, rerun.Revision), (store.GetJob("j-again")!.State.StateType, store.GetJob("j-again")!.Revision));
+
+        var done = new ChangeSet();
+        done.Jobs.Add(rerun with { State = new State<JobStateType>(JobStateType.Completed), Revision = rerun.Revision + 1 });
+        await store.CommitAsync(done);
+        Assert.Equal(0, store.HeldJobCount);
+        Assert.Equal((JobStateType.Completed, rerun.Revision + 1), (store.GetJob("j-again")!.State.StateType, store.GetJob("j-again")!.Revision));
+    }
 }
