@@ -28,6 +28,27 @@ public sealed class OrderedChannelTests
     }
 
     [Fact]
+    public async Task A_stream_opened_between_two_ticks_of_the_shared_timer_is_sent_again_once_the_timeout_has_passed_and_counted_until_acknowledged()
+    {
+        await using var bed = await ChannelBed.StartAsync();
+        bed.Channel.Start();
+        // One timer serves every peer; this peer's stream starts part-way through one of its periods.
+        bed.Time.Advance(OrderedSender.AckTimeout / 2);
+        await bed.SendAsync("e-1");
+        var first = await bed.NextDeliveryAsync();
+        var waiting = bed.Channel.Unacknowledged;
+
+        bed.Time.Advance(OrderedSender.AckTimeout + TimeSpan.FromSeconds(1));
+        var again = await bed.NextDeliveryAsync();
+        await bed.AckAsync(again, 1);
+
+        Assert.Equal((1UL, "e-1"), (first.Seq, first.ExecutionId));
+        Assert.Equal((1UL, "e-1"), (again.Seq, again.ExecutionId));
+        Assert.Equal(1, waiting);
+        await ChannelBed.EventuallyAsync(() => bed.Channel.Unacknowledged == 0);
+    }
+
+    [Fact]
     public async Task A_gap_the_peer_reports_is_filled_at_once_from_the_first_message_it_lacks()
     {
         await using var bed = await ChannelBed.StartAsync();

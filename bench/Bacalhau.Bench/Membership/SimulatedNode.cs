@@ -17,6 +17,15 @@ internal sealed class SimulatedNode(INatsConnection nats, string nodeId)
     private static readonly BacalhauJsonContext Json = BacalhauJsonContext.Default;
     private readonly DateTimeOffset _startTime = DateTimeOffset.UtcNow;
     private readonly string _subject = Subjects.ControlOut(nodeId);
+    private int _beating;
+
+    /// <summary>When the node sends its info again; read and moved by its beat only.</summary>
+    public DateTimeOffset NextInfo { get; set; }
+
+    /// <summary>False while the previous beat still waits for its answers: a real node's loop does one beat at a time.</summary>
+    public bool TryStartBeat() => Interlocked.Exchange(ref _beating, 1) == 0;
+
+    public void EndBeat() => Volatile.Write(ref _beating, 0);
 
     public async Task<bool> HandshakeAsync(CancellationToken cancellationToken) =>
         (await nats.RequestAsync(_subject, nodeId, MessageTypes.HandshakeRequest, new HandshakeRequest { NodeInfo = Info(), StartTime = _startTime }, Json.HandshakeRequest, Json.HandshakeResponse, RequestTimeout, cancellationToken)).Accepted;

@@ -180,7 +180,8 @@ public sealed partial class NodeRegistry(TimeProvider time, IOptions<NodeManager
     public void DisconnectStaleNodes()
     {
         var deadline = time.GetUtcNow() - options.Value.DisconnectTimeout;
-        foreach (var node in _nodes.Values)
+        // The dictionary's own enumerator: Values would copy every node into a new array at each scan.
+        foreach (var (_, node) in _nodes)
         {
             if (node.ConnectionState.Status == NodeConnectionStatus.Connected && node.ConnectionState.LastHeartbeat < deadline)
             {
