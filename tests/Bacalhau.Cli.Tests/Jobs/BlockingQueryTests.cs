@@ -13,11 +13,7 @@ public sealed class BlockingQueryTests(ServedOrchestrator orchestrator) : IClass
     {
         // Queued (no node has the label) for 6 s, three times the client's timeout; each blocking query asks for 30 s.
         var client = BacalhauClient.Create(orchestrator.Api, TimeSpan.FromSeconds(2));
-        using var spec = JsonDocument.Parse("""
-            {"Type":"batch","Constraints":[{"Key":"zone","Operator":"=","Values":["nowhere"]}],
-             "Tasks":[{"Name":"main","Engine":{"Type":"noop"},"Timeouts":{"QueueTimeout":6}}]}
-            """);
-        var submitted = await client.PutJobAsync(spec.RootElement);
+        var submitted = await SubmitQueuedAsync(client, queueTimeoutSeconds: 6);
 
         var states = new List<JobStateType>();
         await foreach (var job in client.FollowJobAsync(submitted.JobID))
@@ -33,11 +29,7 @@ public sealed class BlockingQueryTests(ServedOrchestrator orchestrator) : IClass
     public async Task A_submitter_follows_from_the_revision_its_submission_answered()
     {
         var client = BacalhauClient.Create(orchestrator.Api, TimeSpan.FromSeconds(30));
-        using var spec = JsonDocument.Parse("""
-            {"Type":"batch","Constraints":[{"Key":"zone","Operator":"=","Values":["nowhere"]}],
-             "Tasks":[{"Name":"main","Engine":{"Type":"noop"},"Timeouts":{"QueueTimeout":2}}]}
-            """);
-        var submitted = await client.PutJobAsync(spec.RootElement);
+        var submitted = await SubmitQueuedAsync(client, queueTimeoutSeconds: 2);
         var stored = (await client.GetJobAsync(submitted.JobID)).Job;
         Assert.InRange(submitted.JobRevision, 1UL, stored.Revision);
 
@@ -51,5 +43,15 @@ public sealed class BlockingQueryTests(ServedOrchestrator orchestrator) : IClass
         Assert.All(followed, job => Assert.True(job.Revision > submitted.JobRevision));
         Assert.Equal(JobStateType.Failed, followed[^1].State.StateType);
         Assert.Equal(followed.Count, followed.Select(j => j.Revision).Distinct().Count());
+    }
+
+    /// <summary>A job no node can take (no node has the label): queued until its queue timeout fails it.</summary>
+    private static async Task<Contracts.Api.PutJobResponse> SubmitQueuedAsync(BacalhauClient client, int queueTimeoutSeconds)
+    {
+        using var spec = JsonDocument.Parse($$$"""
+            {"Type":"batch","Constraints":[{"Key":"zone","Operator":"=","Values":["nowhere"]}],
+             "Tasks":[{"Name":"main","Engine":{"Type":"noop"},"Timeouts":{"QueueTimeout":{{{queueTimeoutSeconds}}}}}]}
+            """);
+        return await client.PutJobAsync(spec.RootElement);
     }
 }
