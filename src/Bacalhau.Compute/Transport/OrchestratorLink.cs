@@ -377,7 +377,7 @@ public sealed partial class OrchestratorLink(
             }
 
             // Enrolling happens inside the connect, so its answers arrive wrapped in the connection's exception.
-            if (inner is NatsNoRespondersException)
+            if (inner is NatsNoRespondersException or NodeEnrollment.EnrollmentUnansweredException)
             {
                 return NoOrchestratorYet;
             }
