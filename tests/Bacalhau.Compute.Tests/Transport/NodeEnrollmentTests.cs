@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Text.Json;
 using Bacalhau.Compute.Nodes;
 using Bacalhau.Compute.Transport;
@@ -33,14 +32,21 @@ public sealed class NodeEnrollmentTests : IAsyncLifetime
         using var enrollment = new NodeEnrollment(new ComputeIdentity("node-1", _dataDir, new Dictionary<string, string>(), null, key), _server!.Token, NatsTlsOpts.Default, NullLogger<NodeEnrollment>.Instance);
         using var signer = _server.Keys.Signer();
         await using var orchestrator = _server.Connect(signer.ServiceUser("orchestrator"));
-        var inboxes = new ConcurrentQueue<string?>();
         var answer = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         await using var subscription = await orchestrator.SubscribeCoreAsync<byte[]>(Subjects.Enroll);
         var answering = Task.Run(async () =>
         {
+            // Only the first request is answered: copies of it need no answer of their own, and an enrollment started
+            // again by a later connect would get none, so that connect could never succeed.
+            var first = true;
             await foreach (var message in subscription.Msgs.ReadAllAsync())
             {
-                inboxes.Enqueue(message.ReplyTo);
+                if (!first)
+                {
+                    continue;
+                }
+
+                first = false;
                 var request = JsonSerializer.Deserialize(message.Data, BacalhauJsonContext.Default.EnrollmentRequest)!;
                 // The orchestrator is starting: it answers only when the test lets it, long after the server's authentication timeout.
                 await answer.Task;
@@ -59,8 +65,6 @@ public sealed class NodeEnrollmentTests : IAsyncLifetime
         answer.SetResult();
         await ConnectOnceAnsweredAsync(enrollment);
 
-        // One enrollment, whose unanswered request may have been sent more than once, all copies asking for one reply.
-        Assert.Single(inboxes.Distinct());
         await subscription.UnsubscribeAsync();
         await answering;
     }
