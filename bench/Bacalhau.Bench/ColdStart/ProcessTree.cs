@@ -1,4 +1,5 @@
 using System.Globalization;
+using Bacalhau.Bench.Infrastructure;
 
 namespace Bacalhau.Bench.ColdStart;
 
@@ -76,9 +77,7 @@ internal static class ProcessTree
     {
         try
         {
-            var stat = File.ReadAllText($"/proc/{pid}/stat");
-            // The command name (field 2) may hold spaces; the parent is the second field after its closing parenthesis.
-            return int.Parse(stat[(stat.LastIndexOf(')') + 2)..].Split(' ')[1], CultureInfo.InvariantCulture);
+            return int.Parse(ProcessStats.StatFields(pid)[1], CultureInfo.InvariantCulture);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException)
         {

@@ -8,7 +8,11 @@ using Bacalhau.IntegrationTests.Infrastructure;
 namespace Bacalhau.Bench.ColdStart;
 
 /// <summary>When each phase of a cold start was reached, from the launch of the command, in milliseconds.</summary>
-internal sealed record StartupPhases(double ApiAnswers, double NodesConnected, double? FirstJobCompleted);
+internal sealed record StartupPhases(double ApiAnswers, double NodesConnected, double? FirstJobCompleted)
+{
+    /// <summary>The processes the start went through, read once it was up.</summary>
+    public IReadOnlyList<LaunchPhase> Launches { get; init; } = [];
+}
 
 /// <summary>
 /// Follows a starting cluster through its REST API, polling every <see cref="Interval"/> (the resolution of the

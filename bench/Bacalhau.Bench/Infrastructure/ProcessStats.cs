@@ -12,12 +12,14 @@ internal static partial class ProcessStats
     /// <summary>User plus system CPU time the process has used so far.</summary>
     public static TimeSpan CpuTime(int pid)
     {
-        var stat = File.ReadAllText($"/proc/{pid}/stat");
-        // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
-        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var fields = StatFields(pid);
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return TimeSpan.FromSeconds((double)ticks / ClockTicksPerSecond);
     }
+
+    /// <summary>When the process started, as time since the machine booted.</summary>
+    public static TimeSpan StartTime(int pid) =>
+        TimeSpan.FromSeconds((double)long.Parse(StatFields(pid)[19], CultureInfo.InvariantCulture) / ClockTicksPerSecond);
 
     /// <summary>Resident set size in bytes.</summary>
     public static long ResidentBytes(int pid)
@@ -41,6 +43,14 @@ internal static partial class ProcessStats
         await Task.Delay(window, cancellationToken);
         var elapsed = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         return 100 * (CpuTime(pid) - startCpu) / elapsed;
+    }
+
+    /// <summary>The fields of <c>/proc/&lt;pid&gt;/stat</c> from the third (the state) on.</summary>
+    public static string[] StatFields(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        // The command name (field 2) may hold spaces; the fields after its closing parenthesis are fixed.
+        return stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
     }
 
     [LibraryImport("libc", EntryPoint = "sysconf")]

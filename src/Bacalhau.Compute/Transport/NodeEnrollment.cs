@@ -27,6 +27,9 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
     // Well inside nats-server's authentication timeout (2 s by default), which counts from the connection's start.
     private static readonly TimeSpan FirstEnrollmentWait = TimeSpan.FromSeconds(1);
 
+    // How often an unanswered enrollment is sent again within RequestTimeout (see RequestUntilAnsweredAsync).
+    private static readonly TimeSpan RepeatInterval = TimeSpan.FromSeconds(1);
+
     private readonly KeyPair _user = NKeySeeds.LoadOrCreate(Path.Combine(identity.DataDir, UserSeedFileName), PrefixByte.User);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Lock _enrollmentLock = new();
@@ -132,15 +135,11 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
             MaxReconnectRetry = 0,
         });
         var request = Enrollment.CreateRequest(identity.NodeId, identity.Key, _user.GetPublicKey());
-        var reply = await bootstrap.RequestAsync<byte[], byte[]>(
-            Subjects.Enroll,
-            JsonSerializer.SerializeToUtf8Bytes(request, BacalhauJsonContext.Default.EnrollmentRequest),
-            replyOpts: new NatsSubOpts { Timeout = RequestTimeout },
-            cancellationToken: cancellationToken);
+        var reply = await RequestUntilAnsweredAsync(bootstrap, JsonSerializer.SerializeToUtf8Bytes(request, BacalhauJsonContext.Default.EnrollmentRequest), cancellationToken);
         EnrollmentResponse? response;
         try
         {
-            response = JsonSerializer.Deserialize(reply.Data ?? [], BacalhauJsonContext.Default.EnrollmentResponse);
+            response = JsonSerializer.Deserialize(reply, BacalhauJsonContext.Default.EnrollmentResponse);
         }
         catch (JsonException ex)
         {
@@ -161,6 +160,51 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
         return response.Jwt;
     }
 
+    /// <summary>
+    /// The orchestrator's answer to <paramref name="request"/>, sent again every <see cref="RepeatInterval"/> on one
+    /// inbox until one is answered or <see cref="RequestTimeout"/> has passed. The server drops a request sent before
+    /// the orchestrator listens without a no-responders answer (it crosses from the enrollment account into the
+    /// cluster's), as happens while the cluster starts: asked once, the node would wait the whole timeout for nothing.
+    /// A late answer to an earlier copy counts as well; enrolling the same key twice is harmless.
+    /// </summary>
+    private static async Task<byte[]> RequestUntilAnsweredAsync(NatsConnection bootstrap, byte[] request, CancellationToken cancellationToken)
+    {
+        var inbox = bootstrap.NewInbox();
+        await using var replies = await bootstrap.SubscribeCoreAsync<byte[]>(inbox, cancellationToken: cancellationToken);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(RequestTimeout);
+        try
+        {
+            while (true)
+            {
+                await bootstrap.PublishAsync(Subjects.Enroll, request, replyTo: inbox, cancellationToken: deadline.Token);
+                using var interval = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+                interval.CancelAfter(RepeatInterval);
+                try
+                {
+                    while (await replies.Msgs.WaitToReadAsync(interval.Token))
+                    {
+                        // A no-responders status (nobody listened yet) is no answer: the next copy may find the orchestrator.
+                        if (replies.Msgs.TryRead(out var reply) && !reply.HasNoResponders)
+                        {
+                            return reply.Data ?? [];
+                        }
+                    }
+
+                    throw new EnrollmentUnansweredException("the enrollment's reply subscription ended");
+                }
+                catch (OperationCanceledException) when (!deadline.IsCancellationRequested)
+                {
+                    // Not answered within the interval: send it again.
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new EnrollmentUnansweredException($"the orchestrator did not answer the enrollment within {RequestTimeout.TotalSeconds:F0} s");
+        }
+    }
+
     [LoggerMessage(Level = LogLevel.Warning, Message = "Compute node {NodeId} cannot enroll again ({Error}); it connects with the credentials it has")]
     private static partial void LogReusingCredentials(ILogger logger, string nodeId, string error);
 
@@ -175,6 +219,9 @@ internal sealed partial class NodeEnrollment(ComputeIdentity identity, string to
     {
         public const string Reason = "the orchestrator has not answered this node's enrollment yet";
     }
+
+    /// <summary>Nobody answered the enrollment: no orchestrator listens (yet), or it is too busy to answer.</summary>
+    internal sealed class EnrollmentUnansweredException(string message) : NatsException(message);
 
     /// <summary>The orchestrator answered, and the answer is no: not a reason to fall back on older credentials.</summary>
     private sealed class EnrollmentRefusedException(string message) : NatsException(message);

@@ -33,6 +33,10 @@ public sealed partial class OrchestratorLink(
     internal static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.ControlPlane");
     private static readonly TimeSpan RequestTimeout = TimeSpan.FromSeconds(10);
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromSeconds(10);
+
+    // Nobody answering yet is what a starting cluster looks like until its orchestrator is up, seconds later: tried
+    // again at least every second, a node joins within a second of it rather than up to ten.
+    private static readonly TimeSpan MaxRetryDelayWhileNoOrchestrator = TimeSpan.FromSeconds(1);
     private const string NoOrchestratorYet = "no orchestrator is listening on this NATS server yet";
     private const string EnrollmentPending = NodeEnrollment.EnrollmentPendingException.Reason;
 
@@ -100,7 +104,8 @@ public sealed partial class OrchestratorLink(
                     break;
                 }
 
-                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, MaxRetryDelay.Ticks));
+                var maxDelay = LastError is NoOrchestratorYet or EnrollmentPending ? MaxRetryDelayWhileNoOrchestrator : MaxRetryDelay;
+                retryDelay = TimeSpan.FromTicks(Math.Min(retryDelay.Ticks * 2, maxDelay.Ticks));
             }
         }
         finally
@@ -372,7 +377,7 @@ public sealed partial class OrchestratorLink(
             }
 
             // Enrolling happens inside the connect, so its answers arrive wrapped in the connection's exception.
-            if (inner is NatsNoRespondersException)
+            if (inner is NatsNoRespondersException or NodeEnrollment.EnrollmentUnansweredException)
             {
                 return NoOrchestratorYet;
             }
