@@ -8,9 +8,11 @@ namespace Bacalhau.Storage;
 /// next one, so the cost of a commit is shared by everything that arrived meanwhile (group commit).
 /// </summary>
 /// <remarks>
-/// A caller that finds the writer idle commits on its own thread, and a batch of one completes inline: a lone change
-/// costs its commit and no thread hand-offs. Under load the writer is busy, callers only queue, the writing moves to
-/// the thread pool, and a batch's callers resume there so that their work does not hold up the next commit.
+/// A caller only queues; the writing runs on the thread pool. A caller committing on its own thread would keep what it
+/// holds meanwhile (a decision gate, the loop taking a peer's messages): nothing else could queue, every batch would
+/// be one item, and its next piece of work would wait for the commit. A lone item's caller resumes on the writing
+/// thread (no further hand-off when idle); a batch's callers resume on the thread pool, so that their work does not
+/// hold up the next commit.
 /// </remarks>
 public sealed class GroupCommitWriter : IAsyncDisposable
 {
@@ -67,7 +69,7 @@ public sealed class GroupCommitWriter : IAsyncDisposable
             _writing = true;
         }
 
-        Drain(inline: true);
+        ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(), this, preferLocal: false);
         return item.Done.Task;
     }
 
@@ -90,8 +92,8 @@ public sealed class GroupCommitWriter : IAsyncDisposable
         }
     }
 
-    /// <summary>Commits batches until the queue is empty; on a caller's thread it commits one batch, then hands over.</summary>
-    private void Drain(bool inline)
+    /// <summary>Commits batches until the queue is empty.</summary>
+    private void Drain()
     {
         var batch = new List<WorkItem>();
         while (true)
@@ -130,18 +132,6 @@ public sealed class GroupCommitWriter : IAsyncDisposable
 
             batch.Clear();
             _checkpointer?.CatchUp(_connection);
-            bool more;
-            lock (_lock)
-            {
-                more = _queue.Count > 0;
-            }
-
-            if (inline && more)
-            {
-                // More arrived meanwhile: write it from the thread pool, not on the thread of the caller that found us idle.
-                ThreadPool.UnsafeQueueUserWorkItem(static writer => writer.Drain(inline: false), this, preferLocal: false);
-                return;
-            }
         }
     }
 

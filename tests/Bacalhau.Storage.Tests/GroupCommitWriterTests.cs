@@ -58,6 +58,33 @@ public sealed class GroupCommitWriterTests
     }
 
     [Fact]
+    public async Task A_caller_goes_on_while_its_write_commits_and_what_it_queues_meanwhile_shares_one_commit()
+    {
+        await using var database = new TestDatabase();
+        var batches = new List<int>();
+        database.Writer.ObserveCommits((size, _) => batches.Add(size));
+        using var committing = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+
+        // The first write holds its commit open; a writer committing on the caller's thread would block the caller
+        // here (and the test would time out below instead of queueing the rest).
+        var first = database.Writer.WriteAsync((connection, transaction) =>
+        {
+            committing.Set();
+            release.Wait(Timeout);
+            Put("first", 1)(connection, transaction);
+        });
+        Assert.True(committing.Wait(Timeout), "the first write did not start committing");
+        var rest = Enumerable.Range(1, 99).Select(i => database.Writer.WriteAsync(Put("k", i))).ToList();
+        release.Set();
+
+        await Task.WhenAll(rest.Append(first)).WaitAsync(Timeout);
+        Assert.Equal([1, 99], batches);
+        Assert.Equal(99, database.ReadFromAnotherConnection("k"));
+        Assert.Equal(1, database.ReadFromAnotherConnection("first"));
+    }
+
+    [Fact]
     public async Task Disposing_writes_what_was_queued_and_refuses_more()
     {
         await using var database = new TestDatabase();
