@@ -26,6 +26,9 @@ bacalhau_install_packages() {
   # The web UI's browser tests drive Debian's Chromium through its chromedriver, both by path.
   [ -x /usr/bin/chromium ] || missing+=(chromium)
   [ -x /usr/bin/chromedriver ] || missing+=(chromium-driver)
+  # The S3 tests run an S3-compatible store (npm's s3rver) with Node.js.
+  command -v node >/dev/null 2>&1 || missing+=(nodejs)
+  command -v npm >/dev/null 2>&1 || missing+=(npm)
   bacalhau_apt_install "${missing[@]}"
 }
 
