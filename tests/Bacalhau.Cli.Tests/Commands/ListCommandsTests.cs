@@ -204,10 +204,7 @@ public sealed partial class ListCommandsTests
     private static async Task<(string DataDir, string[] Api)> StartAsync(LocalCluster cluster)
     {
         var dataDir = cluster.NewDataDir();
-        var apiPort = LocalCluster.FreePort();
-        var node = cluster.Serve(dataDir, "--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
-            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1", "-c", "Labels=zone=eu");
-        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var apiPort = await cluster.StartHybridAsync(dataDir, "-c", "Labels=zone=eu");
         return (dataDir, ["--api-port", $"{apiPort}"]);
     }
 

@@ -37,6 +37,9 @@ internal sealed class LocalCluster : IAsyncDisposable
     }
 
     /// <summary>A hybrid node on free loopback ports, once its compute node is CONNECTED; returns its API port.</summary>
+    public Task<int> StartHybridAsync(string dataDir, params string[] extra) => StartHybridAsync(dataDir, new Dictionary<string, string>(), extra);
+
+    /// <inheritdoc cref="StartHybridAsync(string, string[])"/>
     public async Task<int> StartHybridAsync(string dataDir, IReadOnlyDictionary<string, string> environment, params string[] extra)
     {
         var apiPort = FreePort();

@@ -19,10 +19,7 @@ public sealed class JobVersionsTests
     {
         await using var cluster = new LocalCluster();
         var dataDir = cluster.NewDataDir();
-        var apiPort = LocalCluster.FreePort();
-        var node = cluster.Serve(dataDir, "--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
-            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1");
-        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var apiPort = await cluster.StartHybridAsync(dataDir);
         string[] api = ["--api-port", $"{apiPort}"];
         var one = await SpecAsync(dataDir, "one.yaml", count: 1);
         var two = await SpecAsync(dataDir, "two.yaml", count: 2);

@@ -14,10 +14,7 @@ public sealed class LiveJobProgressTests
     {
         await using var cluster = new LocalCluster();
         var dataDir = cluster.NewDataDir();
-        var apiPort = LocalCluster.FreePort();
-        var node = cluster.Serve(dataDir, "--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
-            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1");
-        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var apiPort = await cluster.StartHybridAsync(dataDir);
         var spec = Path.Combine(dataDir, "noop.yaml");
         await File.WriteAllTextAsync(spec, "name: cli live\ntype: batch\ncount: 1\ntasks:\n  - name: main\n    engine:\n      type: noop\n");
         var nodeId = LocalCluster.ComputeNodeId(dataDir);

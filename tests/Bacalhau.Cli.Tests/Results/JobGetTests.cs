@@ -148,10 +148,7 @@ public sealed class JobGetTests
     private static async Task<(string DataDir, string[] Api)> StartHybridAsync(LocalCluster cluster, params string[] extra)
     {
         var dataDir = cluster.NewDataDir();
-        var apiPort = LocalCluster.FreePort();
-        var node = cluster.Serve(dataDir, ["--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
-            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1", .. extra]);
-        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var apiPort = await cluster.StartHybridAsync(dataDir, extra);
         return (dataDir, ["--api-port", $"{apiPort}"]);
     }
 

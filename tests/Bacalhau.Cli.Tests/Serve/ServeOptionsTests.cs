@@ -10,13 +10,8 @@ public sealed class ServeOptionsTests
     {
         await using var cluster = new LocalCluster();
         var dataDir = cluster.NewDataDir();
-        var apiPort = LocalCluster.FreePort();
-        var node = cluster.Serve(
-            dataDir, "--orchestrator", "--compute", "--api-port", $"{apiPort}", "--host", "127.0.0.1",
-            "--port", $"{LocalCluster.FreePort()}", "--Orchestrator.Host=127.0.0.1",
-            "--Compute.Docker.Host=unix:///x.sock", "--Compute.Publishers.Local.Address=results.example", "--Orchestrator.Scheduler.MaxCount=2");
-
-        await LocalCluster.WaitForConnectedComputeNodesAsync(dataDir, apiPort, 1, node);
+        var apiPort = await cluster.StartHybridAsync(
+            dataDir, "--Compute.Docker.Host=unix:///x.sock", "--Compute.Publishers.Local.Address=results.example", "--Orchestrator.Scheduler.MaxCount=2");
 
         // The scheduler's bound took the flag: a job asking for more executions is refused naming it.
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{apiPort}") };
