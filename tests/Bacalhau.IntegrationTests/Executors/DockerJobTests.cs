@@ -25,7 +25,7 @@ public sealed class DockerJobTests(DockerClusterFixture fixture) : IAsyncLifetim
     public async Task DisposeAsync()
     {
         Directory.Delete(_scratch, recursive: true);
-        Assert.Empty(await fixture.Daemon.ListContainersAsync());
+        Assert.Empty(await fixture.Daemon.ContainersLeftAsync(TimeSpan.FromSeconds(30)));
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Formats.Tar;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -74,9 +75,24 @@ internal sealed partial class DockerDaemon : IAsyncDisposable
         }
     }
 
-    /// <summary>Containers on the daemon, stopped ones too.</summary>
-    public Task<IList<ContainerListResponse>> ListContainersAsync() =>
-        Client.Containers.ListContainersAsync(new ContainersListParameters { All = true });
+    /// <summary>
+    /// Containers still on the daemon, stopped ones too, once none is left or <paramref name="timeout"/> has passed: a
+    /// compute node removes an exited container beside delivering its result, so a job can end just before.
+    /// </summary>
+    public async Task<IList<ContainerListResponse>> ContainersLeftAsync(TimeSpan timeout)
+    {
+        var waited = Stopwatch.StartNew();
+        while (true)
+        {
+            var containers = await Client.Containers.ListContainersAsync(new ContainersListParameters { All = true });
+            if (containers.Count == 0 || waited.Elapsed > timeout)
+            {
+                return containers;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+    }
 
     public async ValueTask DisposeAsync()
     {

@@ -24,7 +24,7 @@ public sealed class LegacyRunEndpointTests(DockerClusterFixture fixture) : IAsyn
 
     public Task InitializeAsync() => fixture.WaitForIpfsAsync();
 
-    public async Task DisposeAsync() => Assert.Empty(await fixture.Daemon.ListContainersAsync());
+    public async Task DisposeAsync() => Assert.Empty(await fixture.Daemon.ContainersLeftAsync(TimeSpan.FromSeconds(30)));
 
     [Fact]
     public async Task The_documented_curl_runs_the_job_and_its_cid_serves_the_output()

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using Bacalhau.Compute.Executions;
 using Bacalhau.Compute.Nodes;
@@ -11,14 +12,16 @@ namespace Bacalhau.Compute.Executors.Docker;
 /// <summary>
 /// Runs a task as a container of the Docker daemon at <see cref="DockerOptions.Host"/> as <see cref="ContainerDefinition"/>
 /// defines it: no network unless asked and accepted, limits always set, inputs mounted read-only and result paths
-/// read-write. The container is always removed afterwards, whatever happened.
+/// read-write. The container is always removed afterwards, whatever happened: once it has exited, beside the result's
+/// delivery rather than before it, as an exited container holds nothing but its disk.
 /// </summary>
-internal sealed partial class DockerExecutor : IExecutor, IDisposable
+internal sealed partial class DockerExecutor : IExecutor, IDisposable, IAsyncDisposable
 {
     public static readonly ActivitySource ActivitySource = new("Bacalhau.Compute.Docker");
 
     /// <summary>Bounds clean-up calls made after the execution's own token has fired.</summary>
     private static readonly TimeSpan CleanupTimeout = TimeSpan.FromSeconds(30);
+    private const long SigKillExitCode = 128 + 9;
     private static readonly ContainerAttachParameters AttachOutput = new() { Stream = true, Stdout = true, Stderr = true };
 
     private readonly DockerOptions _options;
@@ -27,6 +30,7 @@ internal sealed partial class DockerExecutor : IExecutor, IDisposable
     private readonly ILogger<DockerExecutor> _logger;
     private readonly DockerClientConfiguration _configuration;
     private readonly DockerClient _client;
+    private readonly ConcurrentDictionary<string, Task> _removals = new();
 
     public DockerExecutor(IOptions<DockerOptions> options, IOptions<JobAdmissionControlOptions> admission, ComputeIdentity identity, ILogger<DockerExecutor> logger)
     {
@@ -68,30 +72,52 @@ internal sealed partial class DockerExecutor : IExecutor, IDisposable
         var started = Stopwatch.GetTimestamp();
         var container = await CreateAsync(ContainerDefinition.Create(request, spec, _identity.NodeId, _options, _admission.AcceptNetworkedJobs), cancellationToken);
         activity?.SetTag("container.id", container);
+        RunCommandResult result;
         try
         {
-            var result = await RunContainerAsync(container, request, cancellationToken);
-            var elapsed = Stopwatch.GetElapsedTime(started);
-            activity?.SetTag("process.exit.code", result.ExitCode);
-            LogRan(_logger, request.Execution.ID, container, result.ExitCode, elapsed.TotalMilliseconds);
-            return result;
+            result = await RunContainerAsync(container, request, cancellationToken);
         }
         catch (Exception ex)
         {
             activity?.SetStatus(ActivityStatusCode.Error, ex.Message);
+
+            // Forced, and awaited: a container still running because the execution was cancelled or timed out is
+            // killed before its room is given back.
+            await RemoveAsync(container);
             throw;
         }
-        finally
-        {
-            // Forced: a container still running because the execution was cancelled or timed out is killed.
-            await RemoveAsync(container);
-        }
+
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        activity?.SetTag("process.exit.code", result.ExitCode);
+        LogRan(_logger, request.Execution.ID, container, result.ExitCode, elapsed.TotalMilliseconds);
+        RemoveExited(container);
+        return result;
+    }
+
+    /// <summary>Waits for the removals still under way, then lets the daemon's client go.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Task.WhenAll(_removals.Values);
+        Dispose();
     }
 
     public void Dispose()
     {
         _client.Dispose();
         _configuration.Dispose();
+    }
+
+    /// <summary>Removes an exited container without holding up the result: a removal takes the daemon tens of milliseconds.</summary>
+    private void RemoveExited(string container)
+    {
+        var removal = RemoveAsync(container);
+        if (removal.IsCompleted)
+        {
+            return;
+        }
+
+        _removals[container] = removal;
+        _ = removal.ContinueWith(_ => _removals.TryRemove(container, out Task? _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
     }
 
     /// <summary>
@@ -137,7 +163,6 @@ internal sealed partial class DockerExecutor : IExecutor, IDisposable
 
         var exit = await _client.Containers.WaitContainerAsync(container, cancellationToken);
         await reading;
-        var state = (await _client.Containers.InspectContainerAsync(container, cancellationToken)).State;
         var result = new RunCommandResult
         {
             Stdout = output.Stdout,
@@ -146,7 +171,8 @@ internal sealed partial class DockerExecutor : IExecutor, IDisposable
             StderrTruncated = output.StderrTruncated,
             ExitCode = (int)exit.StatusCode,
         };
-        if (!state.OOMKilled)
+        // The kernel's OOM killer sends SIGKILL: only then is the container's state worth a call to the daemon.
+        if (exit.StatusCode != SigKillExitCode || !(await _client.Containers.InspectContainerAsync(container, cancellationToken)).State.OOMKilled)
         {
             return result;
         }
