@@ -410,14 +410,32 @@ public sealed partial class JobCoordinator(
 
         public void ReconcileJobOf(Execution execution, string trigger)
         {
-            if (Job(execution.JobID) is { } job && !LeavesPlanAsIs(job, _executions.GetValueOrDefault(execution.ID) ?? execution))
+            if (Job(execution.JobID) is not { } job)
+            {
+                return;
+            }
+
+            if (!IsRunningBatchCompletion(job, _executions.GetValueOrDefault(execution.ID) ?? execution))
             {
                 Reconcile(job, trigger);
+                return;
+            }
+
+            var tally = CurrentTally(job);
+            if (!LeavesPlanAsIs(job, tally))
+            {
+                // Nothing failed: the partitions placed so far are settled, and only those never placed are left.
+                Reconcile(job, trigger, unstartedFrom: tally.Ended == 0 && tally.NextPartition < job.Count ? tally : null);
             }
         }
 
-        /// <summary>Plans <paramref name="job"/> again; with <paramref name="revisit"/> (the periodic tick looking at a waiting job) traced only when that changes something.</summary>
-        public Evaluation Reconcile(Job job, string trigger, bool revisit = false)
+        /// <summary>
+        /// Plans <paramref name="job"/> again; with <paramref name="revisit"/> (the periodic tick looking at a waiting job)
+        /// traced only when that changes something. Given <paramref name="unstartedFrom"/>, the tally of a running batch job
+        /// whose placed partitions are all settled, it places the partitions never placed without walking the job's
+        /// executions, unless that leaves the job with none under way.
+        /// </summary>
+        public Evaluation Reconcile(Job job, string trigger, bool revisit = false, ExecutionTally? unstartedFrom = null)
         {
             var started = DateTimeOffset.UtcNow;
             var evaluation = new Evaluation
@@ -436,15 +454,12 @@ public sealed partial class JobCoordinator(
             _cluster ??= new ClusterView(
                 owner._registry.List(),
                 owner._store.ActiveExecutions().Where(e => !_executions.ContainsKey(e.ID)).Concat(_executions.Values.Where(e => e.IsActive)));
-            // The stored executions, as this decision has changed them so far, then the ones it created.
-            var stored = Changes.CreatedJobs.Contains(job.ID) ? [] : owner._store.GetExecutions(job.ID);
-            var executions = stored.ToDictionary(e => e.ID, StringComparer.Ordinal);
-            foreach (var execution in _executions.Values.Where(e => e.JobID == job.ID))
+            var plan = unstartedFrom is { } tally ? JobScheduler.PlaceUnstartedPartitions(job, tally, _cluster, now, evaluation.ID) : null;
+            if (plan is null || (plan.NewExecutions.Count == 0 && unstartedFrom?.Active == 0))
             {
-                executions[execution.ID] = execution;
+                plan = owner._scheduler.Reconcile(job, ExecutionsOf(job), _cluster, now, evaluation.ID);
             }
 
-            var plan = owner._scheduler.Reconcile(job, [.. executions.Values], _cluster, now, evaluation.ID);
             var newState = plan.NewJobState is { } state && (state.StateType != job.State.StateType || state.Message != job.State.Message) ? state : null;
 
             // A job waiting in the queue is looked at every second; a span for each look that changes nothing would start
@@ -490,6 +505,36 @@ public sealed partial class JobCoordinator(
             return evaluation;
         }
 
+        /// <summary>
+        /// The job's stored executions as this decision has changed them so far, then the ones it created. Copied once:
+        /// a batch job can have as many executions as partitions.
+        /// </summary>
+        private List<Execution> ExecutionsOf(Job job)
+        {
+            var stored = Changes.CreatedJobs.Contains(job.ID) ? [] : owner._store.GetExecutions(job.ID);
+            Dictionary<string, Execution>? changed = null;
+            foreach (var execution in _executions.Values)
+            {
+                if (execution.JobID == job.ID)
+                {
+                    (changed ??= new(StringComparer.Ordinal))[execution.ID] = execution;
+                }
+            }
+
+            var executions = new List<Execution>(stored.Count + (changed?.Count ?? 0));
+            foreach (var execution in stored)
+            {
+                executions.Add(changed is not null && changed.Remove(execution.ID, out var current) ? current : execution);
+            }
+
+            if (changed is not null)
+            {
+                executions.AddRange(changed.Values);
+            }
+
+            return executions;
+        }
+
         private void SaveExecution(Execution execution)
         {
             _executions[execution.ID] = execution;
@@ -504,30 +549,31 @@ public sealed partial class JobCoordinator(
             }
         }
 
-        /// <summary>
-        /// Whether <paramref name="execution"/>, just completed, can leave its batch job's plan as it is: the job runs,
-        /// other executions of its version are under way, and either every partition has one under way or completed (at
-        /// most one of each per partition), so a plan would change nothing, or at least half a wave is still under way,
-        /// so the next wave can wait. Planning walks every execution of the job: doing it on every result made a job of
-        /// many partitions quadratic. The last one to finish still plans, and so does a failure.
-        /// </summary>
-        private bool LeavesPlanAsIs(Job job, Execution execution)
-        {
-            if (job.Type != JobTypes.Batch || job.State.StateType != JobStateType.Running || execution.JobVersion != job.Version
-                || execution.ComputeState.StateType != ExecutionStateType.Completed)
-            {
-                return false;
-            }
+        /// <summary>Whether <paramref name="execution"/> is a completion of the current version of a running batch job.</summary>
+        private static bool IsRunningBatchCompletion(Job job, Execution execution) =>
+            job.Type == JobTypes.Batch && job.State.StateType == JobStateType.Running && execution.JobVersion == job.Version
+                && execution.ComputeState.StateType == ExecutionStateType.Completed;
 
-            // The store's tally, with what this decision changed and has not committed yet.
+        /// <summary>The store's tally of the job's current version, with what this decision changed and has not committed yet.</summary>
+        private ExecutionTally CurrentTally(Job job)
+        {
             var tally = owner._store.TallyExecutions(job.ID, job.Version);
             foreach (var changed in _executions.Values.Where(e => e.JobID == job.ID && e.JobVersion == job.Version))
             {
                 tally = (owner._store.GetActiveExecution(changed.ID) is { } before ? tally.With(before, -1) : tally).With(changed, 1);
             }
 
-            return tally.Active > 0 && (tally.Active + tally.Completed == Math.Max(job.Count, 1) || tally.Active >= JobScheduler.MaxInFlight / 2);
+            return tally;
         }
+
+        /// <summary>
+        /// Whether a completion of a running batch job, counted in <paramref name="tally"/>, can leave the job's plan as it
+        /// is: other executions are under way, and either every partition has one under way or completed (at most one of
+        /// each per partition), so a plan would change nothing, or at least half a wave is still under way, so the next
+        /// wave can wait. The last one to finish still plans.
+        /// </summary>
+        private static bool LeavesPlanAsIs(Job job, ExecutionTally tally) =>
+            tally.Active > 0 && (tally.Active + tally.Completed == Math.Max(job.Count, 1) || tally.Active >= JobScheduler.MaxInFlight / 2);
 
         public void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
             Changes.Messages.Add(MessageOutbox.Create(nodeId, type, payload, typeInfo));

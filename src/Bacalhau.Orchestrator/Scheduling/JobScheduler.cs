@@ -1,5 +1,6 @@
 using Bacalhau.Contracts.Models;
 using Bacalhau.Contracts.Models.Jobs;
+using Bacalhau.Orchestrator.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Bacalhau.Orchestrator.Scheduling;
@@ -37,6 +38,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         var requested = RequestedResources.Of(job.Tasks[0]);
         var candidates = NodeSelector.Matching(job, requested, cluster, out var noNodeReason);
         string? unplaced = null;
+        var completedPartitions = 0;
         switch (job.Type)
         {
             case JobTypes.Ops:
@@ -65,19 +67,18 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                 unplaced = candidates.Count == 0 && !executions.Any(e => e.IsActive) ? noNodeReason : null;
                 break;
             default:
-                // Grouped once: a lookup per partition would make a job of many partitions quadratic.
-                var byPartition = executions.ToLookup(e => e.PartitionIndex);
-                var room = job.Type == JobTypes.Batch ? MaxInFlight - executions.Count(e => e.IsActive) : int.MaxValue;
-                for (var partition = 0; partition < Math.Max(job.Count, 1); partition++)
+                var partitions = PartitionSummary.Of(job, executions);
+                completedPartitions = partitions.Completed;
+                var room = job.Type == JobTypes.Batch ? MaxInFlight - partitions.Active : int.MaxValue;
+                for (var partition = 0; partition < partitions.Count; partition++)
                 {
-                    var attempts = byPartition[partition].ToList();
-                    if ((job.Type == JobTypes.Batch && attempts.Any(e => e.ComputeState.StateType == ExecutionStateType.Completed))
-                        || attempts.Any(e => e.IsActive))
+                    if (partitions.IsSettled(partition))
                     {
                         continue;
                     }
 
-                    var failed = attempts.Where(e => e.ComputeState.StateType != ExecutionStateType.Completed || job.Type == JobTypes.Service).ToList();
+                    // Neither under way nor (batch) completed: every earlier attempt of the partition failed.
+                    var failed = partitions.AttemptsOf(partition);
                     if (failed.Count > options.Value.MaxRetries)
                     {
                         var last = failed.MaxBy(e => e.ModifyTime)!;
@@ -91,15 +92,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                     }
 
                     // Every partition asks for the same resources: once none fits, the rest need not be tried.
-                    var avoid = failed.Select(e => e.NodeID).ToHashSet(StringComparer.Ordinal);
-                    if (unplaced is null && NodeSelector.PickLeastLoaded(candidates, requested, cluster, avoid) is { } node)
-                    {
-                        plan.NewExecutions.Add(NewExecution(job, node.Info.NodeID, partition, requested, now, evalId, cluster) with
-                        {
-                            PreviousExecution = attempts.MaxBy(e => e.CreateTime)?.ID ?? "",
-                        });
-                    }
-                    else
+                    if (unplaced is not null || !TryPlace(plan, job, partition, failed, candidates, requested, now, evalId, cluster))
                     {
                         unplaced ??= noNodeReason ?? $"none of the {candidates.Count} matching node(s) has free capacity left for partition {partition}";
                     }
@@ -108,7 +101,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
                 break;
         }
 
-        plan.NewJobState = NextJobState(job, executions, plan, unplaced, now);
+        plan.NewJobState = NextJobState(job, executions, plan, unplaced, completedPartitions, now);
         if (plan.NewJobState?.StateType.IsTerminal() == true)
         {
             StopActive(plan, executions, plan.NewJobState.Message);
@@ -118,14 +111,37 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         return plan;
     }
 
-    private State<JobStateType>? NextJobState(Job job, IReadOnlyList<Execution> executions, Plan plan, string? unplaced, DateTimeOffset now)
+    // completedPartitions: for a batch job, how many of its partitions have a completed execution.
+    /// <summary>
+    /// What <see cref="Reconcile"/> plans for a running batch job whose placed partitions, those below
+    /// <see cref="ExecutionTally.NextPartition"/>, are all under way or completed (none ended otherwise): the partitions
+    /// never placed, in order, as far as the wave and the nodes' room allow. It reads the tally, not the executions, so a
+    /// result of a job of many partitions places the next one at the cost of one placement.
+    /// </summary>
+    public static Plan PlaceUnstartedPartitions(Job job, ExecutionTally tally, ClusterView cluster, DateTimeOffset now, string evalId)
+    {
+        var plan = new Plan();
+        var requested = RequestedResources.Of(job.Tasks[0]);
+        var candidates = NodeSelector.Matching(job, requested, cluster, out _);
+        var room = MaxInFlight - tally.Active;
+        for (var partition = tally.NextPartition; partition < job.Count && plan.NewExecutions.Count < room; partition++)
+        {
+            if (!TryPlace(plan, job, partition, [], candidates, requested, now, evalId, cluster))
+            {
+                break;
+            }
+        }
+
+        return plan;
+    }
+
+    private State<JobStateType>? NextJobState(Job job, IReadOnlyList<Execution> executions, Plan plan, string? unplaced, int completedPartitions, DateTimeOffset now)
     {
         var current = job.State.StateType;
         var anyActive = plan.NewExecutions.Count > 0 || executions.Any(e => e.IsActive);
         switch (job.Type)
         {
-            case JobTypes.Batch when executions.Where(e => e.ComputeState.StateType == ExecutionStateType.Completed)
-                .Select(e => e.PartitionIndex).Distinct().Count(p => p >= 0 && p < Math.Max(job.Count, 1)) == Math.Max(job.Count, 1):
+            case JobTypes.Batch when completedPartitions == Math.Max(job.Count, 1):
                 return new State<JobStateType>(JobStateType.Completed);
             case JobTypes.Ops when executions.Count > 0 && !anyActive:
                 var failed = executions.Where(e => e.ComputeState.StateType != ExecutionStateType.Completed).ToList();
@@ -170,6 +186,25 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         {
             plan.StoppedExecutions.Add((execution, reason));
         }
+    }
+
+    /// <summary>
+    /// Places <paramref name="partition"/> on the least loaded of <paramref name="candidates"/> with room, avoiding the
+    /// nodes its earlier <paramref name="attempts"/> failed on; false when none has room.
+    /// </summary>
+    private static bool TryPlace(Plan plan, Job job, int partition, IReadOnlyList<Execution> attempts, IReadOnlyList<NodeState> candidates, Resources requested, DateTimeOffset now, string evalId, ClusterView cluster)
+    {
+        var avoid = attempts.Select(e => e.NodeID).ToHashSet(StringComparer.Ordinal);
+        if (NodeSelector.PickLeastLoaded(candidates, requested, cluster, avoid) is not { } node)
+        {
+            return false;
+        }
+
+        plan.NewExecutions.Add(NewExecution(job, node.Info.NodeID, partition, requested, now, evalId, cluster) with
+        {
+            PreviousExecution = attempts.MaxBy(e => e.CreateTime)?.ID ?? "",
+        });
+        return true;
     }
 
     private static Execution NewExecution(Job job, string nodeId, int partition, Resources requested, DateTimeOffset now, string evalId, ClusterView cluster)

@@ -65,7 +65,7 @@ public sealed class BatchJobCoordinatorTests : IDisposable
         Assert.Equal(0, plans);
         Assert.Equal(running.Revision, bed.Store.GetJob(JobId)!.Revision);
         Assert.Equal(Count, bed.Store.GetExecutions(JobId).Count);
-        Assert.Equal(new(1, Count - 1), bed.Store.TallyExecutions(JobId, running.Version));
+        Assert.Equal(new(1, Count - 1, 0, Count), bed.Store.TallyExecutions(JobId, running.Version));
 
         var last = executions[^1];
         await ReportAsync(bed, last.NodeID, MessageTypes.RunResult, new RunResult { ExecutionID = last.ID, JobID = JobId }, BacalhauJsonContext.Default.RunResult);
@@ -137,8 +137,43 @@ public sealed class BatchJobCoordinatorTests : IDisposable
 
         var retry = Assert.Single(bed.Store.GetExecutions(JobId), e => e.PreviousExecution == failed.ID);
         Assert.Equal(3, retry.PartitionIndex);
-        Assert.Equal(new(10, 0), bed.Store.TallyExecutions(JobId, bed.Store.GetJob(JobId)!.Version));
+        Assert.Equal(new(10, 0, 1, 10), bed.Store.TallyExecutions(JobId, bed.Store.GetJob(JobId)!.Version));
     }
+
+    [Fact]
+    public async Task A_job_bound_by_its_node_s_room_places_one_partition_per_result_in_order_and_a_failed_one_again()
+    {
+        // Partitions of 2 CPUs on one node of 4: two at a time.
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+        await bed.Coordinator.SubmitAsync(Job(5, cpu: "2"), CancellationToken.None);
+        Assert.Equal([0, 1], bed.Store.GetExecutions(JobId).Select(e => e.PartitionIndex).Order());
+
+        await CompleteAsync(bed, Partition(bed, 0));
+        Assert.Equal([1, 2], ActivePartitions(bed));
+
+        var failed = Partition(bed, 1);
+        await ReportAsync(bed, "n-1", MessageTypes.ComputeError, new ComputeError { ExecutionID = failed.ID, JobID = JobId, Error = "boom" }, BacalhauJsonContext.Default.ComputeError);
+        Assert.Equal([1, 2], ActivePartitions(bed));
+        Assert.Equal(failed.ID, Partition(bed, 1).PreviousExecution);
+
+        await CompleteAsync(bed, Partition(bed, 2));
+        Assert.Equal([1, 3], ActivePartitions(bed));
+        await CompleteAsync(bed, Partition(bed, 1));
+        Assert.Equal([3, 4], ActivePartitions(bed));
+        await CompleteAsync(bed, Partition(bed, 3));
+        await CompleteAsync(bed, Partition(bed, 4));
+
+        Assert.Equal(JobStateType.Completed, bed.Store.GetJob(JobId)!.State.StateType);
+        Assert.Equal(6, bed.Store.GetExecutions(JobId).Count);
+    }
+
+    private static int[] ActivePartitions(CoordinatorBed bed) => [.. bed.Store.GetExecutions(JobId).Where(e => e.IsActive).Select(e => e.PartitionIndex).Order()];
+
+    /// <summary>The partition's execution under way.</summary>
+    private static Execution Partition(CoordinatorBed bed, int partition) =>
+        Assert.Single(bed.Store.GetExecutions(JobId), e => e.PartitionIndex == partition && e.IsActive);
 
     private async Task CompleteAsync(CoordinatorBed bed, Execution execution)
     {
