@@ -19,18 +19,19 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     private const string JobId = "j-many-partitions";
     private ulong _seq;
 
-    public void Dispose() => Directory.Delete(_dir, recursive: true);
+    private readonly MetricRecorder _recorder = new();
+
+    public void Dispose()
+    {
+        _recorder.Dispose();
+        Directory.Delete(_dir, recursive: true);
+    }
 
     [Fact]
     public async Task A_job_of_many_partitions_runs_until_its_last_result_and_then_completes_once()
     {
         const int Count = 200;
-        using var recorder = new MetricRecorder();
-        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
-        bed.Join("n-1");
-        bed.Join("n-2");
-
-        await bed.Coordinator.SubmitAsync(Job(Count), CancellationToken.None);
+        await using var bed = await SubmitAsync(Job(Count), "n-1", "n-2");
         var executions = bed.Store.GetExecutions(JobId);
         Assert.Equal(Enumerable.Range(0, Count), executions.Select(e => e.PartitionIndex).Order());
         foreach (var execution in executions)
@@ -78,10 +79,7 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     public async Task A_job_of_more_partitions_than_a_wave_places_the_next_wave_once_half_of_one_has_ended()
     {
         const int Count = JobScheduler.MaxInFlight + (JobScheduler.MaxInFlight / 2);
-        using var recorder = new MetricRecorder();
-        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
-        bed.Join("n-1");
-        await bed.Coordinator.SubmitAsync(Job(Count), CancellationToken.None);
+        await using var bed = await SubmitAsync(Job(Count), "n-1");
         var wave = bed.Store.GetExecutions(JobId);
         Assert.Equal(JobScheduler.MaxInFlight, wave.Count);
 
@@ -109,10 +107,7 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     public async Task A_result_that_frees_room_places_a_partition_that_waited_for_it()
     {
         // Two partitions of 3 CPUs on one node of 4: the second waits for the first to finish.
-        using var recorder = new MetricRecorder();
-        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
-        bed.Join("n-1");
-        await bed.Coordinator.SubmitAsync(Job(2, cpu: "3"), CancellationToken.None);
+        await using var bed = await SubmitAsync(Job(2, cpu: "3"), "n-1");
         var first = Assert.Single(bed.Store.GetExecutions(JobId));
         await ReportAsync(bed, "n-1", MessageTypes.BidResult, new BidResult { ExecutionID = first.ID, JobID = JobId, Accepted = true }, BacalhauJsonContext.Default.BidResult);
 
@@ -126,10 +121,7 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     [Fact]
     public async Task A_failed_partition_among_many_running_is_placed_again()
     {
-        using var recorder = new MetricRecorder();
-        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
-        bed.Join("n-1");
-        await bed.Coordinator.SubmitAsync(Job(10), CancellationToken.None);
+        await using var bed = await SubmitAsync(Job(10), "n-1");
         var executions = bed.Store.GetExecutions(JobId);
         var failed = executions[3];
 
@@ -144,10 +136,7 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     public async Task A_job_bound_by_its_node_s_room_places_one_partition_per_result_in_order_and_a_failed_one_again()
     {
         // Partitions of 2 CPUs on one node of 4: two at a time.
-        using var recorder = new MetricRecorder();
-        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
-        bed.Join("n-1");
-        await bed.Coordinator.SubmitAsync(Job(5, cpu: "2"), CancellationToken.None);
+        await using var bed = await SubmitAsync(Job(5, cpu: "2"), "n-1");
         Assert.Equal([0, 1], bed.Store.GetExecutions(JobId).Select(e => e.PartitionIndex).Order());
 
         await CompleteAsync(bed, Partition(bed, 0));
@@ -174,6 +163,19 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     /// <summary>The partition's execution under way.</summary>
     private static Execution Partition(CoordinatorBed bed, int partition) =>
         Assert.Single(bed.Store.GetExecutions(JobId), e => e.PartitionIndex == partition && e.IsActive);
+
+    /// <summary>A coordinator with <paramref name="nodes"/> joined, given <paramref name="job"/>.</summary>
+    private async Task<CoordinatorBed> SubmitAsync(Job job, params string[] nodes)
+    {
+        var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, _recorder.Factory, TimeSpan.FromHours(1));
+        foreach (var node in nodes)
+        {
+            bed.Join(node);
+        }
+
+        await bed.Coordinator.SubmitAsync(job, CancellationToken.None);
+        return bed;
+    }
 
     private async Task CompleteAsync(CoordinatorBed bed, Execution execution)
     {
