@@ -1,6 +1,7 @@
 using Bacalhau.AppHost;
 using Bacalhau.AppHost.Dashboard;
 using Bacalhau.AppHost.Deployment;
+using Bacalhau.AppHost.Launch;
 using Bacalhau.AppHost.Nats;
 using Bacalhau.NatsHosting.Server;
 using Microsoft.Extensions.Configuration;
@@ -10,6 +11,13 @@ var builder = DistributedApplication.CreateBuilder(args);
 if (!builder.ExecutionContext.IsPublishMode && NatsServerBinary.Find() is null)
 {
     Console.Error.WriteLine(NatsServerBinary.MissingMessage);
+    return 1;
+}
+
+if (!builder.ExecutionContext.IsPublishMode
+    && ServiceBuildOutput.Missing(new Projects.Bacalhau_Orchestrator_Service(), new Projects.Bacalhau_Compute_Service()) is { } notBuilt)
+{
+    Console.Error.WriteLine(notBuilt);
     return 1;
 }
 
@@ -57,6 +65,7 @@ foreach (var (member, index) in topology.Members.Select((member, index) => (memb
         .WithEnvironment("Orchestrator__Auth__Token", token)
         .WithDashboardLink(builder)
         .WithBacalhauConfiguration(builder.Configuration, "Orchestrator", member.DataDir)
+        .RunFromBuildOutput()
         .PublishAsServiceContainer(repositoryRoot);
     if (nats.Resource is NatsServerResource { AccountSeedFile: var accountSeedFile })
     {
@@ -78,6 +87,7 @@ var compute = builder.AddProject<Projects.Bacalhau_Compute_Service>("compute")
     .WithEnvironment("Compute__Auth__Token", token)
     .WithBacalhauConfiguration(builder.Configuration, "Compute", dataDir)
     .WithBacalhauConfiguration(builder.Configuration, "JobAdmissionControl", dataDir)
+    .RunFromBuildOutput()
     .PublishAsServiceContainer(repositoryRoot);
 foreach (var nats in servers)
 {

@@ -6,9 +6,10 @@ namespace Bacalhau.Bench.ColdStart;
 internal sealed record LaunchPhase(string Name, double StartedAt, TimeSpan Cpu);
 
 /// <summary>
-/// Where a cold start of the AppHost goes, from <c>/proc</c>: when DCP, the dashboard, the <c>dotnet run</c> DCP
-/// launches each service with, and the services themselves had started, from the launched process's own start, and
-/// the CPU each kind used until the cluster was up (the machine's cores are shared by all of them).
+/// Where a cold start of the AppHost goes, from <c>/proc</c>: when DCP, the dashboard, any <c>dotnet run</c> of a
+/// service (DCP's way to launch a project unless told its built executable, as the AppHost now does) and the services
+/// themselves had started, from the launched process's own start, and the CPU each kind used until the cluster was up
+/// (the machine's cores are shared by all of them).
 /// </summary>
 internal static class LaunchPhases
 {

@@ -50,6 +50,8 @@ public sealed class ManifestTests : IDisposable
         var text = manifest.RootElement.GetRawText();
         Assert.DoesNotContain("BACALHAU_DIR", text, StringComparison.Ordinal);
         Assert.DoesNotContain(".data", text, StringComparison.Ordinal);
+        // Nor do the local builds the services run from: a deployment builds its images from the Dockerfile.
+        Assert.DoesNotContain("bin/", text, StringComparison.Ordinal);
         Assert.True(resources.GetProperty("orchestrator").GetProperty("bindings").GetProperty("http").GetProperty("external").GetBoolean());
         Assert.DoesNotContain("Orchestrator__Cluster__", text, StringComparison.Ordinal);
     }

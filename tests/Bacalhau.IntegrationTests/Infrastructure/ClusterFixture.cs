@@ -181,7 +181,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
     /// Processes whose environment names <paramref name="dataDir"/> as their data directory: every node of this
     /// cluster, including one that Aspire started without reporting its process ID.
     /// </summary>
-    private static IEnumerable<int> ProcessesUsing(string dataDir)
+    internal static IEnumerable<int> ProcessesUsing(string dataDir)
     {
         var marker = $"BACALHAU_DIR={dataDir}";
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -251,7 +251,7 @@ public sealed class ClusterFixture : IAsyncLifetime, IDisposable
     public async Task KillAndRestartOrchestratorAsync(TimeSpan timeout)
     {
         var pid = OrchestratorPid();
-        // The resource's process may be the launcher of the orchestrator (dotnet run): kill the whole tree.
+        // The resource's process is the orchestrator itself (its built executable); its whole tree, so that nothing it started survives.
         System.Diagnostics.Process.GetProcessById(pid).Kill(entireProcessTree: true);
         // Started again only once the app has seen it end: a start asked of a resource it still counts as running can fail.
         using (var ended = new CancellationTokenSource(timeout))
