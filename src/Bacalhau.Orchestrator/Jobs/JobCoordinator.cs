@@ -569,11 +569,14 @@ public sealed partial class JobCoordinator(
         /// <summary>
         /// Whether a completion of a running batch job, counted in <paramref name="tally"/>, can leave the job's plan as it
         /// is: other executions are under way, and either every partition has one under way or completed (at most one of
-        /// each per partition), so a plan would change nothing, or at least half a wave is still under way, so the next
-        /// wave can wait. The last one to finish still plans.
+        /// each per partition), so a plan would change nothing, or most of a wave is still under way, so the next
+        /// partitions can wait. The last one to finish still plans. While nothing has failed, placing the next partitions
+        /// reads only the tally, so the wave is topped up once an eighth of it has ended (a fuller wave keeps the nodes
+        /// busier); otherwise a plan walks every execution of the job, and waits until half a wave has ended.
         /// </summary>
         private static bool LeavesPlanAsIs(Job job, ExecutionTally tally) =>
-            tally.Active > 0 && (tally.Active + tally.Completed == Math.Max(job.Count, 1) || tally.Active >= JobScheduler.MaxInFlight / 2);
+            tally.Active > 0 && (tally.Active + tally.Completed == Math.Max(job.Count, 1)
+                || tally.Active > JobScheduler.MaxInFlight - (tally.Ended == 0 ? JobScheduler.MaxInFlight / 8 : JobScheduler.MaxInFlight / 2));
 
         public void Send<T>(string nodeId, string type, T payload, System.Text.Json.Serialization.Metadata.JsonTypeInfo<T> typeInfo) =>
             Changes.Messages.Add(MessageOutbox.Create(nodeId, type, payload, typeInfo));

@@ -76,31 +76,53 @@ public sealed class BatchJobCoordinatorTests : IDisposable
     }
 
     [Fact]
-    public async Task A_job_of_more_partitions_than_a_wave_places_the_next_wave_once_half_of_one_has_ended()
+    public async Task A_job_of_more_partitions_than_a_wave_places_the_next_ones_once_an_eighth_of_the_wave_has_ended()
     {
         const int Count = JobScheduler.MaxInFlight + (JobScheduler.MaxInFlight / 2);
+        const int Eighth = JobScheduler.MaxInFlight / 8;
         await using var bed = await SubmitAsync(Job(Count), "n-1");
         var wave = bed.Store.GetExecutions(JobId);
         Assert.Equal(JobScheduler.MaxInFlight, wave.Count);
 
-        // Until fewer than half a wave is under way, results place nothing.
-        var half = JobScheduler.MaxInFlight / 2;
-        foreach (var execution in wave.Take(half))
+        // Until an eighth of the wave has ended, results place nothing.
+        foreach (var execution in wave.Take(Eighth - 1))
         {
             await CompleteAsync(bed, execution);
         }
 
         Assert.Equal(JobScheduler.MaxInFlight, bed.Store.GetExecutions(JobId).Count);
-        await CompleteAsync(bed, wave[half]);
-        var all = bed.Store.GetExecutions(JobId);
-        Assert.Equal(Enumerable.Range(0, Count), all.Select(e => e.PartitionIndex).Order());
+        await CompleteAsync(bed, wave[Eighth - 1]);
+        var topped = bed.Store.GetExecutions(JobId);
+        Assert.Equal(Enumerable.Range(0, JobScheduler.MaxInFlight + Eighth), topped.Select(e => e.PartitionIndex).Order());
+        Assert.Equal(JobScheduler.MaxInFlight, topped.Count(e => e.IsActive));
 
-        foreach (var execution in all.Where(e => e.IsActive))
+        while (bed.Store.GetExecutions(JobId).FirstOrDefault(e => e.IsActive) is { } active)
+        {
+            await CompleteAsync(bed, active);
+        }
+
+        Assert.Equal(Enumerable.Range(0, Count), bed.Store.GetExecutions(JobId).Select(e => e.PartitionIndex).Order());
+        Assert.Equal(JobStateType.Completed, bed.Store.GetJob(JobId)!.State.StateType);
+    }
+
+    [Fact]
+    public async Task Once_a_partition_has_failed_the_next_ones_wait_until_half_a_wave_has_ended()
+    {
+        const int Count = JobScheduler.MaxInFlight + (JobScheduler.MaxInFlight / 2);
+        const int Half = JobScheduler.MaxInFlight / 2;
+        await using var bed = await SubmitAsync(Job(Count), "n-1");
+        var wave = bed.Store.GetExecutions(JobId);
+        await ReportAsync(bed, "n-1", MessageTypes.ComputeError, new ComputeError { ExecutionID = wave[0].ID, JobID = JobId, Error = "boom" }, BacalhauJsonContext.Default.ComputeError);
+        Assert.Equal(JobScheduler.MaxInFlight + 1, bed.Store.GetExecutions(JobId).Count);
+
+        foreach (var execution in wave.Skip(1).Take(Half - 1))
         {
             await CompleteAsync(bed, execution);
         }
 
-        Assert.Equal(JobStateType.Completed, bed.Store.GetJob(JobId)!.State.StateType);
+        Assert.Equal(JobScheduler.MaxInFlight + 1, bed.Store.GetExecutions(JobId).Count);
+        await CompleteAsync(bed, wave[Half]);
+        Assert.Equal(Enumerable.Range(0, Count), bed.Store.GetExecutions(JobId).Select(e => e.PartitionIndex).Distinct().Order());
     }
 
     [Fact]
