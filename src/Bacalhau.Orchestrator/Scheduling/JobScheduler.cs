@@ -111,12 +111,11 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         return plan;
     }
 
-    // completedPartitions: for a batch job, how many of its partitions have a completed execution.
     /// <summary>
     /// What <see cref="Reconcile"/> plans for a running batch job whose placed partitions, those below
     /// <see cref="ExecutionTally.NextPartition"/>, are all under way or completed (none ended otherwise): the partitions
     /// never placed, in order, as far as the wave and the nodes' room allow. It reads the tally, not the executions, so a
-    /// result of a job of many partitions places the next one at the cost of one placement.
+    /// job of many partitions tops up its wave at the cost of the placements alone.
     /// </summary>
     public static Plan PlaceUnstartedPartitions(Job job, ExecutionTally tally, ClusterView cluster, DateTimeOffset now, string evalId)
     {
@@ -135,6 +134,7 @@ public sealed class JobScheduler(IOptions<SchedulerOptions> options)
         return plan;
     }
 
+    // completedPartitions: for a batch job, how many of its partitions have a completed execution.
     private State<JobStateType>? NextJobState(Job job, IReadOnlyList<Execution> executions, Plan plan, string? unplaced, int completedPartitions, DateTimeOffset now)
     {
         var current = job.State.StateType;
