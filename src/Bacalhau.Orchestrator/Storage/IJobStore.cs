@@ -46,7 +46,10 @@ public interface IJobStore : IOutboxStore, IAsyncDisposable
 
     IReadOnlyList<Execution> ActiveExecutions();
 
-    /// <summary>Active and completed executions of version <paramref name="version"/> of a job, kept as changes land rather than counted by a walk.</summary>
+    /// <summary>
+    /// The tally of version <paramref name="version"/> of a job's executions (active, completed, otherwise ended, the next
+    /// partition), kept as changes land rather than counted by a walk.
+    /// </summary>
     ExecutionTally TallyExecutions(string jobId, ulong version);
 
     IReadOnlyList<JobHistory> GetHistory(string jobId);
