@@ -33,19 +33,36 @@ internal sealed class JobTables(string path)
             open = json_extract(body, '$.State.StateType') NOT IN ('Completed', 'Failed', 'Stopped');
         """;
 
+    // A job's name and namespace never change, so they are columns of their own, set once: an index on an expression
+    // of the body was rewritten, on a page of its own, at every state change. The earlier indexes keyed by the random
+    // ID, or by the body, are replaced.
+    private const string NameColumns = """
+        ALTER TABLE jobs ADD COLUMN namespace TEXT NOT NULL DEFAULT '';
+        ALTER TABLE jobs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        UPDATE jobs SET namespace = coalesce(json_extract(body, '$.Namespace'), ''), name = coalesce(json_extract(body, '$.Name'), '');
+        DROP INDEX IF EXISTS jobs_by_name;
+        DROP INDEX IF EXISTS open_jobs;
+        """;
+
+    // Keyed by time, so that the entries of the jobs under way share the last pages of each index. A job given no name
+    // is named after its ID and found by it, so only named jobs are in the name index.
     private const string Indexes = """
         CREATE INDEX IF NOT EXISTS jobs_by_create_time ON jobs(create_time, id);
-        CREATE INDEX IF NOT EXISTS open_jobs ON jobs(id) WHERE open = 1;
+        CREATE INDEX IF NOT EXISTS open_jobs_by_create_time ON jobs(create_time) WHERE open = 1;
         CREATE INDEX IF NOT EXISTS executions_by_job ON executions(job_id);
-        CREATE INDEX IF NOT EXISTS jobs_by_name ON jobs(json_extract(body, '$.Namespace'), json_extract(body, '$.Name'), create_time);
+        CREATE INDEX IF NOT EXISTS named_jobs ON jobs(namespace, name, create_time) WHERE name <> id;
         """;
 
     // Updates in place rather than INSERT OR REPLACE, which deletes and re-inserts the row under a new rowid and so
-    // rewrites an entry in every index, each on a page of its own, for every state change.
+    // rewrites an entry in every index, each on a page of its own, for every state change. An update sets the body
+    // alone: SQLite rewrites the entry of every index on a column it sets, even to the same value.
     private const string JobUpsert = """
-        INSERT INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)
-            ON CONFLICT(id) DO UPDATE SET create_time = excluded.create_time, open = excluded.open, body = excluded.body
+        INSERT INTO jobs(id, create_time, open, namespace, name, body) VALUES ($id, $time, $open, $namespace, $name, $body)
+            ON CONFLICT(id) DO UPDATE SET body = excluded.body
         """;
+
+    // So the open-jobs index is written only when a job finishes or is started again.
+    private const string JobOpenUpdate = "UPDATE jobs SET open = $open WHERE id = $id AND open <> $open";
 
     private const string ExecutionUpsert = """
         INSERT INTO executions(id, job_id, body) VALUES ($id, $job, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body
@@ -63,6 +80,13 @@ internal sealed class JobTables(string path)
             transaction.Commit();
         }
 
+        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'name'") == 0)
+        {
+            using var transaction = connection.BeginTransaction();
+            SqliteDatabase.Execute(connection, NameColumns, transaction);
+            transaction.Commit();
+        }
+
         SqliteDatabase.Execute(connection, Indexes);
     }
 
@@ -70,12 +94,19 @@ internal sealed class JobTables(string path)
     {
         foreach (var job in changes.Jobs)
         {
+            var open = !job.State.StateType.IsTerminal();
             Write(connection, transaction, JobUpsert, job, Context.Job, p =>
             {
                 p.AddWithValue("$id", job.ID);
                 p.AddWithValue("$time", job.CreateTime);
-                p.AddWithValue("$open", !job.State.StateType.IsTerminal());
+                p.AddWithValue("$open", open);
+                p.AddWithValue("$namespace", job.Namespace);
+                p.AddWithValue("$name", job.Name);
             });
+            var update = SqliteDatabase.Prepared(connection, transaction, JobOpenUpdate);
+            update.Parameters.AddWithValue("$id", job.ID);
+            update.Parameters.AddWithValue("$open", open);
+            update.ExecuteNonQuery();
         }
 
         foreach (var version in changes.SupersededVersions)
@@ -195,9 +226,12 @@ internal sealed class JobTables(string path)
         });
     }
 
-    /// <summary>The newest job named <paramref name="name"/> in <paramref name="ns"/>; by the name index, no scan.</summary>
+    /// <summary>The newest job named <paramref name="name"/> in <paramref name="ns"/>; by the name index or the ID, no scan.</summary>
     public Job? ReadJobByName(string ns, string name) => Read("""
-        SELECT body FROM jobs WHERE json_extract(body, '$.Namespace') = $ns AND json_extract(body, '$.Name') = $name
+        SELECT body FROM (
+            SELECT body, create_time FROM jobs WHERE namespace = $ns AND name = $name AND name <> id
+            UNION ALL
+            SELECT body, create_time FROM jobs WHERE id = $name AND namespace = $ns AND name = id)
         ORDER BY create_time DESC LIMIT 1
         """, Context.Job, p =>
         {
