@@ -292,9 +292,10 @@ public sealed class SqliteJobStoreTests : IDisposable
     }
 
     [Fact]
-    public async Task A_database_of_the_earlier_schema_is_migrated_and_its_jobs_found_by_name()
+    public async Task A_database_of_the_earlier_schema_is_migrated_with_its_jobs_names_and_history()
     {
-        // The jobs table as it was before the name columns: names read through an index on the body.
+        // The tables as they were before: names read through an index on the body; executions, history and
+        // evaluations keyed by their random IDs.
         var named = NewJob("j-old-named", 100) with { Name = "old-report", State = new State<JobStateType>(JobStateType.Completed) };
         var open = NewJob("j-old-open", 200) with { State = new State<JobStateType>(JobStateType.Running) };
         using (var connection = Bacalhau.Storage.SqliteDatabase.Open(DatabasePath))
@@ -304,6 +305,10 @@ public sealed class SqliteJobStoreTests : IDisposable
                 CREATE INDEX jobs_by_create_time ON jobs(create_time, id);
                 CREATE INDEX open_jobs ON jobs(id) WHERE open = 1;
                 CREATE INDEX jobs_by_name ON jobs(json_extract(body, '$.Namespace'), json_extract(body, '$.Name'), create_time);
+                CREATE TABLE history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
+                CREATE TABLE evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+                CREATE TABLE executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+                CREATE INDEX executions_by_job ON executions(job_id);
                 """);
             foreach (var job in new[] { named, open })
             {
@@ -314,6 +319,21 @@ public sealed class SqliteJobStoreTests : IDisposable
                 insert.Parameters.AddWithValue("$open", !job.State.StateType.IsTerminal());
                 insert.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(job, Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.Job));
                 insert.ExecuteNonQuery();
+                using var execution = connection.CreateCommand();
+                execution.CommandText = "INSERT INTO executions(id, job_id, body) VALUES ($id, $job, $body)";
+                execution.Parameters.AddWithValue("$id", $"e-{job.ID}");
+                execution.Parameters.AddWithValue("$job", job.ID);
+                execution.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(NewExecution(job, $"e-{job.ID}") with { Job = null }, Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.Execution));
+                execution.ExecuteNonQuery();
+                foreach (var seq in new ulong[] { 1, 2 })
+                {
+                    using var history = connection.CreateCommand();
+                    history.CommandText = "INSERT INTO history(job_id, seq, body) VALUES ($job, $seq, $body)";
+                    history.Parameters.AddWithValue("$job", job.ID);
+                    history.Parameters.AddWithValue("$seq", (long)seq);
+                    history.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(History(job.ID, seq, $"{job.ID} {seq}"), Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.JobHistory));
+                    history.ExecuteNonQuery();
+                }
             }
         }
 
@@ -321,6 +341,12 @@ public sealed class SqliteJobStoreTests : IDisposable
         {
             Assert.Equal("j-old-named", store.FindJobByName("default", "old-report")?.ID);
             Assert.Equal(["j-old-open"], store.OpenJobs().Select(j => j.ID));
+            // The finished job's history is read from the database, the open one's was loaded into memory.
+            Assert.Equal(["j-old-named 1", "j-old-named 2"], store.GetHistory("j-old-named").Select(h => h.Event.Message));
+            Assert.Equal(["j-old-open 1", "j-old-open 2"], store.GetHistory("j-old-open").Select(h => h.Event.Message));
+            Assert.Equal(3UL, store.NextHistorySeq("j-old-open"));
+            Assert.Equal(["e-j-old-named"], store.GetExecutions("j-old-named").Select(e => e.ID));
+            Assert.Equal(["e-j-old-open"], store.ActiveExecutions().Select(e => e.ID));
         }
 
         using var check = Bacalhau.Storage.SqliteDatabase.Open(DatabasePath);
