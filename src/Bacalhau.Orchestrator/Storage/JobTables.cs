@@ -18,9 +18,12 @@ internal sealed class JobTables(string path)
 {
     private const string Schema = """
         CREATE TABLE IF NOT EXISTS jobs(id TEXT PRIMARY KEY, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
-        CREATE TABLE IF NOT EXISTS history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
+        CREATE TABLE IF NOT EXISTS executions(job_time INTEGER NOT NULL, job_id TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, job_id, id));
+        CREATE TABLE IF NOT EXISTS evaluations(job_time INTEGER NOT NULL, id TEXT NOT NULL, job_id TEXT NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, id));
+        CREATE TABLE IF NOT EXISTS history(job_time INTEGER NOT NULL, job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, job_id, seq));
         CREATE TABLE IF NOT EXISTS nodes(id TEXT PRIMARY KEY, body TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS job_versions(job_id TEXT NOT NULL, version INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, version));
         """;
@@ -33,22 +36,63 @@ internal sealed class JobTables(string path)
             open = json_extract(body, '$.State.StateType') NOT IN ('Completed', 'Failed', 'Stopped');
         """;
 
+    // A job's name and namespace never change, so they are columns of their own, set once: an index on an expression
+    // of the body was rewritten, on a page of its own, at every state change. The earlier indexes keyed by the random
+    // ID, or by the body, are replaced.
+    private const string NameColumns = """
+        ALTER TABLE jobs ADD COLUMN namespace TEXT NOT NULL DEFAULT '';
+        ALTER TABLE jobs ADD COLUMN name TEXT NOT NULL DEFAULT '';
+        UPDATE jobs SET namespace = coalesce(json_extract(body, '$.Namespace'), ''), name = coalesce(json_extract(body, '$.Name'), '');
+        DROP INDEX IF EXISTS jobs_by_name;
+        DROP INDEX IF EXISTS open_jobs;
+        """;
+
+    // Executions, history and evaluations are keyed by their job's creation time first, so that the entries written
+    // for the jobs under way share the last pages of one index: keyed by random IDs, each job's went to pages of their
+    // own at every commit. An execution is only ever looked up by its job, so one index serves both.
+    private const string TimeKeyedTables = """
+        CREATE TABLE executions_by_time(job_time INTEGER NOT NULL, job_id TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, job_id, id));
+        INSERT OR REPLACE INTO executions_by_time SELECT coalesce(j.create_time, 0), e.job_id, e.id, e.body FROM executions e LEFT JOIN jobs j ON j.id = e.job_id;
+        DROP TABLE executions;
+        ALTER TABLE executions_by_time RENAME TO executions;
+        CREATE TABLE history_by_time(job_time INTEGER NOT NULL, job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, job_id, seq));
+        INSERT OR REPLACE INTO history_by_time SELECT coalesce(j.create_time, 0), h.job_id, h.seq, h.body FROM history h LEFT JOIN jobs j ON j.id = h.job_id;
+        DROP TABLE history;
+        ALTER TABLE history_by_time RENAME TO history;
+        CREATE TABLE evaluations_by_time(job_time INTEGER NOT NULL, id TEXT NOT NULL, job_id TEXT NOT NULL, body TEXT NOT NULL,
+            PRIMARY KEY(job_time, id));
+        INSERT OR REPLACE INTO evaluations_by_time SELECT coalesce(j.create_time, 0), e.id, e.job_id, e.body FROM evaluations e LEFT JOIN jobs j ON j.id = e.job_id;
+        DROP TABLE evaluations;
+        ALTER TABLE evaluations_by_time RENAME TO evaluations;
+        """;
+
+    // Read in the transaction that writes the entry, after the job's own row.
+    private const string JobTimeOf = "(SELECT create_time FROM jobs WHERE id = $job)";
+
+    // Keyed by time, so that the entries of the jobs under way share the last pages of each index. A job given no name
+    // is named after its ID and found by it, so only named jobs are in the name index.
     private const string Indexes = """
         CREATE INDEX IF NOT EXISTS jobs_by_create_time ON jobs(create_time, id);
-        CREATE INDEX IF NOT EXISTS open_jobs ON jobs(id) WHERE open = 1;
-        CREATE INDEX IF NOT EXISTS executions_by_job ON executions(job_id);
-        CREATE INDEX IF NOT EXISTS jobs_by_name ON jobs(json_extract(body, '$.Namespace'), json_extract(body, '$.Name'), create_time);
+        CREATE INDEX IF NOT EXISTS open_jobs_by_create_time ON jobs(create_time) WHERE open = 1;
+        CREATE INDEX IF NOT EXISTS named_jobs ON jobs(namespace, name, create_time) WHERE name <> id;
         """;
 
     // Updates in place rather than INSERT OR REPLACE, which deletes and re-inserts the row under a new rowid and so
-    // rewrites an entry in every index, each on a page of its own, for every state change.
+    // rewrites an entry in every index, each on a page of its own, for every state change. An update sets the body
+    // alone: SQLite rewrites the entry of every index on a column it sets, even to the same value.
     private const string JobUpsert = """
-        INSERT INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)
-            ON CONFLICT(id) DO UPDATE SET create_time = excluded.create_time, open = excluded.open, body = excluded.body
+        INSERT INTO jobs(id, create_time, open, namespace, name, body) VALUES ($id, $time, $open, $namespace, $name, $body)
+            ON CONFLICT(id) DO UPDATE SET body = excluded.body
         """;
 
-    private const string ExecutionUpsert = """
-        INSERT INTO executions(id, job_id, body) VALUES ($id, $job, $body) ON CONFLICT(id) DO UPDATE SET body = excluded.body
+    // So the open-jobs index is written only when a job finishes or is started again.
+    private const string JobOpenUpdate = "UPDATE jobs SET open = $open WHERE id = $id AND open <> $open";
+
+    private const string ExecutionUpsert = $"""
+        INSERT INTO executions(job_time, job_id, id, body) VALUES ({JobTimeOf}, $job, $id, $body)
+            ON CONFLICT(job_time, job_id, id) DO UPDATE SET body = excluded.body
         """;
 
     private static BacalhauJsonContext Context => BacalhauJsonContext.Default;
@@ -63,6 +107,20 @@ internal sealed class JobTables(string path)
             transaction.Commit();
         }
 
+        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'name'") == 0)
+        {
+            using var transaction = connection.BeginTransaction();
+            SqliteDatabase.Execute(connection, NameColumns, transaction);
+            transaction.Commit();
+        }
+
+        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('history') WHERE name = 'job_time'") == 0)
+        {
+            using var transaction = connection.BeginTransaction();
+            SqliteDatabase.Execute(connection, TimeKeyedTables, transaction);
+            transaction.Commit();
+        }
+
         SqliteDatabase.Execute(connection, Indexes);
     }
 
@@ -70,12 +128,19 @@ internal sealed class JobTables(string path)
     {
         foreach (var job in changes.Jobs)
         {
+            var open = !job.State.StateType.IsTerminal();
             Write(connection, transaction, JobUpsert, job, Context.Job, p =>
             {
                 p.AddWithValue("$id", job.ID);
                 p.AddWithValue("$time", job.CreateTime);
-                p.AddWithValue("$open", !job.State.StateType.IsTerminal());
+                p.AddWithValue("$open", open);
+                p.AddWithValue("$namespace", job.Namespace);
+                p.AddWithValue("$name", job.Name);
             });
+            var update = SqliteDatabase.Prepared(connection, transaction, JobOpenUpdate);
+            update.Parameters.AddWithValue("$id", job.ID);
+            update.Parameters.AddWithValue("$open", open);
+            update.ExecuteNonQuery();
         }
 
         foreach (var version in changes.SupersededVersions)
@@ -99,7 +164,7 @@ internal sealed class JobTables(string path)
 
         foreach (var evaluation in changes.Evaluations)
         {
-            Write(connection, transaction, "INSERT OR REPLACE INTO evaluations(id, job_id, body) VALUES ($id, $job, $body)", evaluation, Context.Evaluation, p =>
+            Write(connection, transaction, $"INSERT OR REPLACE INTO evaluations(job_time, id, job_id, body) VALUES ({JobTimeOf}, $id, $job, $body)", evaluation, Context.Evaluation, p =>
             {
                 p.AddWithValue("$id", evaluation.ID);
                 p.AddWithValue("$job", evaluation.JobID);
@@ -108,7 +173,7 @@ internal sealed class JobTables(string path)
 
         foreach (var entry in changes.History)
         {
-            Write(connection, transaction, "INSERT OR REPLACE INTO history(job_id, seq, body) VALUES ($job, $seq, $body)", entry, Context.JobHistory, p =>
+            Write(connection, transaction, $"INSERT OR REPLACE INTO history(job_time, job_id, seq, body) VALUES ({JobTimeOf}, $job, $seq, $body)", entry, Context.JobHistory, p =>
             {
                 p.AddWithValue("$job", entry.JobID);
                 p.AddWithValue("$seq", (long)entry.SeqNum);
@@ -150,8 +215,9 @@ internal sealed class JobTables(string path)
     /// <summary>Unfinished jobs with their executions and history: what the orchestrator keeps in memory.</summary>
     public static (List<Job> Jobs, List<Execution> Executions, List<JobHistory> History, long JobCount) LoadOpen(SqliteConnection connection) => (
         Query(connection, "SELECT body FROM jobs WHERE open = 1", Context.Job, null),
-        Query(connection, "SELECT e.body FROM executions e JOIN jobs j ON j.id = e.job_id WHERE j.open = 1", Context.Execution, null),
-        Query(connection, "SELECT h.body FROM history h JOIN jobs j ON j.id = h.job_id WHERE j.open = 1 ORDER BY h.job_id, h.seq", Context.JobHistory, null),
+        // CROSS JOIN keeps the open jobs as the outer loop: SQLite could otherwise scan a whole table in key order.
+        Query(connection, "SELECT e.body FROM jobs j CROSS JOIN executions e ON e.job_time = j.create_time AND e.job_id = j.id WHERE j.open = 1", Context.Execution, null),
+        Query(connection, "SELECT h.body FROM jobs j CROSS JOIN history h ON h.job_time = j.create_time AND h.job_id = j.id WHERE j.open = 1 ORDER BY j.create_time, j.id, h.seq", Context.JobHistory, null),
         SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM jobs"));
 
     public Job? ReadJob(string id) =>
@@ -195,9 +261,12 @@ internal sealed class JobTables(string path)
         });
     }
 
-    /// <summary>The newest job named <paramref name="name"/> in <paramref name="ns"/>; by the name index, no scan.</summary>
+    /// <summary>The newest job named <paramref name="name"/> in <paramref name="ns"/>; by the name index or the ID, no scan.</summary>
     public Job? ReadJobByName(string ns, string name) => Read("""
-        SELECT body FROM jobs WHERE json_extract(body, '$.Namespace') = $ns AND json_extract(body, '$.Name') = $name
+        SELECT body FROM (
+            SELECT body, create_time FROM jobs WHERE namespace = $ns AND name = $name AND name <> id
+            UNION ALL
+            SELECT body, create_time FROM jobs WHERE id = $name AND namespace = $ns AND name = id)
         ORDER BY create_time DESC LIMIT 1
         """, Context.Job, p =>
         {
@@ -231,12 +300,12 @@ internal sealed class JobTables(string path)
 
     /// <summary>The executions of <paramref name="job"/>, oldest first, each carrying the job as the API shows it.</summary>
     public List<Execution> ReadExecutions(Job job) =>
-        [.. Read("SELECT body FROM executions WHERE job_id = $job", Context.Execution, p => p.AddWithValue("$job", job.ID))
+        [.. Read("SELECT e.body FROM jobs j JOIN executions e ON e.job_time = j.create_time AND e.job_id = j.id WHERE j.id = $job", Context.Execution, p => p.AddWithValue("$job", job.ID))
             .OrderBy(e => e.CreateTime).ThenBy(e => e.ID, StringComparer.Ordinal)
             .Select(e => e with { Job = job })];
 
     public List<JobHistory> ReadHistory(string jobId) =>
-        Read("SELECT body FROM history WHERE job_id = $job ORDER BY seq", Context.JobHistory, p => p.AddWithValue("$job", jobId));
+        Read("SELECT h.body FROM jobs j JOIN history h ON h.job_time = j.create_time AND h.job_id = j.id WHERE j.id = $job ORDER BY h.seq", Context.JobHistory, p => p.AddWithValue("$job", jobId));
 
     private List<T> Read<T>(string sql, JsonTypeInfo<T> typeInfo, Action<SqliteParameterCollection>? bind)
     {

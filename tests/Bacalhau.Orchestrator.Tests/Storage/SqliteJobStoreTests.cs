@@ -249,4 +249,109 @@ public sealed class SqliteJobStoreTests : IDisposable
         Assert.Equal(0, store.HeldJobCount);
         Assert.Equal((JobStateType.Completed, rerun.Revision + 1), (store.GetJob("j-again")!.State.StateType, store.GetJob("j-again")!.Revision));
     }
+
+    [Fact]
+    public async Task A_rerun_of_a_finished_job_is_held_again_after_a_restart()
+    {
+        var job = NewJob("j-rerun", 100);
+        var execution = NewExecution(job, "e-1");
+        await using (var store = Open())
+        {
+            await SubmitAsync(store, job, execution);
+            await CompleteAsync(store, job, execution);
+            var finished = store.GetJob("j-rerun")!;
+            var rerun = new ChangeSet();
+            rerun.Jobs.Add(finished with { Version = 2, Revision = finished.Revision + 1, State = new State<JobStateType>(JobStateType.Running) });
+            await store.CommitAsync(rerun);
+        }
+
+        await using var reopened = Open();
+        Assert.Equal(["j-rerun"], reopened.OpenJobs().Select(j => j.ID));
+    }
+
+    [Fact]
+    public async Task A_finished_job_is_found_by_its_name_or_when_it_has_none_by_its_id()
+    {
+        var named = NewJob("j-named", 100) with { Name = "nightly-report" };
+        var nameless = NewJob("j-nameless", 200);
+        var elsewhere = NewJob("j-elsewhere", 300) with { Name = "nightly-report", Namespace = "other" };
+        await using var store = Open();
+        foreach (var job in new[] { named, nameless, elsewhere })
+        {
+            var execution = NewExecution(job, $"e-{job.ID}");
+            await SubmitAsync(store, job, execution);
+            await CompleteAsync(store, job, execution);
+        }
+
+        Assert.Equal(0, store.HeldJobCount);
+        Assert.Equal("j-named", store.FindJobByName("default", "nightly-report")?.ID);
+        Assert.Equal("j-elsewhere", store.FindJobByName("other", "nightly-report")?.ID);
+        Assert.Equal("j-nameless", store.FindJobByName("default", "j-nameless")?.ID);
+        Assert.Null(store.FindJobByName("other", "j-nameless"));
+        Assert.Null(store.FindJobByName("default", "j-named"));
+    }
+
+    [Fact]
+    public async Task A_database_of_the_earlier_schema_is_migrated_with_its_jobs_names_and_history()
+    {
+        // The tables as they were before: names read through an index on the body; executions, history and
+        // evaluations keyed by their random IDs.
+        var named = NewJob("j-old-named", 100) with { Name = "old-report", State = new State<JobStateType>(JobStateType.Completed) };
+        var open = NewJob("j-old-open", 200) with { State = new State<JobStateType>(JobStateType.Running) };
+        using (var connection = Bacalhau.Storage.SqliteDatabase.Open(DatabasePath))
+        {
+            Bacalhau.Storage.SqliteDatabase.Execute(connection, """
+                CREATE TABLE jobs(id TEXT PRIMARY KEY, body TEXT NOT NULL, create_time INTEGER NOT NULL DEFAULT 0, open INTEGER NOT NULL DEFAULT 1);
+                CREATE INDEX jobs_by_create_time ON jobs(create_time, id);
+                CREATE INDEX open_jobs ON jobs(id) WHERE open = 1;
+                CREATE INDEX jobs_by_name ON jobs(json_extract(body, '$.Namespace'), json_extract(body, '$.Name'), create_time);
+                CREATE TABLE history(job_id TEXT NOT NULL, seq INTEGER NOT NULL, body TEXT NOT NULL, PRIMARY KEY(job_id, seq));
+                CREATE TABLE evaluations(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+                CREATE TABLE executions(id TEXT PRIMARY KEY, job_id TEXT NOT NULL, body TEXT NOT NULL);
+                CREATE INDEX executions_by_job ON executions(job_id);
+                """);
+            foreach (var job in new[] { named, open })
+            {
+                using var insert = connection.CreateCommand();
+                insert.CommandText = "INSERT INTO jobs(id, create_time, open, body) VALUES ($id, $time, $open, $body)";
+                insert.Parameters.AddWithValue("$id", job.ID);
+                insert.Parameters.AddWithValue("$time", job.CreateTime);
+                insert.Parameters.AddWithValue("$open", !job.State.StateType.IsTerminal());
+                insert.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(job, Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.Job));
+                insert.ExecuteNonQuery();
+                using var execution = connection.CreateCommand();
+                execution.CommandText = "INSERT INTO executions(id, job_id, body) VALUES ($id, $job, $body)";
+                execution.Parameters.AddWithValue("$id", $"e-{job.ID}");
+                execution.Parameters.AddWithValue("$job", job.ID);
+                execution.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(NewExecution(job, $"e-{job.ID}") with { Job = null }, Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.Execution));
+                execution.ExecuteNonQuery();
+                foreach (var seq in new ulong[] { 1, 2 })
+                {
+                    using var history = connection.CreateCommand();
+                    history.CommandText = "INSERT INTO history(job_id, seq, body) VALUES ($job, $seq, $body)";
+                    history.Parameters.AddWithValue("$job", job.ID);
+                    history.Parameters.AddWithValue("$seq", (long)seq);
+                    history.Parameters.AddWithValue("$body", System.Text.Json.JsonSerializer.Serialize(History(job.ID, seq, $"{job.ID} {seq}"), Bacalhau.Contracts.Serialization.BacalhauJsonContext.Default.JobHistory));
+                    history.ExecuteNonQuery();
+                }
+            }
+        }
+
+        await using (var store = Open())
+        {
+            Assert.Equal("j-old-named", store.FindJobByName("default", "old-report")?.ID);
+            Assert.Equal(["j-old-open"], store.OpenJobs().Select(j => j.ID));
+            // The finished job's history is read from the database, the open one's was loaded into memory.
+            Assert.Equal(["j-old-named 1", "j-old-named 2"], store.GetHistory("j-old-named").Select(h => h.Event.Message));
+            Assert.Equal(["j-old-open 1", "j-old-open 2"], store.GetHistory("j-old-open").Select(h => h.Event.Message));
+            Assert.Equal(3UL, store.NextHistorySeq("j-old-open"));
+            Assert.Equal(["e-j-old-named"], store.GetExecutions("j-old-named").Select(e => e.ID));
+            Assert.Equal(["e-j-old-open"], store.ActiveExecutions().Select(e => e.ID));
+        }
+
+        using var check = Bacalhau.Storage.SqliteDatabase.Open(DatabasePath);
+        using var indexes = check.CreateCommand();
+        indexes.CommandText = "SELECT group_concat(name, ' ') FROM (SELECT name FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'jobs' AND sql IS NOT NULL ORDER BY name)";
+        Assert.Equal("jobs_by_create_time named_jobs open_jobs_by_create_time", indexes.ExecuteScalar());
+    }
 }
