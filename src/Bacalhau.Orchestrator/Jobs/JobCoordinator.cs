@@ -69,14 +69,14 @@ public sealed partial class JobCoordinator(
                 return new PutJobResult(existing.ID, update.ID, existing.Version + 1, decision.Job(existing.ID)!.Revision);
             }
 
-            var nanos = UnixNanos.From(time.GetUtcNow());
+            // The decision's own time: its history entries, the placement among them, are stamped with it.
             var created = job with
             {
                 State = new State<JobStateType>(JobStateType.Pending),
                 Version = 1,
                 Revision = 1,
-                CreateTime = nanos,
-                ModifyTime = nanos,
+                CreateTime = decision.Nanos,
+                ModifyTime = decision.Nanos,
             };
             decision.Changes.CreatedJobs.Add(created.ID);
             decision.SaveJob(created);
@@ -317,7 +317,7 @@ public sealed partial class JobCoordinator(
         /// <summary>Every job this decision saved, as it last saved it.</summary>
         public IReadOnlyDictionary<string, Job> SavedJobs => _jobs;
 
-        private long Nanos => UnixNanos.From(now);
+        public long Nanos => UnixNanos.From(now);
 
         public Job? Job(string id) => _jobs.GetValueOrDefault(id) ?? owner._store.GetJob(id);
 

@@ -83,6 +83,23 @@ public sealed class OrchestratorMetricsTests : IDisposable
     }
 
     [Fact]
+    public async Task A_job_placed_at_its_submission_ran_from_it_while_the_clock_moves_on()
+    {
+        // Every reading of the clock moves it on, as a real one does between two readings.
+        _time.AutoAdvanceAmount = TimeSpan.FromMilliseconds(1);
+        using var recorder = new MetricRecorder();
+        await using var bed = new CoordinatorBed(Path.Combine(_dir, "state.db"), _time, recorder.Factory, TimeSpan.FromHours(1));
+        bed.Join("n-1");
+
+        await bed.Coordinator.SubmitAsync(Job("j-placed", "noop"), CancellationToken.None);
+
+        var job = bed.Store.GetJob("j-placed")!;
+        Assert.Equal(JobStateType.Running, job.State.StateType);
+        Assert.Equal(0.0, Assert.Single(recorder.Of("bacalhau.jobs.submit_to_running")).Value);
+        Assert.All(bed.Store.GetHistory("j-placed"), h => Assert.Equal(UnixNanos.ToDateTimeOffset(job.CreateTime), h.Time));
+    }
+
+    [Fact]
     public async Task A_decision_whose_commit_fails_counts_nothing()
     {
         using var recorder = new MetricRecorder();
