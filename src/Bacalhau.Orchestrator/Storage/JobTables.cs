@@ -100,28 +100,23 @@ internal sealed class JobTables(string path)
     public static void Create(SqliteConnection connection)
     {
         SqliteDatabase.Execute(connection, Schema);
-        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'open'") == 0)
-        {
-            using var transaction = connection.BeginTransaction();
-            SqliteDatabase.Execute(connection, JobColumns, transaction);
-            transaction.Commit();
-        }
-
-        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('jobs') WHERE name = 'name'") == 0)
-        {
-            using var transaction = connection.BeginTransaction();
-            SqliteDatabase.Execute(connection, NameColumns, transaction);
-            transaction.Commit();
-        }
-
-        if (SqliteDatabase.Scalar(connection, "SELECT COUNT(*) FROM pragma_table_info('history') WHERE name = 'job_time'") == 0)
-        {
-            using var transaction = connection.BeginTransaction();
-            SqliteDatabase.Execute(connection, TimeKeyedTables, transaction);
-            transaction.Commit();
-        }
-
+        MigrateUnless(connection, "jobs", "open", JobColumns);
+        MigrateUnless(connection, "jobs", "name", NameColumns);
+        MigrateUnless(connection, "history", "job_time", TimeKeyedTables);
         SqliteDatabase.Execute(connection, Indexes);
+    }
+
+    /// <summary>Runs <paramref name="migration"/> in one transaction unless <paramref name="table"/> already has <paramref name="column"/>, the mark of its schema.</summary>
+    private static void MigrateUnless(SqliteConnection connection, string table, string column, string migration)
+    {
+        if (SqliteDatabase.Scalar(connection, $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}'") > 0)
+        {
+            return;
+        }
+
+        using var transaction = connection.BeginTransaction();
+        SqliteDatabase.Execute(connection, migration, transaction);
+        transaction.Commit();
     }
 
     public static void Persist(SqliteConnection connection, SqliteTransaction transaction, ChangeSet changes, MessageOutbox outbox)
